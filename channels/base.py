@@ -1,0 +1,86 @@
+"""The contract every channel adapter honours: verify, parse into InboundMessage, send.
+
+`channels/` knows providers and nothing about triage; `triage/` takes InboundMessage
+objects and knows nothing about Twilio or LINE.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class GeoPoint(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
+class Attachment(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    kind: str  # image, sticker, media, ...
+    url: str | None = None
+    provider_id: str | None = None
+    content_type: str | None = None
+
+
+class InboundMessage(BaseModel):
+    """One citizen message, as a channel hands it to intake."""
+
+    model_config = ConfigDict(frozen=True)
+
+    channel: str
+    provider_message_id: str = Field(description="dedup key: unique per channel")
+    sender: str | None = Field(default=None, description="phone number, LINE user id, e-mail")
+    text: str
+    location: GeoPoint | None = None
+    language: str | None = None
+    received_at: datetime
+    attachments: list[Attachment] = Field(default_factory=list)
+    reply_token: str | None = None
+    raw: dict[str, Any] = Field(default_factory=dict)
+
+
+class OutboundReply(BaseModel):
+    """A reply to send back through the channel the citizen used."""
+
+    model_config = ConfigDict(frozen=True)
+
+    channel: str
+    recipient: str
+    text: str
+    reply_token: str | None = None
+    ask_location: bool = False
+
+
+class SendResult(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    provider_message_id: str | None = None
+    method: str = "push"  # e.g. LINE "reply" (token) or "push"; SMS "rest"
+    segments: int | None = None
+    status: str = "sent"
+
+
+class ChannelError(Exception):
+    """Base for channel failures; subclasses say whether a retry may help."""
+
+
+class SignatureError(ChannelError):
+    """The request is not signed by the provider: answer 403 and store nothing."""
+
+
+class PayloadError(ChannelError):
+    """The request is signed but cannot be parsed: answer 400 with the reason."""
+
+
+class TransientSendError(ChannelError):
+    """The provider answered 429/5xx or timed out: retry with backoff."""
+
+
+class PermanentSendError(ChannelError):
+    """The provider refused for good (bad number, blocked user): do not retry."""
