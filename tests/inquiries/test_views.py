@@ -1,0 +1,145 @@
+"""The citizen JSON API: stored before the 202, idempotent, and clear about bad input."""
+
+from __future__ import annotations
+
+import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tests.helpers import post_inquiry
+from triage.inquiries.tables import EventKind, Inquiry, InquiryEvent, InquiryStatus
+from triage.queues import QueueName, assess_job_id, get_queue
+
+
+def count_inquiries(session: Session) -> int:
+    session.expire_all()
+    return session.scalar(select(func.count()).select_from(Inquiry)) or 0
+
+
+def test_post_stores_before_acknowledging_and_enqueues(
+    client: TestClient, session: Session, redis_conn: redis.Redis
+) -> None:
+    body = post_inquiry(client, "避難所はどこですか", contact="+819012345678", location={"lat": 37.04, "lon": 136.96})
+
+    inquiry = session.get(Inquiry, body["id"])
+    assert inquiry is not None
+    assert inquiry.status == InquiryStatus.RECEIVED
+    assert inquiry.text == "避難所はどこですか"
+    assert inquiry.sender == "+819012345678"
+    assert (inquiry.reported_lat, inquiry.reported_lon) == (37.04, 136.96)
+    assert body["status_url"] == f"https://triage.example.jp/status/{inquiry.public_token}"
+    assert get_queue(QueueName.TRIAGE, redis_conn).job_ids == [assess_job_id(inquiry.id)]
+    kinds = session.scalars(select(InquiryEvent.kind).where(InquiryEvent.inquiry_id == inquiry.id)).all()
+    assert kinds == [EventKind.RECEIVED]
+
+
+def test_same_idempotency_key_makes_one_inquiry(client: TestClient, session: Session, redis_conn: redis.Redis) -> None:
+    first = post_inquiry(client, "水がほしい", headers={"Idempotency-Key": "abc-123"})
+    second = post_inquiry(client, "水がほしい", headers={"Idempotency-Key": "abc-123"})
+    other = post_inquiry(client, "水がほしい", headers={"Idempotency-Key": "abc-124"})
+
+    assert first == second
+    assert other["id"] != first["id"]
+    assert count_inquiries(session) == 2
+    assert get_queue(QueueName.TRIAGE, redis_conn).count == 2
+
+
+def test_without_key_each_post_is_a_new_inquiry(client: TestClient, session: Session) -> None:
+    post_inquiry(client, "水がほしい")
+    post_inquiry(client, "水がほしい")
+    assert count_inquiries(session) == 2
+
+
+def test_malformed_json_is_400_class_with_reason_and_stores_nothing(client: TestClient, session: Session) -> None:
+    response = client.post(
+        "/api/v1/inquiries", content=b'{"text": "help', headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert "not valid JSON" in response.json()["detail"]
+    assert count_inquiries(session) == 0
+
+
+def test_empty_text_is_refused(client: TestClient, session: Session) -> None:
+    response = client.post("/api/v1/inquiries", json={"text": "   "})
+    assert response.status_code == 422
+    assert "text must not be empty" in response.json()["detail"]
+    assert count_inquiries(session) == 0
+
+
+def test_missing_text_is_refused(client: TestClient, session: Session) -> None:
+    response = client.post("/api/v1/inquiries", json={"contact": "x"})
+    assert response.status_code == 422
+    assert "text" in response.json()["detail"]
+    assert count_inquiries(session) == 0
+
+
+def test_text_over_the_limit_is_refused(client: TestClient, session: Session) -> None:
+    response = client.post("/api/v1/inquiries", json={"text": "あ" * 5001})
+    assert response.status_code == 422
+    assert "limit is 5000" in response.json()["detail"]
+    assert count_inquiries(session) == 0
+
+
+def test_text_at_the_limit_is_accepted(client: TestClient, session: Session) -> None:
+    post_inquiry(client, "あ" * 5000)
+    assert count_inquiries(session) == 1
+
+
+def test_wrong_content_type_is_415(client: TestClient, session: Session) -> None:
+    response = client.post("/api/v1/inquiries", data={"text": "help"})
+    assert response.status_code == 415
+    assert "application/json" in response.json()["detail"]
+    assert count_inquiries(session) == 0
+
+
+def test_unknown_field_and_bad_location_are_refused(client: TestClient, session: Session) -> None:
+    assert client.post("/api/v1/inquiries", json={"text": "a", "txt": "b"}).status_code == 422
+    response = client.post("/api/v1/inquiries", json={"text": "a", "location": {"lat": 95, "lon": 0}})
+    assert response.status_code == 422
+    assert "location.lat" in response.json()["detail"]
+    assert count_inquiries(session) == 0
+
+
+def test_huge_body_is_413(client: TestClient, session: Session) -> None:
+    response = client.post(
+        "/api/v1/inquiries", content=b'{"text": "' + b"a" * 70_000 + b'"}',
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 413
+    assert count_inquiries(session) == 0
+
+
+def test_redis_down_still_stores_and_acknowledges(client: TestClient, session: Session) -> None:
+    """Nothing acknowledged is lost: the sweeper enqueues it once Redis is back."""
+    runtime = client.app.state.runtime  # type: ignore[attr-defined]
+    working = runtime.redis
+    runtime.redis = redis.Redis(
+        host="127.0.0.1", port=1, socket_connect_timeout=0.2, retry=Retry(NoBackoff(), 0)
+    )
+    try:
+        body = post_inquiry(client, "助けて")
+    finally:
+        runtime.redis = working
+    assert session.get(Inquiry, body["id"]) is not None
+
+
+def test_status_page_json_and_html(client: TestClient) -> None:
+    body = post_inquiry(client, "給水所はどこ")
+    path = body["status_url"].removeprefix("https://triage.example.jp")
+
+    as_json = client.get(path, headers={"Accept": "application/json"})
+    assert as_json.status_code == 200
+    assert as_json.json() == {"id": body["id"], "status": "received", "route": None, "replies": []}
+
+    as_html = client.get(path)
+    assert as_html.status_code == 200
+    assert as_html.headers["content-type"].startswith("text/html")
+    assert "受け付けました" in as_html.text
+    assert "119" in as_html.text
+
+
+def test_status_page_unknown_token_is_404(client: TestClient) -> None:
+    assert client.get("/status/not-a-token", headers={"Accept": "application/json"}).status_code == 404

@@ -1,0 +1,57 @@
+"""One canonical form of citizen text, so that one lexicon entry covers many spellings.
+
+Citizens type in a hurry on phones: half-width katakana (ﾀｽｹﾃ), full-width Latin
+(ＨＥＬＰ), katakana or hiragana for the same word (タスケテ / たすけて), Vietnamese or
+Portuguese without their accents. Rules and the local model both read this form, and
+the lexicons are normalised the same way when loaded, so an entry is written once.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import jaconv
+
+_WHITESPACE = re.compile(r"\s+")
+# Repeated long-vowel marks and wave dashes ("たすけてーーー", "助けて〜〜") carry no meaning.
+_REPEATED_MARKS = re.compile(r"([ー〜~!?！？])\1+")
+# Latin letters, Latin-1 supplement, Latin Extended-A/B and Latin Extended Additional
+# (Vietnamese). Only these lose their diacritics: Japanese dakuten must stay (が ≠ か).
+_LATIN_RANGES = ((0x0041, 0x024F), (0x1E00, 0x1EFF))
+_EXTRA_FOLDS = str.maketrans({"đ": "d", "Đ": "d", "ø": "o", "ł": "l", "ß": "ss"})
+
+
+def _is_latin(char: str) -> bool:
+    code = ord(char)
+    return any(low <= code <= high for low, high in _LATIN_RANGES)
+
+
+def fold_latin_diacritics(text: str) -> str:
+    """Drop accents from Latin letters only ("cứu tôi" -> "cuu toi"); leave kana intact."""
+    out: list[str] = []
+    for char in text.translate(_EXTRA_FOLDS):
+        if _is_latin(char) and not char.isascii():
+            decomposed = unicodedata.normalize("NFD", char)
+            out.append("".join(c for c in decomposed if not unicodedata.combining(c)))
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def normalize(text: str) -> str:
+    """The matching form of `text`.
+
+    Steps, each for a reason:
+    - NFKC: half-width katakana and full-width Latin/digits become their ordinary forms.
+    - lower case: "HELP" and "help" are one word.
+    - katakana -> hiragana: "タスケテ", "ﾀｽｹﾃ" and "たすけて" become one string.
+    - Latin diacritics dropped: SMS often loses them ("socorro nao consigo sair").
+    - repeated marks and whitespace collapsed.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    text = text.lower()
+    text = jaconv.kata2hira(text)
+    text = fold_latin_diacritics(text)
+    text = _REPEATED_MARKS.sub(r"\1", text)
+    return _WHITESPACE.sub(" ", text).strip()

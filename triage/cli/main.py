@@ -1,0 +1,148 @@
+"""The `triage` command. Each sub-command builds Settings from the environment and passes
+them on; heavy imports happen inside commands so `triage --help` stays instant."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from triage.queues import QueueName
+
+app = typer.Typer(
+    help="災害時問い合わせトリアージ / Disaster-time inquiry triage service.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+users_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
+model_app = typer.Typer(help="The local classification model.", no_args_is_help=True)
+playbooks_app = typer.Typer(help="Playbooks: the approved automatic answers.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.add_typer(model_app, name="model")
+app.add_typer(playbooks_app, name="playbooks")
+
+HostOption = Annotated[str, typer.Option(help="Address to listen on.")]
+PortOption = Annotated[int, typer.Option(help="Port to listen on.")]
+
+
+@app.command()
+def demo(host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
+    """Run everything on the embedded default: API, workers, embedded Redis, SQLite."""
+    from triage.cli.demo import run_demo
+
+    run_demo(host=host, port=port)
+
+
+@app.command()
+def serve(host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
+    """Run the HTTP API (webhooks, citizen form, staff API, console)."""
+    from triage.cli.serve import run_server
+
+    run_server(host=host, port=port)
+
+
+@app.command()
+def worker(
+    queue: Annotated[QueueName, typer.Argument(help="The one queue this process works.")],
+    burst: Annotated[bool, typer.Option(help="Exit when the queue is empty.")] = False,
+) -> None:
+    """Run an RQ worker for one queue (triage or outbound)."""
+    from triage.cli.worker import run_worker
+
+    run_worker(queue, burst=burst)
+
+
+@app.command()
+def sweep() -> None:
+    """Re-enqueue inquiries and replies left unprocessed (runs inside workers too)."""
+    from triage.cli.worker import run_sweep_once
+
+    count = run_sweep_once()
+    typer.echo(f"re-enqueued {count}")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database schema to the latest version."""
+    from triage.migrate import upgrade_database
+    from triage.settings import get_settings
+
+    settings = get_settings()
+    upgrade_database(settings)
+    typer.echo("database is up to date", err=True)
+
+
+@users_app.command("add")
+def users_add(
+    name: str,
+    role: Annotated[str, typer.Option(help="responder, coordinator or admin")],
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
+    token: Annotated[bool, typer.Option("--token", help="Print a bearer API token on the last line.")] = False,
+) -> None:
+    """Add a staff account."""
+    from triage.cli.users import add_user
+
+    add_user(name, role, password_stdin=password_stdin, with_token=token)
+
+
+@app.command()
+def assess() -> None:
+    """Assess JSON lines {"id","text","channel"?} from stdin; one JSON line out per input."""
+    from triage.cli.assess import assess_command
+
+    assess_command()
+
+
+@app.command("eval")
+def evaluate(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
+    json_output: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+) -> None:
+    """Evaluate triage on a labelled JSON-lines file."""
+    from triage.cli.assess import eval_command
+
+    eval_command(file, json_output)
+
+
+@app.command()
+def geocode() -> None:
+    """Geocode lines of text from stdin (offline by default); one JSON line each."""
+    from triage.cli.geocode import geocode_command
+
+    geocode_command()
+
+
+@model_app.command("train")
+def model_train() -> None:
+    """Train the local model from the project's own examples (reproducible)."""
+    from triage.cli.assess import train_command
+
+    train_command()
+
+
+@playbooks_app.command("import")
+def playbooks_import(directory: Annotated[Path, typer.Argument(exists=True, file_okay=False)]) -> None:
+    """Import playbooks from a folder (new versions of changed ones)."""
+    from triage.cli.playbooks import import_command
+
+    import_command(directory)
+
+
+@playbooks_app.command("export")
+def playbooks_export(directory: Path) -> None:
+    """Export the current playbooks to a folder."""
+    from triage.cli.playbooks import export_command
+
+    export_command(directory)
+
+
+def main() -> None:
+    app(prog_name="triage")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

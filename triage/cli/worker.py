@@ -1,0 +1,45 @@
+"""`triage worker QUEUE` and `triage sweep`."""
+
+from __future__ import annotations
+
+import logging
+
+from rq import Worker
+
+from triage.inquiries.sweeper import SweeperThread, sweep_once
+from triage.log_format import configure_logging
+from triage.queues import QueueName, get_queue
+from triage.settings import get_settings
+from triage.worker_context import WorkerContext, install_context
+
+log = logging.getLogger(__name__)
+
+
+def run_worker(queue: QueueName, *, burst: bool = False) -> None:
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    context = WorkerContext.build(settings)
+    install_context(context)
+    if queue is QueueName.TRIAGE:
+        # Load the model and gazetteer once, before RQ forks work horses that share them.
+        _ = context.pipeline
+    sweeper: SweeperThread | None = None
+    if queue is QueueName.TRIAGE and not burst:
+        sweeper = SweeperThread(
+            session_factory=context.session_factory, redis_conn=context.redis, settings=settings
+        )
+        sweeper.start()
+    rq_worker = Worker([get_queue(queue, context.redis)], connection=context.redis)
+    log.info("worker starting", extra={"queue": str(queue), "burst": burst})
+    try:
+        # The scheduler runs the delayed retries (Retry intervals).
+        rq_worker.work(burst=burst, with_scheduler=not burst, logging_level=settings.log_level)
+    finally:
+        if sweeper is not None:
+            sweeper.stop()
+
+
+def run_sweep_once() -> int:
+    settings = get_settings()
+    context = WorkerContext.build(settings)
+    return sweep_once(session_factory=context.session_factory, redis_conn=context.redis, settings=settings)

@@ -1,0 +1,34 @@
+"""One base exception for the project and a few precise subclasses.
+
+They are mapped to HTTP in one place (`triage/app.py`); `HTTPException` appears only in views.
+"""
+
+from __future__ import annotations
+
+
+class TriageError(Exception):
+    """Base of every error this project raises on purpose."""
+
+
+class NotFoundError(TriageError):
+    """The record does not exist (or the caller may not know it exists)."""
+
+
+class InvalidInputError(TriageError):
+    """Input that is understood but refused; the message says why, for the sender."""
+
+
+class ConflictError(TriageError):
+    """The request conflicts with the record's current state (e.g. already claimed)."""
+
+
+class AuthenticationError(TriageError):
+    """No valid credentials."""
+
+
+class PermissionDeniedError(TriageError):
+    """Valid credentials, wrong role."""
+
+
+class ServiceUnavailableError(TriageError):
+    """A dependency (database, Redis) cannot be reached."""

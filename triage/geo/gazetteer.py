@@ -1,0 +1,265 @@
+"""The bundled offline gazetteer: prefectures, municipalities, towns, shelters, features.
+
+Built by ops/build_gazetteer.py from public data (attributions in data/ATTRIBUTION.md)
+and shipped in the package, so geotagging works with no network. Everything is loaded
+once per process (`load_gazetteer()` is cached) into plain dicts and numpy arrays: the
+lookups a message needs are dict hits on substrings, never a scan of the tables.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache, cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from triage.geo.normalize import place_key
+
+DATA_FILE = "gazetteer.json.gz"
+EARTH_RADIUS_M = 6_371_008.8
+
+
+@dataclass(frozen=True, slots=True)
+class Prefecture:
+    name: str  # 石川県
+    short: str  # 石川
+    kana: str
+    english: str  # Ishikawa
+    lgcode: str
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True, slots=True)
+class Municipality:
+    lgcode: str  # 6 digits with check digit
+    prefecture: str
+    name: str  # 輪島市, 札幌市中央区 (a ward carries its city)
+    kana: str
+    lat: float  # the government office, not a centroid
+    lon: float
+    parent_lgcode: str | None  # the designated city of a ward
+    sites: int  # shelters in it: a rough size, used to break ties between same-named places
+
+    @property
+    def ward(self) -> str | None:
+        """中央区 for 札幌市中央区: how a ward is written when its city is left out."""
+        if self.parent_lgcode is None:
+            return None
+        return self.name[self.name.index("市") + 1 :]
+
+
+@dataclass(frozen=True, slots=True)
+class Town:
+    lgcode: str
+    name: str  # as written in shelter addresses: 桜井三丁目, 大字鶴馬, 真備町箭田
+    lat: float  # median of the shelters in the town
+    lon: float
+    sites: int
+
+
+@dataclass(frozen=True, slots=True)
+class Feature:
+    """A named natural feature or populated place of the Gazetteer of Japan 2007."""
+
+    name: str
+    kana: str
+    romaji: str
+    kind: str
+    lat: float
+    lon: float
+
+
+def unpack_numbers(packed: str, dtype: str) -> npt.NDArray[np.int64]:
+    """The inverse of ops/build_gazetteer.py's pack_numbers."""
+    return np.frombuffer(base64.b64decode(packed), dtype=dtype).astype(np.int64)
+
+
+def unpack_degrees(packed: str) -> npt.NDArray[np.float64]:
+    """Micro-degrees stored as int32, back to float degrees."""
+    return unpack_numbers(packed, "<i4") / 1e6
+
+
+class ShelterTable:
+    """Columnar shelter data, sorted by latitude so a lat window is one bisect."""
+
+    def __init__(self, columns: dict[str, str]) -> None:
+        self.ids: list[str] = columns["id"].split("\n")
+        self.names: list[str] = columns["name"].split("\n")
+        self.address_rest: list[str] = columns["rest"].split("\n")
+        self.municipality_index: npt.NDArray[np.int64] = unpack_numbers(columns["muni"], "<u2")
+        self.lat: npt.NDArray[np.float64] = unpack_degrees(columns["lat"])
+        self.lon: npt.NDArray[np.float64] = unpack_degrees(columns["lon"])
+        self.hazards: npt.NDArray[np.int64] = unpack_numbers(columns["hazards"], "<u1")
+        self.kind: npt.NDArray[np.int64] = unpack_numbers(columns["kind"], "<u1")
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def lat_window(self, lat: float, radius_deg: float) -> slice:
+        """The rows whose latitude lies within `radius_deg` of `lat` (a binary search)."""
+        start, stop = np.searchsorted(self.lat, (lat - radius_deg, lat + radius_deg))
+        return slice(int(start), int(stop))
+
+
+def approx_distance_m(
+    lat: float, lon: float, lats: npt.NDArray[np.float64], lons: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """Equirectangular distance: good to well under 1% at the scale of a city, and vectorised.
+
+    Used to rank candidates; the distance reported to people is geopy's geodesic.
+    """
+    x = np.radians(lons - lon) * math.cos(math.radians(lat))
+    y = np.radians(lats - lat)
+    result: npt.NDArray[np.float64] = EARTH_RADIUS_M * np.hypot(x, y)
+    return result
+
+
+class Gazetteer:
+    """Indexes over the bundled data. Build with `load_gazetteer()`, not directly."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.prefectures = [Prefecture(*row) for row in data["prefectures"]]
+        self.prefecture_by_name = {p.name: p for p in self.prefectures}
+        self.shelters = ShelterTable(data["shelters"])
+        site_counts = np.bincount(
+            self.shelters.municipality_index, minlength=len(data["municipalities"])
+        )
+        self.municipalities: list[Municipality] = [
+            Municipality(
+                lgcode=row[0],
+                prefecture=self.prefectures[row[1]].name,
+                name=row[2],
+                kana=row[3],
+                lat=row[4],
+                lon=row[5],
+                parent_lgcode=row[6] or None,
+                sites=int(site_counts[index]),
+            )
+            for index, row in enumerate(data["municipalities"])
+        ]
+        self.by_lgcode = {m.lgcode: m for m in self.municipalities}
+        self.municipalities_by_name: dict[str, list[Municipality]] = defaultdict(list)
+        self.wards_by_name: dict[str, list[Municipality]] = defaultdict(list)
+        for m in self.municipalities:
+            self.municipalities_by_name[place_key(m.name)].append(m)
+            if m.ward is not None:
+                self.wards_by_name[place_key(m.ward)].append(m)
+        self.max_municipality_name = max(len(name) for name in self.municipalities_by_name)
+        self.romaji: dict[str, list[Municipality]] = defaultdict(list)
+        for index, romaji in data["romaji"]:
+            self.romaji[romaji].append(self.municipalities[index])
+        self._town_columns = data["towns"]
+        self._towns: dict[str, dict[str, Town]] = {}
+        self.features = [Feature(*row) for row in data["features"]]
+
+    @cached_property
+    def _town_table(
+        self,
+    ) -> tuple[list[str], npt.NDArray[np.float64], npt.NDArray[np.float64], list[int], dict[int, range]]:
+        """Town columns and, per municipality index, its rows (they are stored grouped)."""
+        columns = self._town_columns
+        munis = unpack_numbers(columns["muni"], "<u2")
+        bounds = np.flatnonzero(np.diff(munis)) + 1
+        starts = [0, *bounds.tolist()]
+        stops = [*bounds.tolist(), len(munis)]
+        rows = {int(munis[a]): range(a, b) for a, b in zip(starts, stops, strict=True)}
+        return (
+            columns["name"].split("\n"),
+            unpack_degrees(columns["lat"]),
+            unpack_degrees(columns["lon"]),
+            unpack_numbers(columns["sites"], "<u2").tolist(),
+            rows,
+        )
+
+    def towns_of(self, lgcode: str) -> dict[str, Town]:
+        """The known towns of a municipality by `place_key`, built on first use."""
+        towns = self._towns.get(lgcode)
+        if towns is None:
+            names, lats, lons, sites, rows = self._town_table
+            index = self._municipality_index[lgcode]
+            towns = {
+                place_key(names[row]): Town(
+                    lgcode, names[row], float(lats[row]), float(lons[row]), sites[row]
+                )
+                for row in rows.get(index, range(0))
+            }
+            self._towns[lgcode] = towns
+        return towns
+
+    @cached_property
+    def _municipality_index(self) -> dict[str, int]:
+        return {m.lgcode: i for i, m in enumerate(self.municipalities)}
+
+    def municipality_of_shelter(self, row: int) -> Municipality:
+        return self.municipalities[self.shelters.municipality_index[row]]
+
+    def nearest_shelter_row(self, lat: float, lon: float) -> tuple[int, float] | None:
+        """The closest shelter to a point and its approximate distance in metres.
+
+        Shelters are dense where people live, so the closest one tells the municipality
+        and town of a GPS point without municipal boundary polygons.
+        """
+        radius = 0.02
+        while radius <= 2.0:
+            window = self.shelters.lat_window(lat, radius)
+            if window.stop > window.start:
+                distances = approx_distance_m(
+                    lat, lon, self.shelters.lat[window], self.shelters.lon[window]
+                )
+                best = int(np.argmin(distances))
+                # The closest in the window is the closest overall only if it lies
+                # within the window's radius.
+                if distances[best] <= radius * 111_000:
+                    return window.start + best, float(distances[best])
+            radius *= 2
+        return None
+
+    @cached_property
+    def town_index(self) -> dict[str, list[Town]]:
+        """Town names across Japan, for a place named without its municipality (真備町)."""
+        index: dict[str, list[Town]] = defaultdict(list)
+        for municipality in self.municipalities:
+            for key, town in self.towns_of(municipality.lgcode).items():
+                index[key].append(town)
+        return index
+
+    @cached_property
+    def shelter_name_index(self) -> dict[str, list[int]]:
+        """Shelter (landmark) names: schools, community centres, parks, to shelter rows."""
+        index: dict[str, list[int]] = defaultdict(list)
+        for row, name in enumerate(self.shelters.names):
+            index[place_key(name)].append(row)
+        return index
+
+    @cached_property
+    def feature_index(self) -> dict[str, list[Feature]]:
+        index: dict[str, list[Feature]] = defaultdict(list)
+        for feature in self.features:
+            index[place_key(feature.name)].append(feature)
+        return index
+
+
+def read_gazetteer_data(path: Path | None = None) -> dict[str, Any]:
+    """The raw data: the packaged file unless a path is given (tests, rebuilt data)."""
+    if path is None:
+        raw = resources.files("triage.geo").joinpath("data", DATA_FILE).read_bytes()
+    else:
+        raw = path.read_bytes()
+    data: dict[str, Any] = json.loads(gzip.decompress(raw))
+    return data
+
+
+@cache
+def load_gazetteer() -> Gazetteer:
+    """The bundled gazetteer, loaded once per process (well under a second)."""
+    return Gazetteer(read_gazetteer_data())

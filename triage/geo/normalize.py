@@ -1,0 +1,102 @@
+"""Text normalisation shared by the gazetteer build and the address parser.
+
+Both sides must normalise the same way, or a town learnt from a shelter address would
+never match the same town typed by a citizen. Every mapping here is one character to
+one character (except `normalize_text`, which is applied before any offsets are taken),
+so a match found in a key maps back to the same span of the normalised text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+KANJI_DIGITS = "〇一二三四五六七八九"
+_KANJI_VALUE = {c: i for i, c in enumerate(KANJI_DIGITS)} | {"零": 0, "壱": 1, "弐": 2, "参": 3}
+_KANJI_UNIT = {"十": 10, "百": 100, "千": 1000}
+KANJI_NUMERAL_CHARS = KANJI_DIGITS + "十百千"
+
+# Dashes, long vowel marks and minus signs that people type between block numbers.
+_DASHES = "‐‑‒–—―−ー－ｰ─━"
+_DASH_TABLE = str.maketrans({c: "-" for c in _DASHES})
+
+# Spelling variants of the same place name: 霞ヶ関 / 霞ケ関 / 霞が関, 之 / の.
+_KEY_TABLE = str.maketrans({"ヶ": "ケ", "ヵ": "ケ", "が": "ケ", "ガ": "ケ", "之": "の", "ノ": "の"})
+
+
+def normalize_text(text: str) -> str:
+    """NFKC (full-width digits and letters to ASCII), dashes unified, spaces removed, chome
+    in 漢数字 (3丁目 -> 三丁目), the spelling town names use.
+
+    A dash after a digit is a block separator; elsewhere (カタカナ長音 in a town name such
+    as オフィスパーク) it is left alone.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"(?<=[0-9])[" + _DASHES + r"]", "-", text)
+    return chome_to_kanji(re.sub(r"[ \t\u3000]+", "", text))
+
+
+def place_key(name: str) -> str:
+    """The lookup key of a place name: same length as `name`, variants folded."""
+    return name.translate(_KEY_TABLE)
+
+
+def kanji_to_int(numeral: str) -> int | None:
+    """Read 漢数字 such as 二十三, 百五, 一〇二 (positional) as an int; None if not a numeral."""
+    if not numeral or any(c not in _KANJI_VALUE and c not in _KANJI_UNIT for c in numeral):
+        return None
+    if not any(c in _KANJI_UNIT for c in numeral):
+        return int("".join(str(_KANJI_VALUE[c]) for c in numeral))
+    total, digit = 0, 0
+    for c in numeral:
+        if c in _KANJI_UNIT:
+            total += (digit or 1) * _KANJI_UNIT[c]
+            digit = 0
+        else:
+            digit = _KANJI_VALUE[c]
+    return total + digit
+
+
+def int_to_kanji(value: int) -> str:
+    """Write 1..9999 the way town names write chome numbers: 3 -> 三, 12 -> 十二, 20 -> 二十."""
+    if value <= 0:
+        return str(value)
+    parts: list[str] = []
+    for unit_value, unit in ((1000, "千"), (100, "百"), (10, "十")):
+        count, value = divmod(value, unit_value)
+        if count:
+            parts.append(("" if count == 1 else KANJI_DIGITS[count]) + unit)
+    if value:
+        parts.append(KANJI_DIGITS[value])
+    return "".join(parts)
+
+
+_CHOME_DIGITS = re.compile(r"([0-9]+)(丁目|丁(?!目))")
+
+
+def chome_to_kanji(text: str) -> str:
+    """3丁目 -> 三丁目 (town names write chome in 漢数字)."""
+    return _CHOME_DIGITS.sub(lambda m: int_to_kanji(int(m.group(1))) + m.group(2), text)
+
+
+# Where the town part of an address ends: a block number in ASCII digits, a 番地 written
+# in 漢数字 (but not 一番町, a town), or a chome (kept inside the town).
+_TOWN_END = re.compile(
+    r"[0-9]|[" + KANJI_NUMERAL_CHARS + r"]+(?:番地|番(?![町丁])|号)|[,、。!?()（）「」\s]"
+)
+_CHOME = re.compile(r"[" + KANJI_NUMERAL_CHARS + r"]+丁目?")
+
+
+def split_town(rest: str) -> tuple[str, str]:
+    """Split the text after a municipality into (town as written, the rest).
+
+    The town runs until the first block number; a chome (三丁目) stays in the town and
+    ends it. Used on its own (no gazetteer) this is the rule for towns we have never seen.
+    """
+    rest = chome_to_kanji(rest)
+    end = _TOWN_END.search(rest)
+    town = rest[: end.start()] if end else rest
+    chome = _CHOME.search(town)
+    if chome:
+        town = town[: chome.end()]
+    return town, rest[len(town) :]

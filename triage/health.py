@@ -1,0 +1,61 @@
+"""Liveness, readiness and metrics endpoints for operators."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+
+from triage.deps import RuntimeDep
+from triage.queues import QueueName, get_queue
+
+router = APIRouter(tags=["operations"])
+
+
+@router.get("/healthz")
+def healthz() -> dict[str, str]:
+    """The process is up. Says nothing about dependencies, on purpose."""
+    return {"status": "ok"}
+
+
+def _check_dependencies(runtime_: object) -> dict[str, str]:
+    from triage.runtime import Runtime
+
+    assert isinstance(runtime_, Runtime)
+    checks: dict[str, str] = {}
+    try:
+        with runtime_.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+    except Exception as error:  # readiness reports any failure, it never raises
+        checks["database"] = f"error: {type(error).__name__}"
+    try:
+        runtime_.redis.ping()
+        checks["redis"] = "ok"
+    except Exception as error:
+        checks["redis"] = f"error: {type(error).__name__}"
+    return checks
+
+
+@router.get("/readyz")
+async def readyz(runtime: RuntimeDep) -> JSONResponse:
+    """Ready when the database and Redis both answer."""
+    checks = await run_in_threadpool(_check_dependencies, runtime)
+    ready = all(v == "ok" for v in checks.values())
+    return JSONResponse({"status": "ok" if ready else "unavailable", **checks}, status_code=200 if ready else 503)
+
+
+@router.get("/metrics")
+def metrics(runtime: RuntimeDep) -> Response:
+    """Prometheus metrics, plus queue depths read from Redis at scrape time."""
+    lines = [generate_latest().decode()]
+    lines.append("# HELP triage_queue_depth Jobs waiting in each RQ queue\n# TYPE triage_queue_depth gauge\n")
+    for name in QueueName:
+        try:
+            depth = get_queue(name, runtime.redis).count
+        except Exception:
+            continue
+        lines.append(f'triage_queue_depth{{queue="{name}"}} {depth}\n')
+    return Response("".join(lines), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,48 @@
+"""Intake shared by every channel: store first (committed), then enqueue, then acknowledge."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import redis
+from sqlalchemy.orm import Session, sessionmaker
+
+from channels.base import InboundMessage
+from triage.db import session_scope
+from triage.inquiries.service import AcceptResult, accept_inbound
+from triage.metrics import ENQUEUE_FAILURES, INQUIRIES_DUPLICATE, INQUIRIES_RECEIVED, INTAKE_SECONDS
+from triage.queues import enqueue_assessment
+from triage.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def receive_inbound(
+    message: InboundMessage,
+    *,
+    session_factory: sessionmaker[Session],
+    redis_conn: redis.Redis,
+    settings: Settings,
+) -> AcceptResult:
+    """Store the message and enqueue its triage. Returns once the row is committed.
+
+    If Redis is unreachable the inquiry is still stored and acknowledged: the sweeper
+    enqueues it when Redis is back. Raises only if the database write fails, in which
+    case the caller must not acknowledge.
+    """
+    started = time.perf_counter()
+    with session_scope(session_factory) as session:
+        result = accept_inbound(message, session=session, max_text_length=settings.max_text_length)
+    if not result.created:
+        INQUIRIES_DUPLICATE.labels(channel=message.channel).inc()
+        return result
+    INQUIRIES_RECEIVED.labels(channel=message.channel).inc()
+    try:
+        enqueue_assessment(redis_conn, result.inquiry_id, settings.job_retry_intervals)
+    except redis.RedisError:
+        ENQUEUE_FAILURES.inc()
+        log.error("enqueue failed; the sweeper will retry", extra={"inquiry_id": result.inquiry_id})
+    INTAKE_SECONDS.observe(time.perf_counter() - started)
+    log.info("inquiry received", extra={"inquiry_id": result.inquiry_id, "channel": message.channel})
+    return result

@@ -1,0 +1,119 @@
+"""What crosses the HTTP boundary for inquiries. Rows live in tables.py."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from channels.base import GeoPoint
+
+# Absolute cap for a JSON body; the text limit itself comes from Settings.
+MAX_BODY_BYTES = 64 * 1024
+
+
+class InquiryCreate(BaseModel):
+    """The JSON API's body. Unknown fields are refused so typos do not pass silently."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(description="the citizen's message")
+    language: str | None = Field(default=None, max_length=16)
+    contact: str | None = Field(default=None, max_length=256, description="phone or e-mail")
+    location: GeoPoint | None = None
+
+    @field_validator("text")
+    @classmethod
+    def _text_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("text must not be empty")
+        return value
+
+
+class InquiryAccepted(BaseModel):
+    id: str
+    status_url: str
+
+
+class CitizenReply(BaseModel):
+    text: str
+    at: datetime
+    author: str = Field(description="'playbook', 'system' or 'staff'")
+
+
+class CitizenStatus(BaseModel):
+    """The citizen's own view: nothing about other people, no internal reasoning."""
+
+    id: str
+    status: str
+    route: str | None
+    replies: list[CitizenReply]
+
+
+class EventRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    kind: str
+    actor: str
+    detail: dict[str, Any]
+    at: datetime
+
+
+class ReplyRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    channel: str
+    text: str
+    language: str | None
+    author: str
+    playbook_id: str | None
+    status: str
+    send_method: str | None
+    segments: int | None
+    provider_message_id: str | None
+    created_at: datetime
+    sent_at: datetime | None
+
+
+class InquiryRead(BaseModel):
+    """The staff view of an inquiry (list rows)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    channel: str
+    sender: str | None
+    text: str
+    received_at: datetime
+    status: str
+    priority: str | None
+    category: str | None
+    language: str | None
+    location: dict[str, Any] | None
+    lgcode: str | None
+    route: str | None
+    playbook_id: str | None
+    claimed_by: str | None
+    conversation_id: str | None
+    attachments: list[dict[str, Any]]
+    triaged_at: datetime | None
+    updated_at: datetime
+
+
+class InquiryDetail(InquiryRead):
+    assessment: dict[str, Any] | None
+    events: list[EventRead]
+    replies: list[ReplyRead]
+
+
+class InquiryPage(BaseModel):
+    items: list[InquiryRead]
+    total: int
+
+
+class StaffReplyCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=2000)

@@ -1,0 +1,105 @@
+"""The sweeper: the reason a lost job, a dead worker or a wiped Redis loses nothing.
+
+The database is the source of truth. Any inquiry still `received` whose last enqueue is
+older than `sweep_after_seconds`, and whose job is not waiting in Redis, is enqueued
+again; likewise for replies stuck in `queued`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timedelta
+
+import redis
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from triage.db import session_scope, utcnow
+from triage.inquiries import service
+from triage.inquiries.tables import Inquiry, Reply, ReplyStatus
+from triage.metrics import SWEEPER_REQUEUED
+from triage.queues import (
+    assess_job_id,
+    enqueue_assessment,
+    enqueue_send_reply,
+    job_is_pending,
+    send_job_id,
+)
+from triage.settings import Settings
+
+log = logging.getLogger(__name__)
+
+SWEEP_LOCK = "triage:sweeper-lock"
+MAX_REPLY_ATTEMPTS = 8
+
+
+def sweep_once(
+    *, session_factory: sessionmaker[Session], redis_conn: redis.Redis, settings: Settings
+) -> int:
+    """Re-enqueue stuck work once; returns how many jobs were enqueued again."""
+    cutoff = utcnow() - timedelta(seconds=settings.sweep_after_seconds)
+    requeued = 0
+    with session_scope(session_factory) as session:
+        for inquiry_id in service.unprocessed_inquiry_ids(cutoff, session=session):
+            if job_is_pending(redis_conn, assess_job_id(inquiry_id)):
+                continue  # waiting behind a backlog: enqueuing again would only duplicate it
+            # Stamp first: if Redis is down the stamp is rolled back and we try next round.
+            session.execute(
+                update(Inquiry).where(Inquiry.id == inquiry_id).values(enqueued_at=utcnow())
+            )
+            enqueue_assessment(redis_conn, inquiry_id, settings.job_retry_intervals)
+            session.commit()
+            requeued += 1
+        stuck_replies = session.scalars(
+            select(Reply.id)
+            .where(Reply.status == ReplyStatus.QUEUED, Reply.updated_at < cutoff)
+            .where(Reply.attempts < MAX_REPLY_ATTEMPTS)
+            .limit(500)
+        ).all()
+        for reply_id in stuck_replies:
+            if job_is_pending(redis_conn, send_job_id(reply_id)):
+                continue
+            session.execute(update(Reply).where(Reply.id == reply_id).values(updated_at=utcnow()))
+            enqueue_send_reply(redis_conn, reply_id, settings.job_retry_intervals)
+            session.commit()
+            requeued += 1
+    if requeued:
+        SWEEPER_REQUEUED.inc(requeued)
+        log.warning("sweeper re-enqueued stuck work", extra={"count": requeued})
+    return requeued
+
+
+class SweeperThread(threading.Thread):
+    """Runs `sweep_once` every interval; a Redis lock keeps it to one sweeper at a time
+    across machines."""
+
+    def __init__(
+        self, *, session_factory: sessionmaker[Session], redis_conn: redis.Redis, settings: Settings
+    ) -> None:
+        super().__init__(name="triage-sweeper", daemon=True)
+        self.session_factory = session_factory
+        self.redis_conn = redis_conn
+        self.settings = settings
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        interval = self.settings.sweep_interval_seconds
+        while not self.stopped.wait(interval):
+            try:
+                lock = self.redis_conn.lock(SWEEP_LOCK, timeout=max(interval * 3, 30))
+                if not lock.acquire(blocking=False):
+                    continue
+                try:
+                    sweep_once(
+                        session_factory=self.session_factory,
+                        redis_conn=self.redis_conn,
+                        settings=self.settings,
+                    )
+                finally:
+                    lock.release()
+            except Exception:  # the sweeper must outlive a Redis or database outage
+                log.exception("sweep failed; will try again")
+
+    def stop(self) -> None:
+        self.stopped.set()

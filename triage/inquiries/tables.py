@@ -1,0 +1,133 @@
+"""Rows for inquiries, their event log and the replies sent to citizens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from triage.db import Base, UTCDateTime, utcnow
+
+
+class InquiryStatus(StrEnum):
+    RECEIVED = "received"  # stored, waiting for triage
+    TRIAGED = "triaged"  # assessed and routed; waiting for a person or a reply
+    CLAIMED = "claimed"  # a responder is working on it
+    ANSWERED = "answered"  # an automatic or staff reply was sent
+    RESOLVED = "resolved"  # a responder closed it
+    CLOSED = "closed"  # closed automatically (P4)
+
+
+class ReplyStatus(StrEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    SUPPRESSED = "suppressed"  # e.g. the number sent STOP
+
+
+class EventKind(StrEnum):
+    RECEIVED = "received"
+    DUPLICATE = "duplicate"
+    ENQUEUED = "enqueued"
+    ASSESSED = "assessed"
+    ROUTED = "routed"
+    REASSESSED = "reassessed"
+    TRIAGE_FAILED = "triage_failed"
+    CLAIMED = "claimed"
+    RELEASED = "released"
+    REPLIED = "replied"
+    REPLY_SENT = "reply_sent"
+    REPLY_FAILED = "reply_failed"
+    RESOLVED = "resolved"
+    MESSAGE_ADDED = "message_added"
+
+
+class Inquiry(Base):
+    __tablename__ = "inquiries"
+    __table_args__ = (
+        UniqueConstraint("channel", "provider_message_id"),
+        Index("ix_inquiries_status_received_at", "status", "received_at"),
+        Index("ix_inquiries_route_priority", "route", "priority"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    public_token: Mapped[str] = mapped_column(String(64), unique=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    provider_message_id: Mapped[str] = mapped_column(String(128))
+    sender: Mapped[str | None] = mapped_column(String(256))
+    text: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reported_lat: Mapped[float | None]
+    reported_lon: Mapped[float | None]
+    attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    reply_token: Mapped[str | None] = mapped_column(String(256))
+    conversation_id: Mapped[str | None] = mapped_column(String(32), index=True)
+
+    status: Mapped[str] = mapped_column(String(16), default=InquiryStatus.RECEIVED)
+    priority: Mapped[str | None] = mapped_column(String(2))
+    category: Mapped[str | None] = mapped_column(String(32))
+    language: Mapped[str | None] = mapped_column(String(16))
+    location: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    lgcode: Mapped[str | None] = mapped_column(String(6), index=True)
+    assessment: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    route: Mapped[str | None] = mapped_column(String(16))
+    playbook_id: Mapped[str | None] = mapped_column(String(64))
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    enqueued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    triaged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    events: Mapped[list[InquiryEvent]] = relationship(
+        back_populates="inquiry", order_by="InquiryEvent.id", lazy="raise"
+    )
+    replies: Mapped[list[Reply]] = relationship(
+        back_populates="inquiry", order_by="Reply.id", lazy="raise"
+    )
+
+
+class InquiryEvent(Base):
+    """Append-only log: who did what to an inquiry, and when."""
+
+    __tablename__ = "inquiry_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    inquiry_id: Mapped[str] = mapped_column(ForeignKey("inquiries.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(64), default="system")
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    inquiry: Mapped[Inquiry] = relationship(back_populates="events")
+
+
+class Reply(Base):
+    """A message to the citizen: from a playbook, an acknowledgement or a person."""
+
+    __tablename__ = "replies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    inquiry_id: Mapped[str] = mapped_column(ForeignKey("inquiries.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(16))
+    author: Mapped[str] = mapped_column(String(64))  # "playbook", "system" or a staff name
+    playbook_id: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default=ReplyStatus.QUEUED)
+    ask_location: Mapped[bool] = mapped_column(default=False)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    provider_message_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    send_method: Mapped[str | None] = mapped_column(String(16))
+    segments: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    inquiry: Mapped[Inquiry] = relationship(back_populates="replies")

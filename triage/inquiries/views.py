@@ -1,0 +1,210 @@
+"""HTTP for inquiries: the citizen JSON API and status page, and the staff API."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import ValidationError
+
+from channels.base import InboundMessage
+from triage.db import utcnow
+from triage.deps import RedisDep, Responder, RuntimeDep, SessionDep
+from triage.errors import InvalidInputError
+from triage.inquiries import service
+from triage.inquiries.intake import receive_inbound
+from triage.inquiries.schemas import (
+    MAX_BODY_BYTES,
+    CitizenReply,
+    CitizenStatus,
+    EventRead,
+    InquiryAccepted,
+    InquiryCreate,
+    InquiryDetail,
+    InquiryPage,
+    InquiryRead,
+    ReplyRead,
+    StaffReplyCreate,
+)
+from triage.inquiries.tables import Inquiry, InquiryStatus
+from triage.queues import enqueue_send_reply
+from triage.templating import templates
+
+API_CHANNEL = "web"
+router = APIRouter()
+
+
+def status_url_for(public_url: str, public_token: str) -> str:
+    return f"{public_url.rstrip('/')}/status/{public_token}"
+
+
+class UnsupportedMediaTypeError(InvalidInputError):
+    """The body is not JSON."""
+
+
+class PayloadTooLargeError(InvalidInputError):
+    """The body is larger than any inquiry can be."""
+
+
+async def _read_json_body(request: Request) -> InquiryCreate:
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != "application/json":
+        raise UnsupportedMediaTypeError(
+            f"send the inquiry as application/json (got {content_type or 'no content type'})"
+        )
+    body = await request.body()
+    if len(body) > MAX_BODY_BYTES:
+        raise PayloadTooLargeError(f"the body is larger than {MAX_BODY_BYTES} bytes")
+    try:
+        data = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise InvalidInputError(f"the body is not valid JSON: {error}") from error
+    try:
+        return InquiryCreate.model_validate(data)
+    except ValidationError as error:
+        reasons = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in error.errors()
+        )
+        raise InvalidInputError(reasons) from error
+
+
+@router.post(
+    "/api/v1/inquiries",
+    status_code=202,
+    response_model=InquiryAccepted,
+    tags=["citizen"],
+    summary="Send an inquiry (stored before the 202)",
+)
+async def create_inquiry(
+    request: Request,
+    runtime: RuntimeDep,
+    idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
+) -> InquiryAccepted:
+    payload = await _read_json_body(request)
+    message = InboundMessage(
+        channel=API_CHANNEL,
+        # The Idempotency-Key makes a retried or double-clicked request one inquiry.
+        provider_message_id=f"key:{idempotency_key}" if idempotency_key else f"id:{uuid.uuid4().hex}",
+        sender=payload.contact,
+        text=payload.text,
+        location=payload.location,
+        language=payload.language,
+        received_at=utcnow(),
+    )
+    result = await run_in_threadpool(
+        receive_inbound,
+        message,
+        session_factory=runtime.session_factory,
+        redis_conn=runtime.redis,
+        settings=runtime.settings,
+    )
+    return InquiryAccepted(
+        id=result.inquiry_id,
+        status_url=status_url_for(runtime.settings.public_url, result.public_token),
+    )
+
+
+def _citizen_status(inquiry: Inquiry) -> CitizenStatus:
+    return CitizenStatus(
+        id=inquiry.id,
+        status=inquiry.status,
+        route=inquiry.route,
+        replies=[
+            CitizenReply(
+                text=r.text,
+                at=r.created_at,
+                author=r.author if r.author in ("playbook", "system") else "staff",
+            )
+            for r in inquiry.replies
+        ],
+    )
+
+
+@router.get("/status/{public_token}", tags=["citizen"], response_model=CitizenStatus)
+def citizen_status(public_token: str, request: Request, session: SessionDep) -> Response:
+    """HTML for people; `Accept: application/json` for programs."""
+    inquiry = service.get_inquiry_by_token(public_token, session=session)
+    view = _citizen_status(inquiry)
+    if "application/json" in request.headers.get("accept", ""):
+        return JSONResponse(view.model_dump(mode="json"))
+    return templates.TemplateResponse(
+        request, "status.html", {"inquiry": view, "received_at": inquiry.received_at}
+    )
+
+
+@router.get("/api/v1/inquiries", response_model=InquiryPage, tags=["staff"])
+def list_inquiries(
+    session: SessionDep,
+    _staff: Responder,
+    route: str | None = None,
+    status: str | None = None,
+    priority: str | None = None,
+    channel: str | None = None,
+    lgcode: str | None = None,
+    sort: service.SortOrder = service.SortOrder.URGENCY,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> InquiryPage:
+    filters = service.InquiryFilters(
+        route=route, status=status, priority=priority, channel=channel, lgcode=lgcode,
+        sort=sort, limit=limit, offset=offset,
+    )
+    rows, total = service.list_inquiries(filters, session=session)
+    return InquiryPage(items=[InquiryRead.model_validate(r) for r in rows], total=total)
+
+
+def _detail(inquiry: Inquiry) -> InquiryDetail:
+    base = InquiryRead.model_validate(inquiry).model_dump()
+    return InquiryDetail(
+        **base,
+        assessment=inquiry.assessment,
+        events=[EventRead.model_validate(e) for e in inquiry.events],
+        replies=[ReplyRead.model_validate(r) for r in inquiry.replies],
+    )
+
+
+@router.get("/api/v1/inquiries/{inquiry_id}", response_model=InquiryDetail, tags=["staff"])
+def get_inquiry(inquiry_id: str, session: SessionDep, _staff: Responder) -> InquiryDetail:
+    return _detail(service.get_inquiry(inquiry_id, session=session, with_history=True))
+
+
+@router.post("/api/v1/inquiries/{inquiry_id}/claim", response_model=InquiryDetail, tags=["staff"])
+def claim(inquiry_id: str, session: SessionDep, staff: Responder) -> InquiryDetail:
+    service.claim_inquiry(inquiry_id, staff.name, session=session)
+    session.commit()
+    return _detail(service.get_inquiry(inquiry_id, session=session, with_history=True))
+
+
+@router.post("/api/v1/inquiries/{inquiry_id}/release", response_model=InquiryDetail, tags=["staff"])
+def release(inquiry_id: str, session: SessionDep, staff: Responder) -> InquiryDetail:
+    service.release_inquiry(inquiry_id, staff.name, session=session)
+    session.commit()
+    return _detail(service.get_inquiry(inquiry_id, session=session, with_history=True))
+
+
+@router.post("/api/v1/inquiries/{inquiry_id}/resolve", response_model=InquiryDetail, tags=["staff"])
+def resolve(inquiry_id: str, session: SessionDep, staff: Responder) -> InquiryDetail:
+    service.resolve_inquiry(inquiry_id, staff.name, session=session)
+    session.commit()
+    return _detail(service.get_inquiry(inquiry_id, session=session, with_history=True))
+
+
+@router.post(
+    "/api/v1/inquiries/{inquiry_id}/reply", response_model=InquiryDetail, status_code=202, tags=["staff"]
+)
+def reply(
+    inquiry_id: str, body: StaffReplyCreate, session: SessionDep, redis_conn: RedisDep,
+    staff: Responder, runtime: RuntimeDep,
+) -> InquiryDetail:
+    """A responder's reply goes out through the channel the citizen used."""
+    inquiry = service.get_inquiry(inquiry_id, session=session)
+    new_reply = service.add_reply(inquiry, body.text, author=staff.name, session=session)
+    if inquiry.status == InquiryStatus.TRIAGED:
+        inquiry.status = InquiryStatus.ANSWERED
+    session.commit()
+    enqueue_send_reply(redis_conn, new_reply.id, runtime.settings.job_retry_intervals)
+    return _detail(service.get_inquiry(inquiry_id, session=session, with_history=True))

@@ -1,0 +1,81 @@
+"""RQ queues and how work is put on them. Jobs take ids and are safe to run twice.
+
+Each worker process listens on exactly one queue: RQ is only crash-safe that way.
+"""
+
+from __future__ import annotations
+
+import logging
+from enum import StrEnum
+
+import redis
+from rq import Queue, Retry
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
+
+log = logging.getLogger(__name__)
+
+
+class QueueName(StrEnum):
+    TRIAGE = "triage"
+    OUTBOUND = "outbound"
+
+
+ASSESS_JOB = "triage.inquiries.jobs.assess_inquiry"
+SEND_REPLY_JOB = "triage.inquiries.jobs.send_reply"
+DEFAULT_RETRY_INTERVALS: tuple[int, ...] = (2, 10, 60)
+
+
+def get_queue(name: QueueName, connection: redis.Redis) -> Queue:
+    return Queue(str(name), connection=connection)
+
+
+def assess_job_id(inquiry_id: str) -> str:
+    return f"assess-{inquiry_id}"
+
+
+def send_job_id(reply_id: int) -> str:
+    return f"send-reply-{reply_id}"
+
+
+def job_is_pending(connection: redis.Redis, job_id: str) -> bool:
+    """True when the job is still waiting or running, so enqueuing again would duplicate it."""
+    try:
+        job = Job.fetch(job_id, connection=connection)
+    except NoSuchJobError:
+        return False
+    status = job.get_status(refresh=False)
+    return status in (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED)
+
+
+def enqueue_assessment(
+    connection: redis.Redis,
+    inquiry_id: str,
+    retry_intervals: tuple[int, ...] = DEFAULT_RETRY_INTERVALS,
+    *,
+    at_front: bool = False,
+) -> None:
+    get_queue(QueueName.TRIAGE, connection).enqueue_call(
+        ASSESS_JOB,
+        args=(inquiry_id,),
+        job_id=assess_job_id(inquiry_id),
+        retry=Retry(max=len(retry_intervals), interval=list(retry_intervals)),
+        result_ttl=300,
+        failure_ttl=7 * 24 * 3600,
+        at_front=at_front,
+    )
+
+
+def enqueue_send_reply(
+    connection: redis.Redis,
+    reply_id: int,
+    retry_intervals: tuple[int, ...] = DEFAULT_RETRY_INTERVALS,
+) -> None:
+    get_queue(QueueName.OUTBOUND, connection).enqueue_call(
+        SEND_REPLY_JOB,
+        args=(reply_id,),
+        job_id=send_job_id(reply_id),
+        retry=Retry(max=len(retry_intervals), interval=list(retry_intervals)),
+        result_ttl=300,
+        failure_ttl=7 * 24 * 3600,
+    )
