@@ -23,7 +23,8 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade_database(settings: Settings, engine: Engine | None = None) -> None:
     engine = engine or make_engine(settings)
-    command.upgrade(alembic_config(engine), "head")
+    # "heads": packages add their own migrations on top of 0001 (merged at release).
+    command.upgrade(alembic_config(engine), "heads")
 
 
 def make_revision(settings: Settings, message: str) -> None:
