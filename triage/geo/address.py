@@ -16,11 +16,12 @@ from triage.geo.normalize import int_to_kanji, place_key, split_town
 from triage.geo.schemas import LocationPrecision
 
 _COUNTY = re.compile(r"[^0-9\s、。]{1,5}?郡")
-_BLOCK_AFTER_BASE = re.compile(r"([0-9]{1,2})-[0-9]")
+_BLOCK_AFTER_BASE = re.compile(r"([0-9]{1,2})-[0-9]+(-[0-9]+)?")
 # What may follow a town in a sentence: a block number, a chome, or punctuation/particles.
 _SENTENCE_PARTICLES = frozenset("でにはをへとのがもや、。!?()「」")
 _NOT_A_TOWN = re.compile(r"[でにはをへ、。!?「」]")
-_CHOME_END = re.compile(r"丁目?$")
+# Endings that make a whole name a town of its own, not a known town plus a 字.
+_TOWN_SUFFIXES = ("町", "丁目", "丁", "台", "丘", "新田", "通", "条", "村")
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +135,7 @@ def match_town(
     rule_town, after = split_town(rest)
     if not rule_town:
         return None
+    start += len(rest) - len(rule_town) - len(after)  # Kyoto streets before the town
     skip = 2 if rule_town.startswith("大字") else 1 if rule_town.startswith("字") else 0
     followed_by_block = after[:1].isdigit() or after.startswith(("番", "-"))
     for length in range(len(rule_town), skip + 1, -1):
@@ -141,17 +143,18 @@ def match_town(
         town = towns.get(place_key(name)) or towns.get(place_key(name[skip:]))
         if town is None:
             continue
+        name = _canonical(name, town)
         if length == len(rule_town):
-            return _with_chome(name, town, after, towns, start)
+            return _with_chome(name, town, after, towns, start + length)
         remainder = rule_town[length:]
         if remainder.startswith("字"):
             # 原田町字東三分一: the 字 we do not know is left to the block part.
             return name, town, start + length
-        if _CHOME_END.search(rule_town) or (not strict and not _NOT_A_TOWN.search(remainder)):
-            # 長津田みなみ台一丁目: a town we do not know, next to one we do (its point).
-            if not _NOT_A_TOWN.search(rule_town) and len(rule_town) <= 16:
-                return rule_town, town, start + len(rule_town)
-        if remainder[0] in _SENTENCE_PARTICLES:
+        if rule_town.endswith(_TOWN_SUFFIXES) and not _NOT_A_TOWN.search(rule_town):
+            # 長津田みなみ台一丁目, 田園調布本町: a town we do not know, next to one we do.
+            return rule_town, town, start + len(rule_town)
+        if not strict or remainder[0] in _SENTENCE_PARTICLES:
+            # 勝浦家六: a 字 written without 字 after a known town.
             return name, town, start + length
         break
     if _NOT_A_TOWN.search(rule_town) or len(rule_town) > 12:
@@ -161,19 +164,31 @@ def match_town(
     return rule_town, None, start + len(rule_town)
 
 
+def _canonical(written: str, town: Town) -> str:
+    """The gazetteer's spelling (不動ケ岡 for 不動ヶ岡), keeping a 大字 the writer gave."""
+    if written.startswith("大字") and not town.name.startswith("大字"):
+        return "大字" + town.name
+    return town.name
+
+
 def _with_chome(
-    name: str, town: Town, after: str, towns: dict[str, Town], start: int
+    name: str, town: Town, after: str, towns: dict[str, Town], end: int
 ) -> tuple[str, Town | None, int]:
-    """若林 + 5-12-2 is 若林五丁目 when 若林 has chome: addresses often leave 丁目 out."""
+    """若林 + 5-12-2 is 若林五丁目: addresses often leave 丁目 out.
+
+    Taken as a chome when the town is known to have chome, or when three numbers follow
+    (chome-block-number), which only a chome address has.
+    """
     block = _BLOCK_AFTER_BASE.match(after)
+    if block is None:
+        return name, town, end
     key = place_key(name)
-    if block is not None and any(
-        key + int_to_kanji(n) + "丁目" in towns for n in range(1, 10)
-    ):
+    has_chome = any(key + int_to_kanji(n) + "丁目" in towns for n in range(1, 10))
+    if has_chome or block.group(2) is not None:
         chome = name + int_to_kanji(int(block.group(1))) + "丁目"
         known = towns.get(place_key(chome), town)
-        return chome, known, start + len(name) + len(block.group(1))
-    return name, town, start + len(name)
+        return chome, known, end + len(block.group(1))
+    return name, town, end
 
 
 def _preference(municipality: Municipality, prefer: Municipality | Prefecture | None) -> int:
@@ -216,7 +231,9 @@ def parse_address(
         if prefecture is None:
             return None
         return ParsedAddress(start, position, prefecture, None, None, None, ambiguous=False)
-    scored: list[tuple[tuple[int, int, int, int], Municipality, tuple[str, Town | None, int] | None]]
+    scored: list[
+        tuple[tuple[int, int, int, int], Municipality, tuple[str, Town | None, int] | None]
+    ]
     scored = []
     for municipality in candidates:
         town = match_town(text, end, municipality, gazetteer, strict=strict)

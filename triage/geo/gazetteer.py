@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from triage.geo.normalize import place_key
+from triage.geo.normalize import place_key, romaji_key
 
 DATA_FILE = "gazetteer.json.gz"
 EARTH_RADIUS_M = 6_371_008.8
@@ -165,7 +165,9 @@ class Gazetteer:
     @cached_property
     def _town_table(
         self,
-    ) -> tuple[list[str], npt.NDArray[np.float64], npt.NDArray[np.float64], list[int], dict[int, range]]:
+    ) -> tuple[
+        list[str], npt.NDArray[np.float64], npt.NDArray[np.float64], list[int], dict[int, range]
+    ]:
         """Town columns and, per municipality index, its rows (they are stored grouped)."""
         columns = self._town_columns
         munis = unpack_numbers(columns["muni"], "<u2")
@@ -201,7 +203,7 @@ class Gazetteer:
         return {m.lgcode: i for i, m in enumerate(self.municipalities)}
 
     def municipality_of_shelter(self, row: int) -> Municipality:
-        return self.municipalities[self.shelters.municipality_index[row]]
+        return self.municipalities[int(self.shelters.municipality_index[row])]
 
     def nearest_shelter_row(self, lat: float, lon: float) -> tuple[int, float] | None:
         """The closest shelter to a point and its approximate distance in metres.
@@ -240,6 +242,19 @@ class Gazetteer:
         for row, name in enumerate(self.shelters.names):
             index[place_key(name)].append(row)
         return index
+
+    @cached_property
+    def romaji_index(self) -> dict[tuple[str, str], list[Municipality]]:
+        """("wajima", "Shi") -> 輪島市: romanised name and kind, as the 2007 gazetteer writes."""
+        index: dict[tuple[str, str], list[Municipality]] = defaultdict(list)
+        for romaji, municipalities in self.romaji.items():
+            *name, kind = romaji.split(" ")
+            index[(romaji_key("".join(name)), kind)].extend(municipalities)
+        return index
+
+    @cached_property
+    def prefecture_by_romaji(self) -> dict[str, Prefecture]:
+        return {romaji_key(p.english): p for p in self.prefectures}
 
     @cached_property
     def feature_index(self) -> dict[str, list[Feature]]:

@@ -31,7 +31,7 @@ def normalize_text(text: str) -> str:
     A dash after a digit is a block separator; elsewhere (カタカナ長音 in a town name such
     as オフィスパーク) it is left alone.
     """
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", text).replace("巿", "市")
     text = re.sub(r"(?<=[0-9])[" + _DASHES + r"]", "-", text)
     return chome_to_kanji(re.sub(r"[ \t\u3000]+", "", text))
 
@@ -71,20 +71,23 @@ def int_to_kanji(value: int) -> str:
     return "".join(parts)
 
 
-_CHOME_DIGITS = re.compile(r"([0-9]+)(丁目|丁(?!目))")
+_CHOME_DIGITS = re.compile(r"([0-9]+)(丁目|丁(?!目)|条|線|番丁)")
 
 
 def chome_to_kanji(text: str) -> str:
-    """3丁目 -> 三丁目 (town names write chome in 漢数字)."""
+    """3丁目 -> 三丁目, 24条 -> 二十四条, 12番丁 -> 十二番丁: town names write these in 漢数字."""
     return _CHOME_DIGITS.sub(lambda m: int_to_kanji(int(m.group(1))) + m.group(2), text)
 
 
 # Where the town part of an address ends: a block number in ASCII digits, a 番地 written
 # in 漢数字 (but not 一番町, a town), or a chome (kept inside the town).
+_K = "[" + KANJI_NUMERAL_CHARS + "]"
 _TOWN_END = re.compile(
-    r"[0-9]|[" + KANJI_NUMERAL_CHARS + r"]+(?:番地|番(?![町丁])|号)|[,、。!?()（）「」\s]"
+    r"[0-9A-Za-z]|" + _K + r"+(?:番地|番(?![町丁]|" + _K + r"+丁)|号)|[,、。!?()（）「」\s]"
 )
-_CHOME = re.compile(r"[" + KANJI_NUMERAL_CHARS + r"]+丁目?")
+_CHOME = re.compile(_K + r"+丁目|" + _K + r"+丁$")
+# Kyoto writes the streets before the town: 河原町二条下ル一之船入町.
+_KYOTO_STREET = re.compile(r".*(?:上ル|下ル|東入ル?|西入ル?)")
 
 
 def split_town(rest: str) -> tuple[str, str]:
@@ -94,9 +97,21 @@ def split_town(rest: str) -> tuple[str, str]:
     ends it. Used on its own (no gazetteer) this is the rule for towns we have never seen.
     """
     rest = chome_to_kanji(rest)
+    street = _KYOTO_STREET.match(rest)
+    if street is not None and _TOWN_END.search(rest[: street.end()]) is None:
+        rest = rest[street.end() :]
     end = _TOWN_END.search(rest)
     town = rest[: end.start()] if end else rest
     chome = _CHOME.search(town)
     if chome:
         town = town[: chome.end()]
     return town, rest[len(town) :]
+
+
+def romaji_key(word: str) -> str:
+    """Fold macrons and long vowels so Ōsaka, Oosaka and Osaka meet."""
+    plain = unicodedata.normalize("NFKD", word)
+    plain = "".join(c for c in plain if not unicodedata.combining(c)).lower()
+    for long, short in (("ou", "o"), ("oo", "o"), ("uu", "u"), ("aa", "a")):
+        plain = plain.replace(long, short)
+    return plain.replace("-", "").replace("'", "")

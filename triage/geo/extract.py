@@ -1,0 +1,308 @@
+"""Find the places a message names: addresses, towns, landmarks, features, romaji names.
+
+Each finder returns `Candidate`s; `best_candidate` picks one. The finders are strict on
+purpose: a message that names no place must get none ("水がほしい" has no place), so a
+bare word is taken for a place only when it is long or distinctive enough, or when its
+context (a municipality, the deployment's area, 駅, "city") says it is one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from triage.geo.address import ParsedAddress, parse_address
+from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
+from triage.geo.normalize import normalize_text, place_key, romaji_key, split_town
+from triage.geo.schemas import LocationPrecision
+
+PRECISION_RANK = {
+    LocationPrecision.PREFECTURE: 0,
+    LocationPrecision.MUNICIPALITY: 1,
+    LocationPrecision.TOWN: 2,
+    LocationPrecision.POINT: 3,
+}
+_MUNICIPALITY_SUFFIX = re.compile(r"(市|町|村|区)$")
+# After a municipality name without its suffix (七尾駅, 輪島市内 is already a full name).
+_STEM_CONTEXT = ("駅", "港", "周辺", "方面", "地区", "インター", "IC", "市街")
+_LANDMARK_MIN = 4  # shorter shelter names (公民館) are generic words
+_ROMAJI_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_ROMAJI_SUFFIX = {
+    "city": "Shi", "shi": "Shi", "town": "Cho", "machi": "Machi", "cho": "Cho",
+    "village": "Mura", "mura": "Mura", "son": "Son", "ward": "Ku", "ku": "Ku",
+}  # fmt: skip
+# Romanised names that are also everyday English words: only with a suffix (Date City).
+_ENGLISH_WORDS = frozenset(
+    {"date", "mine", "sue", "ono", "ota", "oda", "ise", "tsu", "ube", "kami"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One place found in a text, with what we know of it."""
+
+    text: str
+    prefecture: str | None
+    municipality: Municipality | None
+    town: str | None
+    lat: float | None
+    lon: float | None
+    precision: LocationPrecision
+    confidence: float
+
+    @property
+    def rank(self) -> tuple[int, float]:
+        return PRECISION_RANK[self.precision], self.confidence
+
+
+def _from_address(text: str, parsed: ParsedAddress, *, strict: bool) -> Candidate:
+    point = parsed.point
+    confidence = {
+        LocationPrecision.TOWN: 0.85 if parsed.town_point is not None else 0.7,
+        LocationPrecision.MUNICIPALITY: 0.8,
+        LocationPrecision.PREFECTURE: 0.5,
+    }[parsed.precision]
+    if parsed.ambiguous:
+        confidence -= 0.15
+    return Candidate(
+        text=text[parsed.start : parsed.end],
+        prefecture=parsed.prefecture.name if parsed.prefecture else None,
+        municipality=parsed.municipality,
+        town=parsed.town,
+        lat=point[0] if point else None,
+        lon=point[1] if point else None,
+        precision=parsed.precision,
+        confidence=round(confidence, 2),
+    )
+
+
+def find_addresses(
+    text: str, gazetteer: Gazetteer, prefer: Municipality | Prefecture | None
+) -> list[Candidate]:
+    """Prefecture / municipality names anywhere in the text, read on as addresses."""
+    found: list[Candidate] = []
+    position = 0
+    while position < len(text):
+        parsed = parse_address(text, position, gazetteer, strict=True, prefer=prefer)
+        if parsed is None:
+            position += 1
+            continue
+        found.append(_from_address(text, parsed, strict=True))
+        position = max(parsed.end, position + 1)
+    return found
+
+
+def find_towns(
+    text: str, gazetteer: Gazetteer, prefer: Municipality | Prefecture | None
+) -> list[Candidate]:
+    """Town names without their municipality: 真備町 -> 岡山県倉敷市.
+
+    Only names of 3+ characters ending in 町/村 (or followed by 駅), or any town of the
+    preferred municipality, and only when all towns of that name lie in one municipality
+    (or the preferred one has it): 本町 or 中央 alone mean nothing.
+    """
+    found: list[Candidate] = []
+    index = gazetteer.town_index
+    for start in range(len(text)):
+        for length in range(min(8, len(text) - start), 1, -1):
+            name = text[start : start + length]
+            towns = index.get(place_key(name))
+            if not towns:
+                continue
+            following = text[start + length : start + length + 1]
+            distinctive = length >= 3 and (name[-1] in "町村" or following == "駅")
+            preferred = [t for t in towns if _is_preferred_code(t.lgcode, prefer)]
+            if preferred and length >= 2:
+                towns = preferred
+            elif not distinctive:
+                continue
+            municipalities = {t.lgcode for t in towns}
+            if len(municipalities) != 1:
+                continue
+            town = max(towns, key=lambda t: t.sites)
+            municipality = gazetteer.by_lgcode[town.lgcode]
+            found.append(
+                Candidate(
+                    text=name,
+                    prefecture=municipality.prefecture,
+                    municipality=municipality,
+                    town=town.name,
+                    lat=town.lat,
+                    lon=town.lon,
+                    precision=LocationPrecision.TOWN,
+                    confidence=0.6 if not preferred else 0.7,
+                )
+            )
+            break
+    return found
+
+
+def _is_preferred_code(lgcode: str, prefer: Municipality | Prefecture | None) -> bool:
+    if isinstance(prefer, Municipality):
+        return lgcode == prefer.lgcode
+    return False
+
+
+def find_stems(text: str, gazetteer: Gazetteer) -> list[Candidate]:
+    """A municipality written without 市/町/村 before 駅, 港, 周辺…: 七尾駅 -> 七尾市."""
+    found: list[Candidate] = []
+    for context in _STEM_CONTEXT:
+        start = text.find(context)
+        while start > 1:
+            for length in range(min(5, start), 1, -1):
+                stem = text[start - length : start]
+                matches = [
+                    m
+                    for suffix in ("市", "町", "村")
+                    for m in gazetteer.municipalities_by_name.get(place_key(stem + suffix), [])
+                ]
+                if len(matches) == 1:
+                    m = matches[0]
+                    found.append(
+                        Candidate(
+                            stem + context, m.prefecture, m, None, m.lat, m.lon,
+                            LocationPrecision.MUNICIPALITY, 0.6,
+                        )
+                    )  # fmt: skip
+                    break
+            start = text.find(context, start + 1)
+    return found
+
+
+def find_landmarks(text: str, gazetteer: Gazetteer, within: set[str]) -> list[Candidate]:
+    """Shelter names (schools, community centres, parks): a point.
+
+    A name shared by shelters in several municipalities counts only when the message
+    (or the deployment) names the municipality: 中央公民館 alone is everywhere.
+    """
+    found: list[Candidate] = []
+    index = gazetteer.shelter_name_index
+    shelters = gazetteer.shelters
+    start = 0
+    while start <= len(text) - _LANDMARK_MIN:
+        for length in range(min(24, len(text) - start), _LANDMARK_MIN - 1, -1):
+            rows = index.get(place_key(text[start : start + length]))
+            if not rows:
+                continue
+            if within:
+                rows = [r for r in rows if gazetteer.municipality_of_shelter(r).lgcode in within]
+            codes = {gazetteer.municipality_of_shelter(r).lgcode for r in rows}
+            if len(codes) != 1:
+                continue
+            row = rows[0]
+            municipality = gazetteer.municipality_of_shelter(row)
+            town = shelters.address_rest[row]
+            found.append(
+                Candidate(
+                    text=text[start : start + length],
+                    prefecture=municipality.prefecture,
+                    municipality=municipality,
+                    town=_town_of_rest(town) or None,
+                    lat=float(shelters.lat[row]),
+                    lon=float(shelters.lon[row]),
+                    precision=LocationPrecision.POINT,
+                    confidence=0.8 if within else 0.65,
+                )
+            )
+            start += length - 1
+            break
+        start += 1
+    return found
+
+
+def _town_of_rest(rest: str) -> str:
+    return split_town(rest)[0]
+
+
+def find_features(text: str, gazetteer: Gazetteer) -> list[Candidate]:
+    """Mountains, islands, capes and populated places of the Gazetteer of Japan (3+ chars)."""
+    found: list[Candidate] = []
+    index = gazetteer.feature_index
+    for start in range(len(text)):
+        for length in range(min(8, len(text) - start), 2, -1):
+            features = index.get(place_key(text[start : start + length]))
+            if not features or len(features) != 1:
+                continue
+            feature = features[0]
+            nearest = gazetteer.nearest_shelter_row(feature.lat, feature.lon)
+            municipality = gazetteer.municipality_of_shelter(nearest[0]) if nearest else None
+            found.append(
+                Candidate(
+                    feature.name,
+                    municipality.prefecture if municipality else None,
+                    municipality, None, feature.lat, feature.lon,
+                    LocationPrecision.POINT, 0.5,
+                )
+            )  # fmt: skip
+            break
+    return found
+
+
+def find_romaji(original: str, gazetteer: Gazetteer) -> list[Candidate]:
+    """Romanised municipality and prefecture names in English (or other Latin) text."""
+    words = _ROMAJI_WORD.findall(original)
+    found: list[Candidate] = []
+    for i, word in enumerate(words):
+        if not word[0].isupper():
+            continue
+        key = romaji_key(word)
+        suffix = _ROMAJI_SUFFIX.get(words[i + 1].lower()) if i + 1 < len(words) else None
+        has_suffix = suffix is not None
+        matches = _romaji_municipalities(gazetteer, key, suffix)
+        if matches and (has_suffix or (len(key) >= 5 and key not in _ENGLISH_WORDS)):
+            m = max(matches, key=lambda m: m.sites)
+            text = word + (" " + words[i + 1] if has_suffix else "")
+            found.append(
+                Candidate(
+                    text, m.prefecture, m, None, m.lat, m.lon, LocationPrecision.MUNICIPALITY,
+                    0.75 if len(matches) == 1 else 0.55,
+                )
+            )  # fmt: skip
+            continue
+        prefecture = gazetteer.prefecture_by_romaji.get(key)
+        if prefecture is not None and (len(key) >= 4 or has_suffix):
+            found.append(
+                Candidate(
+                    word, prefecture.name, None, None, prefecture.lat, prefecture.lon,
+                    LocationPrecision.PREFECTURE, 0.5,
+                )
+            )  # fmt: skip
+    return found
+
+
+def _romaji_municipalities(
+    gazetteer: Gazetteer, key: str, suffix: str | None
+) -> list[Municipality]:
+    if suffix is not None:
+        return list(gazetteer.romaji_index.get((key, suffix), []))
+    return [
+        m
+        for s in ("Shi", "Cho", "Machi", "Mura", "Son")
+        for m in gazetteer.romaji_index.get((key, s), [])
+    ]
+
+
+def find_candidates(
+    original: str, gazetteer: Gazetteer, prefer: Municipality | Prefecture | None = None
+) -> list[Candidate]:
+    """Every place a text names, from the most to the least specific finder."""
+    text = normalize_text(original)
+    candidates = find_addresses(text, gazetteer, prefer)
+    named = {c.municipality.lgcode for c in candidates if c.municipality is not None}
+    if isinstance(prefer, Municipality) and not named:
+        named = {prefer.lgcode}
+    candidates += find_landmarks(text, gazetteer, named)
+    if not any(c.municipality for c in candidates):
+        candidates += find_towns(text, gazetteer, prefer)
+        candidates += find_stems(text, gazetteer)
+        candidates += find_features(text, gazetteer)
+    if text.isascii() or not candidates:
+        candidates += find_romaji(original, gazetteer)
+    return candidates
+
+
+def best_candidate(candidates: list[Candidate]) -> Candidate | None:
+    """The most precise, then most confident; a point inside a named municipality wins."""
+    if not candidates:
+        return None
+    return max(candidates, key=lambda c: c.rank)
