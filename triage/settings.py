@@ -22,7 +22,9 @@ def _default_home() -> Path:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="TRIAGE_", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(
+        env_prefix="TRIAGE_", extra="ignore", frozen=True, env_ignore_empty=True
+    )
 
     env: Literal["dev", "production"] = "dev"
     home: Path = Field(default_factory=_default_home)

@@ -6,6 +6,7 @@ and gazetteer copy-on-write). Jobs take ids and look the rest up here.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -30,6 +31,9 @@ class WorkerContext:
     @classmethod
     def build(cls, settings: Settings, connection: redis.Redis | None = None) -> WorkerContext:
         engine = make_engine(settings)
+        # RQ forks a work horse per job: the child must open its own database connections
+        # instead of sharing the parent's sockets (the sweeper thread uses those).
+        os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
         return cls(
             settings=settings,
             engine=engine,
