@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from channels import tables as channel_tables
+from playbooks import tables as playbook_tables
 from triage.auth import tables as auth_tables
 from triage.db import Base
 from triage.inquiries import tables as inquiry_tables
 
-TABLE_MODULES = (auth_tables, inquiry_tables)
+TABLE_MODULES = (auth_tables, inquiry_tables, channel_tables, playbook_tables)
 metadata = Base.metadata

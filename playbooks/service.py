@@ -1,0 +1,267 @@
+"""Playbook persistence: versions, publishing, retiring, and YAML import/export.
+
+Every function takes a keyword-only `session` and leaves committing to the caller, so a
+view or command decides what one transaction is.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml  # type: ignore[import-untyped]  # no stubs in the project's dependencies
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from playbooks.schemas import (
+    PlaybookContent,
+    PlaybookRead,
+    PlaybookStatus,
+    PlaybookVersionRead,
+)
+from playbooks.tables import Playbook, PlaybookVersion
+from triage.db import utcnow
+from triage.errors import ConflictError, InvalidInputError, NotFoundError
+
+log = logging.getLogger(__name__)
+
+
+def _get_row(playbook_id: str, *, session: Session) -> Playbook:
+    row = session.get(Playbook, playbook_id)
+    if row is None:
+        raise NotFoundError(f"no playbook {playbook_id!r}")
+    return row
+
+
+def _get_version_row(playbook_id: str, version: int, *, session: Session) -> PlaybookVersion:
+    row = session.get(PlaybookVersion, (playbook_id, version))
+    if row is None:
+        raise NotFoundError(f"playbook {playbook_id!r} has no version {version}")
+    return row
+
+
+def _read(row: Playbook, *, session: Session, with_versions: bool = False) -> PlaybookRead:
+    current = _get_version_row(row.id, row.current_version, session=session)
+    return PlaybookRead(
+        id=row.id,
+        status=PlaybookStatus(row.status),
+        current_version=row.current_version,
+        published_version=row.published_version,
+        updated_at=row.updated_at,
+        content=PlaybookContent.model_validate(current.content),
+        versions=versions(row.id, session=session) if with_versions else None,
+    )
+
+
+def create(
+    content: PlaybookContent, *, actor: str, session: Session, note: str | None = None
+) -> PlaybookRead:
+    """A new playbook as draft version 1."""
+    if session.get(Playbook, content.id) is not None:
+        raise ConflictError(f"playbook {content.id!r} exists; add a version instead")
+    row = Playbook(
+        id=content.id, status=PlaybookStatus.DRAFT, current_version=1, published_version=None
+    )
+    session.add(row)
+    session.flush()  # the parent row first: the version's foreign key points at it
+    session.add(_version(content, 1, actor=actor, note=note))
+    session.flush()
+    return _read(row, session=session)
+
+
+def _version(
+    content: PlaybookContent, number: int, *, actor: str, note: str | None
+) -> PlaybookVersion:
+    return PlaybookVersion(
+        playbook_id=content.id,
+        version=number,
+        content=content.model_dump(mode="json"),
+        created_by=actor,
+        created_at=utcnow(),
+        note=note,
+    )
+
+
+def update(
+    playbook_id: str,
+    content: PlaybookContent,
+    *,
+    actor: str,
+    session: Session,
+    note: str | None = None,
+) -> PlaybookRead:
+    """A new version. What citizens get changes only when that version is published."""
+    if content.id != playbook_id:
+        raise InvalidInputError("a playbook's id cannot change; create a new playbook instead")
+    row = _get_row(playbook_id, session=session)
+    row.current_version += 1
+    row.updated_at = utcnow()
+    if row.status == PlaybookStatus.RETIRED:
+        row.status = PlaybookStatus.DRAFT
+    session.add(_version(content, row.current_version, actor=actor, note=note))
+    session.flush()
+    return _read(row, session=session)
+
+
+def publish(playbook_id: str, version: int, *, session: Session) -> PlaybookRead:
+    """Serve `version` to citizens (an older version too: that is how to roll back)."""
+    row = _get_row(playbook_id, session=session)
+    _get_version_row(playbook_id, version, session=session)
+    row.published_version = version
+    row.status = PlaybookStatus.PUBLISHED
+    row.updated_at = utcnow()
+    session.flush()
+    return _read(row, session=session)
+
+
+def retire(playbook_id: str, *, session: Session) -> PlaybookRead:
+    """Stop serving the playbook at once; its versions stay for the record."""
+    row = _get_row(playbook_id, session=session)
+    row.status = PlaybookStatus.RETIRED
+    row.updated_at = utcnow()
+    session.flush()
+    return _read(row, session=session)
+
+
+def get(playbook_id: str, *, session: Session, with_versions: bool = False) -> PlaybookRead:
+    return _read(
+        _get_row(playbook_id, session=session), session=session, with_versions=with_versions
+    )
+
+
+def list_playbooks(*, session: Session, status: PlaybookStatus | None = None) -> list[PlaybookRead]:
+    query = select(Playbook).order_by(Playbook.id)
+    if status is not None:
+        query = query.where(Playbook.status == status)
+    return [_read(row, session=session) for row in session.scalars(query)]
+
+
+def versions(playbook_id: str, *, session: Session) -> list[PlaybookVersionRead]:
+    """Every version, oldest first."""
+    query = (
+        select(PlaybookVersion)
+        .where(PlaybookVersion.playbook_id == playbook_id)
+        .order_by(PlaybookVersion.version)
+    )
+    return [PlaybookVersionRead.model_validate(row) for row in session.scalars(query)]
+
+
+def published_playbooks(*, session: Session) -> list[PlaybookContent]:
+    """The published version of every published playbook: all the planner may send.
+
+    A stored version that no longer validates (the schema got stricter) is skipped and
+    logged rather than sent: an answer nobody can vouch for is worse than a person replying.
+    """
+    query = (
+        select(PlaybookVersion)
+        .join(
+            Playbook,
+            (Playbook.id == PlaybookVersion.playbook_id)
+            & (Playbook.published_version == PlaybookVersion.version),
+        )
+        .where(Playbook.status == PlaybookStatus.PUBLISHED)
+        .order_by(Playbook.id)
+    )
+    found: list[PlaybookContent] = []
+    for row in session.scalars(query):
+        try:
+            found.append(PlaybookContent.model_validate(row.content))
+        except ValidationError:
+            log.error(
+                "published playbook fails validation; not served",
+                extra={"playbook_id": row.playbook_id},
+            )
+    return found
+
+
+# --- files: one YAML file per playbook, the same shape as playbooks/library/*.yaml ---
+
+
+def read_playbook_file(path: Path) -> PlaybookContent:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return PlaybookContent.model_validate(data)
+    except (yaml.YAMLError, ValidationError) as error:
+        raise InvalidInputError(f"{path.name}: {error}") from error
+
+
+def read_directory(directory: Path) -> list[PlaybookContent]:
+    """Every `*.yaml` in `directory`, validated; any invalid file fails the whole read."""
+    contents = [read_playbook_file(path) for path in sorted(directory.glob("*.yaml"))]
+    ids = [content.id for content in contents]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise InvalidInputError(f"playbook ids defined twice: {duplicates}")
+    return contents
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: list[str]
+    updated: list[str]
+    unchanged: list[str]
+
+
+def import_contents(
+    contents: list[PlaybookContent],
+    *,
+    actor: str,
+    session: Session,
+    publish_changes: bool,
+    note: str | None = None,
+) -> ImportResult:
+    """New playbooks are created, changed ones get a new version, identical ones are left.
+
+    With `publish_changes`, each created or changed playbook has its new version published.
+    """
+    result = ImportResult(created=[], updated=[], unchanged=[])
+    for content in contents:
+        row = session.get(Playbook, content.id)
+        if row is None:
+            create(content, actor=actor, session=session, note=note)
+            result.created.append(content.id)
+        else:
+            current = _get_version_row(row.id, row.current_version, session=session)
+            if PlaybookContent.model_validate(current.content) == content:
+                result.unchanged.append(content.id)
+                continue
+            update(content.id, content, actor=actor, session=session, note=note)
+            result.updated.append(content.id)
+        if publish_changes:
+            publish(
+                content.id, _get_row(content.id, session=session).current_version, session=session
+            )
+    return result
+
+
+def import_directory(
+    directory: Path, *, actor: str, session: Session, publish_changes: bool
+) -> ImportResult:
+    return import_contents(
+        read_directory(directory),
+        actor=actor,
+        session=session,
+        publish_changes=publish_changes,
+        note=f"imported from {directory.name}",
+    )
+
+
+def dump_playbook(content: PlaybookContent) -> str:
+    text: str = yaml.safe_dump(
+        content.model_dump(mode="json"), allow_unicode=True, sort_keys=False, width=1000
+    )
+    return text
+
+
+def export_directory(directory: Path, *, session: Session) -> list[Path]:
+    """The current version of every playbook, one `<id>.yaml` each (retired ones included,
+    so an export is a complete backup; importing it does not un-retire anything unchanged)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for playbook in list_playbooks(session=session):
+        path = directory / f"{playbook.id}.yaml"
+        path.write_text(dump_playbook(playbook.content), encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,36 @@
+"""Playbook rows. Every edit is a new `PlaybookVersion`; publishing points at one.
+
+Versions are never changed or deleted, so what a citizen was told can always be traced to
+the exact text a coordinator approved (`Reply.playbook_id` + the version published then).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from triage.db import Base, UTCDateTime, utcnow
+
+
+class Playbook(Base):
+    __tablename__ = "playbooks"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
+    current_version: Mapped[int] = mapped_column(Integer)
+    published_version: Mapped[int | None] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PlaybookVersion(Base):
+    __tablename__ = "playbook_versions"
+
+    playbook_id: Mapped[str] = mapped_column(ForeignKey("playbooks.id"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    note: Mapped[str | None] = mapped_column(Text)
