@@ -29,22 +29,124 @@ _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
 _VIETNAMESE_LETTERS = re.compile(r"[ơưđăƠƯĐĂ\u1ea0-\u1ef9]")
 # Words that are common in unaccented Vietnamese SMS and rare in the other languages.
 _VIETNAMESE_WORDS = frozenset(
-    {"toi", "chung", "giup", "cuu", "voi", "khong", "nuoc", "nha", "bi", "dang", "chay",
-     "em", "anh", "chi", "duoc", "ko", "mat", "di", "o", "dau", "lu", "ngap"}
+    {
+        "toi",
+        "chung",
+        "giup",
+        "cuu",
+        "voi",
+        "khong",
+        "nuoc",
+        "nha",
+        "bi",
+        "dang",
+        "chay",
+        "em",
+        "anh",
+        "chi",
+        "duoc",
+        "ko",
+        "mat",
+        "di",
+        "o",
+        "dau",
+        "lu",
+        "ngap",
+        "trong",
+        "thuoc",
+        "duong",
+        "xuong",
+        "roi",
+        "dien",
+        "nguoi",
+        "cua",
+        "mot",
+        "nhieu",
+        "qua",
+        "rat",
+        "het",
+        "nhu",
+        "nay",
+        "lam",
+        "gi",
+        "sao",
+        "da",
+        "bo",
+        "ba",
+        "ong",
+        "chau",
+        "ben",
+        "canh",
+        "mui",
+        "day",
+        "dut",
+        "nang",
+        "duoi",
+        "tieu",
+        "can",
+        "tim",
+        "thay",
+        "khi",
+        "ga",
+        "vui",
+    }
 )
 _WORD = re.compile(r"[a-z]+")
 # py3langid confuses short Indonesian and Tagalog messages; these words settle it.
 _INDONESIAN_WORDS = frozenset(
-    {"tolong", "saya", "tidak", "banjir", "terjebak", "rumah", "bantu", "kebakaran", "gempa",
-     "dimana", "ada", "yang", "dan", "air", "ibu", "anak", "kami", "sakit", "butuh", "tanah"}
+    {
+        "tolong",
+        "saya",
+        "tidak",
+        "banjir",
+        "terjebak",
+        "rumah",
+        "bantu",
+        "kebakaran",
+        "gempa",
+        "dimana",
+        "ada",
+        "yang",
+        "dan",
+        "air",
+        "ibu",
+        "anak",
+        "kami",
+        "sakit",
+        "butuh",
+        "tanah",
+    }
 )
 _TAGALOG_WORDS = frozenset(
-    {"po", "ng", "sa", "ang", "mga", "namin", "tulong", "tulungan", "saklolo", "hindi",
-     "kailangan", "baha", "lindol", "nasaan", "ako", "kami", "ko", "may", "na", "ba", "si"}
+    {
+        "po",
+        "ng",
+        "sa",
+        "ang",
+        "mga",
+        "namin",
+        "tulong",
+        "tulungan",
+        "saklolo",
+        "hindi",
+        "kailangan",
+        "baha",
+        "lindol",
+        "nasaan",
+        "ako",
+        "kami",
+        "ko",
+        "may",
+        "na",
+        "ba",
+        "si",
+    }
 )
 # Han-only text is Chinese when it has Chinese function words; otherwise it is most
 # likely a terse Japanese message ("火事", "救急車要請") in a Japanese municipality.
-_CHINESE_MARKERS = re.compile(r"[我的了们們吗嗎被没沒这這里裡请請帮幫个個么麼从為为说說给給还還让讓过過呢吧啊在]")
+_CHINESE_MARKERS = re.compile(
+    r"[我的了们們吗嗎被没沒这這里裡请請帮幫个個么麼从為为说說给給还還让讓过過呢吧啊在]"
+)
 
 
 @lru_cache(maxsize=1)
@@ -60,7 +162,9 @@ def _latin_identifier() -> langid.LanguageIdentifier:
 def _looks_easy_japanese(text: str, kana_count: int, han_count: int) -> bool:
     """やさしい日本語: spaced words (分かち書き), kanji under a fifth of the Japanese letters."""
     japanese_letters = kana_count + han_count
-    spaced_words = len(re.findall(r"[\u3041-\u30ff\u4e00-\u9fff]\s+[\u3041-\u30ff\u4e00-\u9fff]", text))
+    spaced_words = len(
+        re.findall(r"[\u3041-\u30ff\u4e00-\u9fff]\s+[\u3041-\u30ff\u4e00-\u9fff]", text)
+    )
     return spaced_words >= 2 and han_count <= 0.2 * japanese_letters
 
 

@@ -19,7 +19,9 @@ _REPEATED_MARKS = re.compile(r"([ー〜~!?！？])\1+")
 # Latin letters, Latin-1 supplement, Latin Extended-A/B and Latin Extended Additional
 # (Vietnamese). Only these lose their diacritics: Japanese dakuten must stay (が ≠ か).
 _LATIN_RANGES = ((0x0041, 0x024F), (0x1E00, 0x1EFF))
-_EXTRA_FOLDS = str.maketrans({"đ": "d", "Đ": "d", "ø": "o", "ł": "l", "ß": "ss"})
+_EXTRA_FOLDS = str.maketrans(
+    {"đ": "d", "Đ": "d", "ø": "o", "ł": "l", "ß": "ss", "\u2019": "'", "\u2018": "'", "\u02bc": "'"}
+)
 
 
 def _is_latin(char: str) -> bool:
@@ -37,6 +39,16 @@ def fold_latin_diacritics(text: str) -> str:
         else:
             out.append(char)
     return "".join(out)
+
+
+def normalize_pattern(pattern: str) -> str:
+    """A lexicon regular expression in the form `normalize` gives text.
+
+    Like `normalize` but without collapsing repeated characters or whitespace, which
+    would corrupt the expression ("??" is a lazy quantifier).
+    """
+    pattern = unicodedata.normalize("NFKC", pattern).lower()
+    return fold_latin_diacritics(jaconv.kata2hira(pattern))
 
 
 def normalize(text: str) -> str:

@@ -84,7 +84,9 @@ class Assessment(BaseModel):
 
     priority: Priority
     category: Category
-    language: str = Field(description="BCP-47-ish code: ja, en, zh, ko, vi, pt, es, tl, ne, id, ja-easy")
+    language: str = Field(
+        description="BCP-47-ish code: ja, en, zh, ko, vi, pt, es, tl, ne, id, ja-easy"
+    )
     confidence: float = Field(ge=0.0, le=1.0)
     engine: Engine = Field(description="the layer that decided the final priority")
     verdicts: list[LayerVerdict] = Field(default_factory=list)
@@ -93,3 +95,7 @@ class Assessment(BaseModel):
     location_expressions: list[str] = Field(default_factory=list)
     people_count: int | None = None
     needs: list[str] = Field(default_factory=list)
+    flags: list[str] = Field(
+        default_factory=list,
+        description="why a person should look: injection_suspected, llm_unavailable, ...",
+    )

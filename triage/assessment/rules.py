@@ -1,0 +1,269 @@
+"""Layer 1, safety rules: reviewed lexicons that catch life threats instantly and offline.
+
+A rule fires on an expression from `lexicons/<language>.json` unless the sentence
+around it says the danger is not there: negated ("閉じ込められてはいない"), hypothetical
+("もし津波が来たら"), over and resolved ("昨日は浸水したが今は大丈夫"), or a casual idiom
+("死ぬほど暑い"). The rules only ever raise: when nothing fires they return None and
+the other layers decide. Suppressions are strict on purpose (a resolved marker must
+follow a past event, a negation must sit right next to the expression), because a
+missed emergency costs more than a responder reading a false alarm.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from triage.assessment.normalize import normalize, normalize_pattern
+from triage.assessment.schemas import Category, Engine, LayerVerdict, Priority
+
+RULE_CONFIDENCE = {Priority.LIFE_THREAT: 0.95, Priority.URGENT_NEED: 0.9}
+# A Latin-script expression must start at a word start ("fire" must not fire in "campfire").
+_LATIN_WORD_START = r"(?<![a-z0-9])"
+_SENTENCE_END = re.compile(r"[。.!?\n।]")
+_CLAUSE_END = re.compile(r"[。.!?\n।、,;]")
+# The text that decides which lexicons can apply: an English word cannot occur in Hangul.
+_SCRIPT_TESTS: dict[str, re.Pattern[str]] = {
+    "cjk": re.compile(r"[\u3041-\u30ff\u4e00-\u9fff]"),
+    "hangul": re.compile(r"[\uac00-\ud7af]"),
+    "devanagari": re.compile(r"[\u0900-\u097f]"),
+    "latin": re.compile(r"[a-z]"),
+}
+# Every lexicon whose script appears in the text runs: language detection on a short,
+# unaccented SMS is a guess, and residents mix English into their own language.
+
+
+@dataclass(frozen=True)
+class LexiconEntry:
+    id: str
+    priority: Priority
+    category: Category
+    pattern: re.Pattern[str]
+    example: str
+
+
+@dataclass(frozen=True)
+class Modifiers:
+    """Per-language context patterns; each list may be empty."""
+
+    negation_before: tuple[re.Pattern[str], ...]
+    negation_after: tuple[re.Pattern[str], ...]
+    hypothetical_before: tuple[re.Pattern[str], ...]
+    hypothetical_after: tuple[re.Pattern[str], ...]
+    past: tuple[re.Pattern[str], ...]
+    resolved: tuple[re.Pattern[str], ...]
+    still: tuple[re.Pattern[str], ...]
+    casual: tuple[re.Pattern[str], ...]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    language: str
+    script: str
+    entries: tuple[LexiconEntry, ...]
+    any_entry: re.Pattern[str]
+    modifiers: Modifiers
+
+
+@dataclass(frozen=True)
+class RuleHit:
+    """One expression found in the text, and why it was set aside if it was."""
+
+    entry_id: str
+    priority: Priority
+    category: Category
+    matched: str
+    start: int
+    suppressed_by: str | None = None
+
+
+def _compile(patterns: list[str], prefix: str = "") -> re.Pattern[str]:
+    body = "|".join(f"(?:{normalize_pattern(p)})" for p in patterns)
+    return re.compile(f"{prefix}(?:{body})")
+
+
+def _compile_each(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(normalize_pattern(p)) for p in patterns)
+
+
+def _parse_lexicon(doc: dict[str, Any]) -> Lexicon:
+    prefix = _LATIN_WORD_START if doc["script"] == "latin" else ""
+    entries = tuple(
+        LexiconEntry(
+            id=raw["id"],
+            priority=Priority(raw["priority"]),
+            category=Category(raw["category"]),
+            pattern=_compile(raw["patterns"], prefix),
+            example=raw["example"],
+        )
+        for raw in doc["entries"]
+    )
+    all_patterns = [p for raw in doc["entries"] for p in raw["patterns"]]
+    mods = doc["modifiers"]
+    modifiers = Modifiers(
+        negation_before=_compile_each(mods["negation_before"]),
+        negation_after=_compile_each(mods["negation_after"]),
+        hypothetical_before=_compile_each(mods["hypothetical_before"]),
+        hypothetical_after=_compile_each(mods["hypothetical_after"]),
+        past=_compile_each(mods["past"]),
+        resolved=_compile_each(mods["resolved"]),
+        still=_compile_each(mods["still"]),
+        casual=_compile_each([c["pattern"] for c in mods["casual"]]),
+    )
+    return Lexicon(
+        language=doc["language"],
+        script=doc["script"],
+        entries=entries,
+        any_entry=_compile(all_patterns, prefix),
+        modifiers=modifiers,
+    )
+
+
+def _read_json(name: str) -> dict[str, Any]:
+    text = resources.files("triage.assessment.lexicons").joinpath(name).read_text("utf-8")
+    doc: dict[str, Any] = json.loads(text)
+    return doc
+
+
+@lru_cache(maxsize=1)
+def load_lexicons() -> dict[str, Lexicon]:
+    """Every language lexicon shipped in `lexicons/`, keyed by language code."""
+    lexicons: dict[str, Lexicon] = {}
+    for item in resources.files("triage.assessment.lexicons").iterdir():
+        if item.name.endswith(".json") and item.name != "injection.json":
+            lexicon = _parse_lexicon(_read_json(item.name))
+            lexicons[lexicon.language] = lexicon
+    return lexicons
+
+
+@lru_cache(maxsize=1)
+def _injection_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    doc = _read_json("injection.json")
+    return tuple((raw["id"], _compile(raw["patterns"])) for raw in doc["entries"])
+
+
+def detect_injection(text: str) -> list[str]:
+    """Ids of the injection patterns in `text` (instructions aimed at the machine)."""
+    normalized = normalize(text)
+    return [entry_id for entry_id, pattern in _injection_patterns() if pattern.search(normalized)]
+
+
+def _lexicons_for(normalized: str, language: str) -> list[Lexicon]:
+    """The detected language's lexicon first, then every other one its script allows."""
+    lexicons = load_lexicons()
+    base_language = "ja" if language == "ja-easy" else language
+    present = {script for script, test in _SCRIPT_TESTS.items() if test.search(normalized)}
+    ordered = sorted(lexicons.values(), key=lambda lexicon: lexicon.language != base_language)
+    return [lexicon for lexicon in ordered if lexicon.script in present]
+
+
+def _span(text: str, start: int, end: int, boundary: re.Pattern[str]) -> tuple[int, int]:
+    """The sentence or clause around text[start:end]."""
+    left = 0
+    for found in boundary.finditer(text, 0, start):
+        left = found.end()
+    right_match = boundary.search(text, end)
+    right = right_match.start() if right_match else len(text)
+    return left, right
+
+
+def _suppression(
+    text: str, start: int, end: int, mods: Modifiers, casual: list[tuple[int, int]]
+) -> str | None:
+    """Why the expression at text[start:end] is not a present danger, or None if it is."""
+    if any(c_start < end and start < c_end for c_start, c_end in casual):
+        return "casual"
+    clause_start, clause_end = _span(text, start, end, _CLAUSE_END)
+    before = text[clause_start:start]
+    after = text[end:clause_end]
+    if any(p.search(before[-30:]) for p in mods.negation_before) or any(
+        p.match(after) for p in mods.negation_after
+    ):
+        return "negated"
+    if any(p.search(before) for p in mods.hypothetical_before) or any(
+        p.match(after) for p in mods.hypothetical_after
+    ):
+        return "hypothetical"
+    clause = text[clause_start:clause_end]
+    sentence_start, _ = _span(text, start, end, _SENTENCE_END)
+    around = text[sentence_start:clause_end]
+    if (
+        any(p.search(around) for p in mods.past)
+        and any(p.search(text, end) for p in mods.resolved)
+        and not any(p.search(clause) for p in mods.still)
+    ):
+        return "resolved"
+    return None
+
+
+@lru_cache(maxsize=64)
+def _merge_modifiers(lexicons: tuple[Lexicon, ...]) -> Modifiers:
+    return Modifiers(
+        **{
+            field: tuple(p for lexicon in lexicons for p in getattr(lexicon.modifiers, field))
+            for field in Modifiers.__dataclass_fields__
+        }
+    )
+
+
+def find_hits(text: str, language: str) -> list[RuleHit]:
+    """Every lexicon expression in `text`, in order, each marked fired or suppressed."""
+    normalized = normalize(text)
+    hits: list[RuleHit] = []
+    lexicons = [lx for lx in _lexicons_for(normalized, language) if lx.any_entry.search(normalized)]
+    # Casual idioms count across lexicons: "火災保険" is insurance whichever lexicon saw "火災".
+    casual = [
+        (m.start(), m.end())
+        for lexicon in lexicons
+        for p in lexicon.modifiers.casual
+        for m in p.finditer(normalized)
+    ]
+    # Context words of every language present apply to every hit: residents mix
+    # languages, and an English word inside a Tagalog message is negated in English.
+    modifiers = _merge_modifiers(tuple(lexicons))
+    for lexicon in lexicons:
+        for entry in lexicon.entries:
+            for match in entry.pattern.finditer(normalized):
+                hits.append(
+                    RuleHit(
+                        entry_id=entry.id,
+                        priority=entry.priority,
+                        category=entry.category,
+                        matched=match.group(0).strip(),
+                        start=match.start(),
+                        suppressed_by=_suppression(
+                            normalized, match.start(), match.end(), modifiers, casual
+                        ),
+                    )
+                )
+    hits.sort(key=lambda hit: hit.start)
+    return hits
+
+
+def assess_by_rules(text: str, language: str) -> LayerVerdict | None:
+    """The rules' verdict: the most urgent expression that fired, or None if none did."""
+    hits = find_hits(text, language)
+    fired = [hit for hit in hits if hit.suppressed_by is None]
+    if not fired:
+        return None
+    priority = min(hit.priority for hit in fired)
+    # The earliest expression of that priority names the category: citizens lead with
+    # what matters most ("火事で閉じ込められた" is first a fire).
+    category = next(hit.category for hit in fired if hit.priority == priority)
+    reasons = [f"rule {hit.entry_id}: 「{hit.matched}」" for hit in fired]
+    reasons += [
+        f"rule {hit.entry_id} set aside ({hit.suppressed_by}): 「{hit.matched}」"
+        for hit in hits
+        if hit.suppressed_by
+    ]
+    return LayerVerdict(
+        engine=Engine.RULES,
+        priority=priority,
+        category=category,
+        confidence=RULE_CONFIDENCE.get(priority, 0.8),
+        reasons=reasons,
+    )
