@@ -188,10 +188,10 @@ def build_shelters(
 
 def pack_strings(values: Iterable[str]) -> str:
     """Many short strings as one newline-joined string: JSON parses it ~20x faster."""
-    joined = "\n".join(values)
-    if joined.count("\n") != sum(1 for _ in joined.split("\n")) - 1:
+    items = list(values)
+    if any("\n" in item for item in items):
         raise ValueError("a value contains a newline")
-    return joined
+    return "\n".join(items)
 
 
 def pack_numbers(values: list[int], dtype: str) -> str:

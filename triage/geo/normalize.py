@@ -33,7 +33,7 @@ def normalize_text(text: str) -> str:
     """
     text = unicodedata.normalize("NFKC", text).replace("巿", "市")
     text = re.sub(r"(?<=[0-9])[" + _DASHES + r"]", "-", text)
-    return chome_to_kanji(re.sub(r"[ \t\u3000]+", "", text))
+    return chome_to_kanji(re.sub(r"\s+", "", text))
 
 
 def place_key(name: str) -> str:
