@@ -43,6 +43,10 @@ class InboundMessage(BaseModel):
     attachments: list[Attachment] = Field(default_factory=list)
     reply_token: str | None = None
     raw: dict[str, Any] = Field(default_factory=dict)
+    continues_token: str | None = Field(
+        default=None,
+        description="the status-link token of the conversation this message continues (web)",
+    )
 
 
 class OutboundReply(BaseModel):
@@ -55,6 +59,16 @@ class OutboundReply(BaseModel):
     text: str
     reply_token: str | None = None
     ask_location: bool = False
+    reply_token_issued_at: datetime | None = Field(
+        default=None, description="when the reply token was issued (LINE: about one minute of life)"
+    )
+    status_url: str | None = Field(
+        default=None, description="the citizen's status page; SMS appends it to a short answer"
+    )
+    language: str | None = None
+    idempotency_key: str | None = Field(
+        default=None, description="stable per reply, so a retried send is not delivered twice"
+    )
 
 
 class SendResult(BaseModel):

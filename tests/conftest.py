@@ -47,7 +47,9 @@ def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id_safe: str) 
     if TEST_DATABASE_URL:
         base = TEST_DATABASE_URL.replace("postgresql+psycopg://", "postgresql://")
         name = f"triage_test_{worker_id_safe}"
-        admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
+        admin = create_engine(
+            base.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+        )
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             connection.execute(text(f'CREATE DATABASE "{name}"'))
@@ -69,7 +71,9 @@ def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id_safe: str) 
 
 
 @pytest.fixture(scope="session")
-def redis_session(tmp_path_factory: pytest.TempPathFactory, worker_id_safe: str) -> Iterator[redis.Redis]:
+def redis_session(
+    tmp_path_factory: pytest.TempPathFactory, worker_id_safe: str
+) -> Iterator[redis.Redis]:
     if TEST_REDIS_URL:
         connection = redis.Redis.from_url(TEST_REDIS_URL, db=1 + _worker_index(worker_id_safe))
         yield connection

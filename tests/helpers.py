@@ -11,7 +11,9 @@ from triage.auth import service as auth_service
 from triage.auth.tables import Role
 
 
-def make_staff(session_factory: sessionmaker[Session], name: str, role: Role, password: str | None = None) -> str:
+def make_staff(
+    session_factory: sessionmaker[Session], name: str, role: Role, password: str | None = None
+) -> str:
     """Create a staff user; returns a bearer token."""
     with session_factory() as session:
         user = auth_service.create_user(name, role, session=session, password=password)

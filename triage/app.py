@@ -56,7 +56,9 @@ async def _handle_triage_error(request: Request, error: Exception) -> JSONRespon
     return JSONResponse({"detail": str(error)}, status_code=status, headers=headers)
 
 
-def create_app(settings: Settings | None = None, *, redis_conn: redis.Redis | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, redis_conn: redis.Redis | None = None
+) -> FastAPI:
     settings = settings or get_settings()
     engine = make_engine(settings)
     runtime = Runtime(

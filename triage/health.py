@@ -44,14 +44,18 @@ async def readyz(runtime: RuntimeDep) -> JSONResponse:
     """Ready when the database and Redis both answer."""
     checks = await run_in_threadpool(_check_dependencies, runtime)
     ready = all(v == "ok" for v in checks.values())
-    return JSONResponse({"status": "ok" if ready else "unavailable", **checks}, status_code=200 if ready else 503)
+    return JSONResponse(
+        {"status": "ok" if ready else "unavailable", **checks}, status_code=200 if ready else 503
+    )
 
 
 @router.get("/metrics")
 def metrics(runtime: RuntimeDep) -> Response:
     """Prometheus metrics, plus queue depths read from Redis at scrape time."""
     lines = [generate_latest().decode()]
-    lines.append("# HELP triage_queue_depth Jobs waiting in each RQ queue\n# TYPE triage_queue_depth gauge\n")
+    lines.append(
+        "# HELP triage_queue_depth Jobs waiting in each RQ queue\n# TYPE triage_queue_depth gauge\n"
+    )
     for name in QueueName:
         try:
             depth = get_queue(name, runtime.redis).count

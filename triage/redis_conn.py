@@ -41,9 +41,10 @@ def start_embedded_redis(home: Path) -> redis.Redis:
 def redis_url_of(client: redis.Redis) -> str:
     """A URL another process can use to reach the same server."""
     kwargs = client.connection_pool.connection_kwargs
-    if "path" in kwargs and kwargs["path"]:
+    if kwargs.get("path"):
         return f"unix://{kwargs['path']}"
-    return f"redis://{kwargs.get('host', 'localhost')}:{kwargs.get('port', 6379)}/{kwargs.get('db', 0)}"
+    host, port, db = kwargs.get("host", "localhost"), kwargs.get("port", 6379), kwargs.get("db", 0)
+    return f"redis://{host}:{port}/{db}"
 
 
 def connect_redis(settings: Settings) -> redis.Redis:

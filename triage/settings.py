@@ -14,7 +14,9 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "changethis", "secret", "placeholder"})
+PLACEHOLDER_SECRETS = frozenset(
+    {"", "changeme", "change-me", "changethis", "secret", "placeholder"}
+)
 
 
 def _default_home() -> Path:
@@ -58,7 +60,8 @@ class Settings(BaseSettings):
 
     geocoder: str | None = Field(default=None, description="geopy geocoder name, e.g. nominatim")
     home_area: str | None = Field(
-        default=None, description="municipality served (e.g. 石川県七尾市): the last-resort location hint"
+        default=None,
+        description="municipality served (e.g. 石川県七尾市): the last-resort location hint",
     )
 
     max_text_length: int = 5000
@@ -80,7 +83,10 @@ class Settings(BaseSettings):
         if self.secret_key is None:
             raise ValueError("TRIAGE_SECRET_KEY must be set in production")
         for name, value in named.items():
-            if value is not None and value.get_secret_value().strip().lower() in PLACEHOLDER_SECRETS:
+            if (
+                value is not None
+                and value.get_secret_value().strip().lower() in PLACEHOLDER_SECRETS
+            ):
                 raise ValueError(f"{name} is a placeholder; set a real secret in production")
         return self
 

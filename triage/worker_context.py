@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass, field
 from functools import cached_property
 
-import redis
+from redis import Redis
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -25,11 +25,11 @@ class WorkerContext:
     settings: Settings
     engine: Engine
     session_factory: sessionmaker[Session]
-    redis: redis.Redis
+    redis: Redis
     _pipeline: TriagePipeline | None = field(default=None, repr=False)
 
     @classmethod
-    def build(cls, settings: Settings, connection: redis.Redis | None = None) -> WorkerContext:
+    def build(cls, settings: Settings, connection: Redis | None = None) -> WorkerContext:
         engine = make_engine(settings)
         # RQ forks a work horse per job: the child must open its own database connections
         # instead of sharing the parent's sockets (the sweeper thread uses those).

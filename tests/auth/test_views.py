@@ -26,7 +26,9 @@ def test_wrong_role_is_403(client: TestClient, session_factory: sessionmaker[Ses
     assert client.get("/api/v1/inquiries", headers=bearer(token)).status_code == 403
 
 
-def test_responder_and_admin_can_list(client: TestClient, session_factory: sessionmaker[Session]) -> None:
+def test_responder_and_admin_can_list(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
     post_inquiry(client, "助けて")
     for name, role in (("aya", Role.RESPONDER), ("root", Role.ADMIN)):
         token = make_staff(session_factory, name, role)
@@ -53,16 +55,24 @@ def test_console_login_with_csrf_then_session_reads_api(
     )
     assert response.status_code == 303
     cookie = response.headers["set-cookie"]
-    assert "httponly" in cookie.lower() and "samesite=strict" in cookie.lower() and "secure" in cookie.lower()
+    assert (
+        "httponly" in cookie.lower()
+        and "samesite=strict" in cookie.lower()
+        and "secure" in cookie.lower()
+    )
     assert client.get("/api/v1/inquiries").status_code == 200
     home = client.get("/console")
     assert "aya" in home.text
 
 
-def test_console_login_without_csrf_is_refused(client: TestClient, session_factory: sessionmaker[Session]) -> None:
+def test_console_login_without_csrf_is_refused(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
     make_staff(session_factory, "aya", Role.RESPONDER, password="correct horse")
     client.get("/console/login")
-    response = client.post("/console/login", data={"name": "aya", "password": "correct horse", "csrf_token": "forged"})
+    response = client.post(
+        "/console/login", data={"name": "aya", "password": "correct horse", "csrf_token": "forged"}
+    )
     assert response.status_code == 403
     assert client.get("/api/v1/inquiries").status_code == 401
 
@@ -71,20 +81,28 @@ def test_wrong_password_is_401(client: TestClient, session_factory: sessionmaker
     make_staff(session_factory, "aya", Role.RESPONDER, password="correct horse")
     form = client.get("/console/login")
     response = client.post(
-        "/console/login", data={"name": "aya", "password": "wrong horse", "csrf_token": _csrf(form.text)}
+        "/console/login",
+        data={"name": "aya", "password": "wrong horse", "csrf_token": _csrf(form.text)},
     )
     assert response.status_code == 401
     assert "パスワードが違います" in response.text
 
 
-def test_session_post_without_csrf_header_is_403(client: TestClient, session_factory: sessionmaker[Session]) -> None:
+def test_session_post_without_csrf_header_is_403(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
     make_staff(session_factory, "aya", Role.RESPONDER, password="correct horse")
     form = client.get("/console/login")
-    client.post("/console/login", data={"name": "aya", "password": "correct horse", "csrf_token": _csrf(form.text)})
+    client.post(
+        "/console/login",
+        data={"name": "aya", "password": "correct horse", "csrf_token": _csrf(form.text)},
+    )
     inquiry = post_inquiry(client, "助けて")
     assert client.post(f"/api/v1/inquiries/{inquiry['id']}/claim").status_code == 403
     home = client.get("/console")
     token = _csrf(home.text)
-    response = client.post(f"/api/v1/inquiries/{inquiry['id']}/claim", headers={"X-CSRF-Token": token})
+    response = client.post(
+        f"/api/v1/inquiries/{inquiry['id']}/claim", headers={"X-CSRF-Token": token}
+    )
     assert response.status_code == 200
     assert response.json()["claimed_by"] == "aya"

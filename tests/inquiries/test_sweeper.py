@@ -24,7 +24,10 @@ def _age_enqueue_stamps(session_factory: sessionmaker[Session], seconds: int) ->
 
 
 def test_wiped_redis_is_refilled_from_the_database(
-    client: TestClient, session_factory: sessionmaker[Session], redis_conn: redis.Redis, settings: Settings
+    client: TestClient,
+    session_factory: sessionmaker[Session],
+    redis_conn: redis.Redis,
+    settings: Settings,
 ) -> None:
     first = post_inquiry(client, "助けて")
     second = post_inquiry(client, "水がない")
@@ -35,32 +38,51 @@ def test_wiped_redis_is_refilled_from_the_database(
 
     assert count == 2
     assert set(get_queue(QueueName.TRIAGE, redis_conn).job_ids) == {
-        assess_job_id(first["id"]), assess_job_id(second["id"])
+        assess_job_id(first["id"]),
+        assess_job_id(second["id"]),
     }
 
 
 def test_recent_or_still_queued_inquiries_are_not_duplicated(
-    client: TestClient, session_factory: sessionmaker[Session], redis_conn: redis.Redis, settings: Settings
+    client: TestClient,
+    session_factory: sessionmaker[Session],
+    redis_conn: redis.Redis,
+    settings: Settings,
 ) -> None:
     post_inquiry(client, "助けて")
     # Recent: not swept even though its job is gone.
     redis_conn.flushdb()
-    assert sweep_once(session_factory=session_factory, redis_conn=redis_conn, settings=settings) == 0
+    assert (
+        sweep_once(session_factory=session_factory, redis_conn=redis_conn, settings=settings) == 0
+    )
     # Old but its job is still waiting in the queue: not enqueued twice.
     post_inquiry(client, "水がない")
     _age_enqueue_stamps(session_factory, 60)
-    assert sweep_once(session_factory=session_factory, redis_conn=redis_conn, settings=settings) == 1
+    assert (
+        sweep_once(session_factory=session_factory, redis_conn=redis_conn, settings=settings) == 1
+    )
     assert get_queue(QueueName.TRIAGE, redis_conn).count == 2
     _age_enqueue_stamps(session_factory, 60)
-    assert sweep_once(session_factory=session_factory, redis_conn=redis_conn, settings=settings) == 0
+    assert (
+        sweep_once(session_factory=session_factory, redis_conn=redis_conn, settings=settings) == 0
+    )
 
 
 def test_processed_inquiries_are_not_swept(
-    client: TestClient, session_factory: sessionmaker[Session], redis_conn: redis.Redis, settings: Settings
+    client: TestClient,
+    session_factory: sessionmaker[Session],
+    redis_conn: redis.Redis,
+    settings: Settings,
 ) -> None:
     post_inquiry(client, "ありがとう")
     redis_conn.flushdb()
     with session_factory() as session:
-        session.execute(update(Inquiry).values(status=InquiryStatus.CLOSED, enqueued_at=utcnow() - timedelta(hours=1)))
+        session.execute(
+            update(Inquiry).values(
+                status=InquiryStatus.CLOSED, enqueued_at=utcnow() - timedelta(hours=1)
+            )
+        )
         session.commit()
-    assert sweep_once(session_factory=session_factory, redis_conn=redis_conn, settings=settings) == 0
+    assert (
+        sweep_once(session_factory=session_factory, redis_conn=redis_conn, settings=settings) == 0
+    )

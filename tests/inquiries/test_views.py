@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import redis
+from fastapi.testclient import TestClient
 from redis.backoff import NoBackoff
 from redis.retry import Retry
-from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -22,7 +22,12 @@ def count_inquiries(session: Session) -> int:
 def test_post_stores_before_acknowledging_and_enqueues(
     client: TestClient, session: Session, redis_conn: redis.Redis
 ) -> None:
-    body = post_inquiry(client, "避難所はどこですか", contact="+819012345678", location={"lat": 37.04, "lon": 136.96})
+    body = post_inquiry(
+        client,
+        "避難所はどこですか",
+        contact="+819012345678",
+        location={"lat": 37.04, "lon": 136.96},
+    )
 
     inquiry = session.get(Inquiry, body["id"])
     assert inquiry is not None
@@ -32,11 +37,15 @@ def test_post_stores_before_acknowledging_and_enqueues(
     assert (inquiry.reported_lat, inquiry.reported_lon) == (37.04, 136.96)
     assert body["status_url"] == f"https://triage.example.jp/status/{inquiry.public_token}"
     assert get_queue(QueueName.TRIAGE, redis_conn).job_ids == [assess_job_id(inquiry.id)]
-    kinds = session.scalars(select(InquiryEvent.kind).where(InquiryEvent.inquiry_id == inquiry.id)).all()
+    kinds = session.scalars(
+        select(InquiryEvent.kind).where(InquiryEvent.inquiry_id == inquiry.id)
+    ).all()
     assert kinds == [EventKind.RECEIVED]
 
 
-def test_same_idempotency_key_makes_one_inquiry(client: TestClient, session: Session, redis_conn: redis.Redis) -> None:
+def test_same_idempotency_key_makes_one_inquiry(
+    client: TestClient, session: Session, redis_conn: redis.Redis
+) -> None:
     first = post_inquiry(client, "水がほしい", headers={"Idempotency-Key": "abc-123"})
     second = post_inquiry(client, "水がほしい", headers={"Idempotency-Key": "abc-123"})
     other = post_inquiry(client, "水がほしい", headers={"Idempotency-Key": "abc-124"})
@@ -53,7 +62,9 @@ def test_without_key_each_post_is_a_new_inquiry(client: TestClient, session: Ses
     assert count_inquiries(session) == 2
 
 
-def test_malformed_json_is_400_class_with_reason_and_stores_nothing(client: TestClient, session: Session) -> None:
+def test_malformed_json_is_400_class_with_reason_and_stores_nothing(
+    client: TestClient, session: Session
+) -> None:
     response = client.post(
         "/api/v1/inquiries", content=b'{"text": "help', headers={"Content-Type": "application/json"}
     )
@@ -97,7 +108,9 @@ def test_wrong_content_type_is_415(client: TestClient, session: Session) -> None
 
 def test_unknown_field_and_bad_location_are_refused(client: TestClient, session: Session) -> None:
     assert client.post("/api/v1/inquiries", json={"text": "a", "txt": "b"}).status_code == 422
-    response = client.post("/api/v1/inquiries", json={"text": "a", "location": {"lat": 95, "lon": 0}})
+    response = client.post(
+        "/api/v1/inquiries", json={"text": "a", "location": {"lat": 95, "lon": 0}}
+    )
     assert response.status_code == 422
     assert "location.lat" in response.json()["detail"]
     assert count_inquiries(session) == 0
@@ -105,7 +118,8 @@ def test_unknown_field_and_bad_location_are_refused(client: TestClient, session:
 
 def test_huge_body_is_413(client: TestClient, session: Session) -> None:
     response = client.post(
-        "/api/v1/inquiries", content=b'{"text": "' + b"a" * 70_000 + b'"}',
+        "/api/v1/inquiries",
+        content=b'{"text": "' + b"a" * 70_000 + b'"}',
         headers={"Content-Type": "application/json"},
     )
     assert response.status_code == 413
@@ -142,4 +156,6 @@ def test_status_page_json_and_html(client: TestClient) -> None:
 
 
 def test_status_page_unknown_token_is_404(client: TestClient) -> None:
-    assert client.get("/status/not-a-token", headers={"Accept": "application/json"}).status_code == 404
+    assert (
+        client.get("/status/not-a-token", headers={"Accept": "application/json"}).status_code == 404
+    )

@@ -22,7 +22,9 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_user(name: str, role: Role, *, session: Session, password: str | None = None) -> StaffUser:
+def create_user(
+    name: str, role: Role, *, session: Session, password: str | None = None
+) -> StaffUser:
     name = name.strip()
     if not name or len(name) > 64:
         raise InvalidInputError("a user name must be 1 to 64 characters")

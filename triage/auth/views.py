@@ -44,15 +44,20 @@ def login(
     expected = request.session.get("csrf_token", "")
     if not expected or not hmac.compare_digest(expected, csrf_token):
         return templates.TemplateResponse(
-            request, "login.html",
-            {"csrf_token": csrf_token_for(request), "error": "画面を再読み込みしてから、もう一度お試しください。"},
+            request,
+            "login.html",
+            {
+                "csrf_token": csrf_token_for(request),
+                "error": "画面を再読み込みしてから、もう一度お試しください。",
+            },
             status_code=403,
         )
     try:
         user = service.authenticate_password(name, password, session=session)
     except AuthenticationError:
         return templates.TemplateResponse(
-            request, "login.html",
+            request,
+            "login.html",
             {"csrf_token": csrf_token_for(request), "error": "名前またはパスワードが違います。"},
             status_code=401,
         )

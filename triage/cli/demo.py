@@ -7,6 +7,7 @@ stops everything.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import subprocess
@@ -56,7 +57,9 @@ class WorkerSupervisor:
         while not self.stopping.wait(1.0):
             for queue, process in list(self.processes.items()):
                 if process.poll() is not None and not self.stopping.is_set():
-                    console.print(f"[yellow]worker {queue} exited ({process.returncode}); restarting[/]")
+                    console.print(
+                        f"[yellow]worker {queue} exited ({process.returncode}); restarting[/]"
+                    )
                     time.sleep(RESTART_DELAY_SECONDS)
                     self.start_worker(queue)
 
@@ -79,7 +82,9 @@ def ensure_demo_account(settings: Settings) -> tuple[str, str]:
     with session_scope(make_session_factory(engine)) as session:
         user = auth_service.user_by_name(DEMO_USER, session=session)
         if user is None:
-            user = auth_service.create_user(DEMO_USER, Role.ADMIN, session=session, password=password)
+            user = auth_service.create_user(
+                DEMO_USER, Role.ADMIN, session=session, password=password
+            )
         else:
             auth_service.set_password(user, password)
         token = auth_service.issue_token(user, session=session)
@@ -138,8 +143,6 @@ def run_demo(*, host: str, port: int) -> None:
         console.print("停止しています / stopping …")
         supervisor.stop()
         if settings.uses_embedded_redis:
-            try:
+            with contextlib.suppress(Exception):  # already gone: nothing to stop
                 redis_client.shutdown(save=True)
-            except Exception:  # already gone: nothing to stop
-                pass
         console.print("停止しました / stopped")

@@ -3,7 +3,6 @@ them on; heavy imports happen inside commands so `triage --help` stays instant."
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -38,11 +37,15 @@ def demo(host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
 
 
 @app.command()
-def serve(host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
+def serve(
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="HTTP worker processes.")] = 1,
+) -> None:
     """Run the HTTP API (webhooks, citizen form, staff API, console)."""
     from triage.cli.serve import run_server
 
-    run_server(host=host, port=port)
+    run_server(host=host, port=port, workers=workers)
 
 
 @app.command()
@@ -80,8 +83,12 @@ def db_upgrade() -> None:
 def users_add(
     name: str,
     role: Annotated[str, typer.Option(help="responder, coordinator or admin")],
-    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
-    token: Annotated[bool, typer.Option("--token", help="Print a bearer API token on the last line.")] = False,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from stdin.")
+    ] = False,
+    token: Annotated[
+        bool, typer.Option("--token", help="Print a bearer API token on the last line.")
+    ] = False,
 ) -> None:
     """Add a staff account."""
     from triage.cli.users import add_user
@@ -100,7 +107,9 @@ def assess() -> None:
 @app.command("eval")
 def evaluate(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
-    json_output: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print machine-readable JSON.")
+    ] = False,
 ) -> None:
     """Evaluate triage on a labelled JSON-lines file."""
     from triage.cli.assess import eval_command
@@ -125,7 +134,9 @@ def model_train() -> None:
 
 
 @playbooks_app.command("import")
-def playbooks_import(directory: Annotated[Path, typer.Argument(exists=True, file_okay=False)]) -> None:
+def playbooks_import(
+    directory: Annotated[Path, typer.Argument(exists=True, file_okay=False)],
+) -> None:
     """Import playbooks from a folder (new versions of changed ones)."""
     from triage.cli.playbooks import import_command
 
@@ -145,4 +156,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

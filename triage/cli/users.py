@@ -26,7 +26,9 @@ def add_user(name: str, role: str, *, password_stdin: bool, with_token: bool) ->
         password = sys.stdin.readline().rstrip("\n")
     elif not with_token:
         if not sys.stdin.isatty():
-            typer.echo("give --password-stdin or --token (no terminal to ask for a password)", err=True)
+            typer.echo(
+                "give --password-stdin or --token (no terminal to ask for a password)", err=True
+            )
             raise typer.Exit(2)
         password = getpass.getpass("パスワード / password: ")
     settings = get_settings()

@@ -42,4 +42,6 @@ def run_worker(queue: QueueName, *, burst: bool = False) -> None:
 def run_sweep_once() -> int:
     settings = get_settings()
     context = WorkerContext.build(settings)
-    return sweep_once(session_factory=context.session_factory, redis_conn=context.redis, settings=settings)
+    return sweep_once(
+        session_factory=context.session_factory, redis_conn=context.redis, settings=settings
+    )
