@@ -38,11 +38,16 @@ def receive_inbound(
         INQUIRIES_DUPLICATE.labels(channel=message.channel).inc()
         return result
     INQUIRIES_RECEIVED.labels(channel=message.channel).inc()
+    if not result.needs_triage:
+        log.info("message added to an open inquiry", extra={"inquiry_id": result.inquiry_id})
+        return result
     try:
         enqueue_assessment(redis_conn, result.inquiry_id, settings.job_retry_intervals)
     except redis.RedisError:
         ENQUEUE_FAILURES.inc()
         log.error("enqueue failed; the sweeper will retry", extra={"inquiry_id": result.inquiry_id})
     INTAKE_SECONDS.observe(time.perf_counter() - started)
-    log.info("inquiry received", extra={"inquiry_id": result.inquiry_id, "channel": message.channel})
+    log.info(
+        "inquiry received", extra={"inquiry_id": result.inquiry_id, "channel": message.channel}
+    )
     return result

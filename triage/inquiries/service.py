@@ -6,7 +6,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -17,7 +17,28 @@ from sqlalchemy.orm import Session, selectinload
 from channels.base import InboundMessage
 from triage.db import utcnow
 from triage.errors import ConflictError, InvalidInputError, NotFoundError
-from triage.inquiries.tables import EventKind, Inquiry, InquiryEvent, InquiryStatus, Reply
+from triage.inquiries.tables import (
+    EventKind,
+    Inquiry,
+    InquiryEvent,
+    InquiryStatus,
+    Reply,
+    ReplyStatus,
+)
+
+# A new message from the same sender within this window continues their open inquiry.
+THREAD_WINDOW = timedelta(hours=24)
+OPEN_STATUSES = (
+    InquiryStatus.RECEIVED,
+    InquiryStatus.TRIAGED,
+    InquiryStatus.CLAIMED,
+    InquiryStatus.ANSWERED,
+)
+# Channels whose sender is proven by the provider (a phone number, a LINE user id). Web
+# senders type their contact freely, so web messages thread only through the status link.
+VERIFIED_SENDER_CHANNELS = frozenset({"sms", "line"})
+# Locations no better than these are improved by a GPS point sent afterwards.
+COARSE_PRECISIONS = frozenset({None, "prefecture", "municipality"})
 
 
 @dataclass(frozen=True)
@@ -25,6 +46,9 @@ class AcceptResult:
     inquiry_id: str
     public_token: str
     created: bool
+    # False for a message that only adds to an open inquiry (a location or a photo with
+    # no words): it is stored and shown in the thread, but there is nothing to triage.
+    needs_triage: bool = True
 
 
 class SortOrder(StrEnum):
@@ -75,6 +99,10 @@ def accept_inbound(
     if existing is not None:
         return AcceptResult(existing.id, existing.public_token, created=False)
 
+    thread = open_inquiry_for(message, session=session)
+    # Words are triaged on their own (a follow-up can be more urgent than the first
+    # message); a bare location or photo only adds to the open inquiry.
+    adds_only = thread is not None and not message.text.strip()
     inquiry_id = new_inquiry_id()
     inquiry = Inquiry(
         id=inquiry_id,
@@ -89,12 +117,16 @@ def accept_inbound(
         language=message.language,
         attachments=[a.model_dump() for a in message.attachments],
         reply_token=message.reply_token,
-        conversation_id=inquiry_id,
-        status=InquiryStatus.RECEIVED,
-        enqueued_at=utcnow(),
+        conversation_id=thread.conversation_id if thread is not None else inquiry_id,
+        status=InquiryStatus.CLOSED if adds_only else InquiryStatus.RECEIVED,
+        enqueued_at=None if adds_only else utcnow(),
     )
     session.add(inquiry)
-    session.add(InquiryEvent(inquiry=inquiry, kind=EventKind.RECEIVED, detail={"channel": message.channel}))
+    session.add(
+        InquiryEvent(inquiry=inquiry, kind=EventKind.RECEIVED, detail={"channel": message.channel})
+    )
+    if thread is not None:
+        _add_to_thread(session, thread, inquiry, message, adds_only=adds_only)
     try:
         session.commit()
     except IntegrityError:
@@ -104,10 +136,122 @@ def accept_inbound(
         if existing is None:
             raise
         return AcceptResult(existing.id, existing.public_token, created=False)
+    if thread is not None and adds_only:
+        return AcceptResult(inquiry_id, thread.public_token, created=True, needs_triage=False)
     return AcceptResult(inquiry_id, inquiry.public_token, created=True)
 
 
-def _find_by_provider_id(session: Session, channel: str, provider_message_id: str) -> Inquiry | None:
+def open_inquiry_for(message: InboundMessage, *, session: Session) -> Inquiry | None:
+    """The open inquiry this message continues, if any: the one whose status link the
+    citizen used, or the latest open one from the same verified sender in the window."""
+    if message.continues_token:
+        linked = session.scalars(
+            select(Inquiry).where(Inquiry.public_token == message.continues_token)
+        ).one_or_none()
+        if linked is None:
+            raise NotFoundError("no inquiry at this link")
+        return linked
+    if not message.sender or message.channel not in VERIFIED_SENDER_CHANNELS:
+        return None
+    return session.scalars(
+        select(Inquiry)
+        .where(
+            Inquiry.channel == message.channel,
+            Inquiry.sender == message.sender,
+            Inquiry.status.in_(OPEN_STATUSES),
+            Inquiry.received_at >= message.received_at - THREAD_WINDOW,
+        )
+        .order_by(Inquiry.received_at.desc())
+        .limit(1)
+    ).one_or_none()
+
+
+def _add_to_thread(
+    session: Session, thread: Inquiry, inquiry: Inquiry, message: InboundMessage, *, adds_only: bool
+) -> None:
+    """Link the new message to the open inquiry; a bare photo or location improves it."""
+    detail: dict[str, Any] = {"inquiry_id": inquiry.id, "channel": message.channel}
+    if adds_only and message.attachments:
+        thread.attachments = [*thread.attachments, *(a.model_dump() for a in message.attachments)]
+        detail["attachments"] = len(message.attachments)
+    if message.location is not None and _location_is_coarse(thread):
+        _set_gps_location(thread, message.location.lat, message.location.lon)
+        detail["location"] = {"lat": message.location.lat, "lon": message.location.lon}
+    record_event(session, thread.id, EventKind.MESSAGE_ADDED, detail=detail)
+
+
+def _location_is_coarse(inquiry: Inquiry) -> bool:
+    if inquiry.reported_lat is not None and inquiry.reported_lon is not None:
+        return False
+    precision = (inquiry.location or {}).get("precision")
+    return precision in COARSE_PRECISIONS
+
+
+def _set_gps_location(inquiry: Inquiry, lat: float, lon: float) -> None:
+    """The citizen's own GPS point replaces a municipality-level guess (ask-back merge).
+
+    Before triage, the point is simply used by geotagging; after triage, the stored
+    location becomes the point, keeping the prefecture and municipality already known.
+    """
+    inquiry.reported_lat, inquiry.reported_lon = lat, lon
+    if inquiry.location is not None:
+        inquiry.location = {
+            **inquiry.location,
+            "lat": lat,
+            "lon": lon,
+            "precision": "point",
+            "source": "channel_gps",
+            "confidence": max(float(inquiry.location.get("confidence") or 0.0), 0.9),
+        }
+
+
+def conversation(inquiry: Inquiry, *, session: Session) -> list[Inquiry]:
+    """Every message of the inquiry's conversation, oldest first, replies loaded."""
+    if inquiry.conversation_id is None:
+        return [inquiry]
+    return list(
+        session.scalars(
+            select(Inquiry)
+            .where(Inquiry.conversation_id == inquiry.conversation_id)
+            .order_by(Inquiry.received_at, Inquiry.id)
+            .options(selectinload(Inquiry.replies))
+        ).all()
+    )
+
+
+def record_delivery_status(
+    provider_message_id: str, state: str, *, session: Session, error: str | None = None
+) -> Reply | None:
+    """Apply a provider's delivery report to the reply it sent (found by its message id).
+
+    Reports can arrive out of order, so a reply never moves back from delivered or
+    failed to sent. Unknown ids (e.g. messages sent outside this service) are ignored.
+    """
+    reply = session.scalars(
+        select(Reply).where(Reply.provider_message_id == provider_message_id)
+    ).first()
+    if reply is None:
+        return None
+    final = (ReplyStatus.DELIVERED, ReplyStatus.FAILED)
+    if reply.status in final or state not in set(ReplyStatus):
+        return reply
+    if state == ReplyStatus.SENT and reply.status == ReplyStatus.SENT:
+        return reply
+    reply.status = state
+    if error:
+        reply.error = error
+    record_event(
+        session,
+        reply.inquiry_id,
+        EventKind.REPLY_FAILED if state == ReplyStatus.FAILED else EventKind.REPLY_SENT,
+        detail={"reply_id": reply.id, "delivery": state, **({"error": error} if error else {})},
+    )
+    return reply
+
+
+def _find_by_provider_id(
+    session: Session, channel: str, provider_message_id: str
+) -> Inquiry | None:
     return session.scalars(
         select(Inquiry).where(
             Inquiry.channel == channel, Inquiry.provider_message_id == provider_message_id
@@ -159,7 +303,9 @@ def list_inquiries(filters: InquiryFilters, *, session: Session) -> tuple[list[I
     return list(rows), total
 
 
-def unprocessed_inquiry_ids(older_than: datetime, *, session: Session, limit: int = 500) -> list[str]:
+def unprocessed_inquiry_ids(
+    older_than: datetime, *, session: Session, limit: int = 500
+) -> list[str]:
     """Inquiries still waiting for triage whose last enqueue is older than `older_than`."""
     return list(
         session.scalars(
@@ -194,12 +340,20 @@ def release_inquiry(inquiry_id: str, staff_name: str, *, session: Session) -> In
     return inquiry
 
 
-def resolve_inquiry(inquiry_id: str, staff_name: str, *, session: Session, note: str | None = None) -> Inquiry:
+def resolve_inquiry(
+    inquiry_id: str, staff_name: str, *, session: Session, note: str | None = None
+) -> Inquiry:
     inquiry = get_inquiry(inquiry_id, session=session)
     if inquiry.status == InquiryStatus.RESOLVED:
         raise ConflictError("already resolved")
     inquiry.status = InquiryStatus.RESOLVED
-    record_event(session, inquiry.id, EventKind.RESOLVED, actor=staff_name, detail={"note": note} if note else {})
+    record_event(
+        session,
+        inquiry.id,
+        EventKind.RESOLVED,
+        actor=staff_name,
+        detail={"note": note} if note else {},
+    )
     return inquiry
 
 
@@ -226,7 +380,10 @@ def add_reply(
     session.add(reply)
     session.flush()
     record_event(
-        session, inquiry.id, EventKind.REPLIED, actor=author,
+        session,
+        inquiry.id,
+        EventKind.REPLIED,
+        actor=author,
         detail={"reply_id": reply.id, "playbook_id": playbook_id},
     )
     return reply

@@ -1,0 +1,9 @@
+"""SMS through Twilio: inbound webhook (verified, deduplicated by MessageSid), replies
+through the REST API from the outbound queue, delivery status callbacks, STOP/START/HELP.
+
+The router lives in `channels.sms.views`; the sender in `channels.sms.outbound`.
+"""
+
+from __future__ import annotations
+
+CHANNEL = "sms"
