@@ -1,0 +1,68 @@
+"""`triage users add`: roles, password from stdin, token on the last line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from fastapi.testclient import TestClient
+
+from triage.settings import Settings
+
+
+def run_cli(settings: Settings, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "TRIAGE_HOME": str(settings.home),
+        "TRIAGE_DATABASE_URL": settings.resolved_database_url,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "triage.cli.main", *args],
+        input=stdin,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_token_is_printed_on_the_last_line_and_works(
+    settings: Settings, client: TestClient
+) -> None:
+    result = run_cli(settings, "users", "add", "aya", "--role", "responder", "--token")
+    assert result.returncode == 0, result.stderr
+    token = result.stdout.strip().splitlines()[-1]
+    assert token.startswith("trg_")
+    response = client.get("/api/v1/inquiries", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+
+
+def test_password_from_stdin_signs_in(settings: Settings, client: TestClient) -> None:
+    result = run_cli(
+        settings,
+        "users",
+        "add",
+        "ken",
+        "--role",
+        "coordinator",
+        "--password-stdin",
+        stdin="long enough pw\n",
+    )
+    assert result.returncode == 0, result.stderr
+    page = client.get("/console/login").text
+    csrf = page.split('name="csrf_token" value="')[1].split('"')[0]
+    response = client.post(
+        "/console/login",
+        data={"name": "ken", "password": "long enough pw", "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+
+
+def test_bad_role_and_duplicate_name_fail_clearly(settings: Settings) -> None:
+    bad = run_cli(settings, "users", "add", "aya", "--role", "boss", "--token")
+    assert bad.returncode == 2 and "unknown role" in bad.stderr
+    assert run_cli(settings, "users", "add", "aya", "--role", "admin", "--token").returncode == 0
+    again = run_cli(settings, "users", "add", "aya", "--role", "admin", "--token")
+    assert again.returncode == 1 and "already exists" in again.stderr

@@ -1,0 +1,102 @@
+"""The staff API: filters, urgency order, claim/release/resolve/reply."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+from sqlalchemy import update
+from sqlalchemy.orm import Session, sessionmaker
+
+from tests.helpers import bearer, make_staff, post_inquiry
+from triage.auth.tables import Role
+from triage.db import utcnow
+from triage.inquiries.tables import Inquiry, InquiryStatus
+
+
+def _triage_by_hand(
+    session_factory: sessionmaker[Session], inquiry_id: str, priority: str, route: str, age_min: int
+) -> None:
+    with session_factory() as session:
+        session.execute(
+            update(Inquiry)
+            .where(Inquiry.id == inquiry_id)
+            .values(
+                priority=priority,
+                route=route,
+                status=InquiryStatus.TRIAGED,
+                received_at=utcnow() - timedelta(minutes=age_min),
+            )
+        )
+        session.commit()
+
+
+def test_filters_and_urgency_order(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    token = make_staff(session_factory, "aya", Role.RESPONDER)
+    ids = {
+        name: post_inquiry(client, name)["id"]
+        for name in ("p2-old", "p1-new", "p1-old", "p3", "untriaged")
+    }
+    _triage_by_hand(session_factory, ids["p2-old"], "P2", "urgent", 50)
+    _triage_by_hand(session_factory, ids["p1-new"], "P1", "urgent", 1)
+    _triage_by_hand(session_factory, ids["p1-old"], "P1", "urgent", 30)
+    _triage_by_hand(session_factory, ids["p3"], "P3", "staff", 40)
+
+    urgent = client.get("/api/v1/inquiries?route=urgent", headers=bearer(token)).json()
+    assert [i["text"] for i in urgent["items"]] == ["p1-old", "p1-new", "p2-old"]
+    assert urgent["total"] == 3
+
+    everything = client.get("/api/v1/inquiries", headers=bearer(token)).json()
+    assert everything["items"][0]["text"] == "untriaged"  # not yet triaged may be urgent
+
+    newest = client.get("/api/v1/inquiries?sort=newest", headers=bearer(token)).json()
+    assert newest["items"][0]["text"] == "untriaged"
+    assert newest["items"][1]["text"] == "p1-new"
+
+    p3 = client.get("/api/v1/inquiries?priority=P3&channel=web", headers=bearer(token)).json()
+    assert [i["text"] for i in p3["items"]] == ["p3"]
+    assert client.get("/api/v1/inquiries?sort=sideways", headers=bearer(token)).status_code == 422
+
+
+def test_claim_release_resolve_and_reply(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    aya = make_staff(session_factory, "aya", Role.RESPONDER)
+    ken = make_staff(session_factory, "ken", Role.RESPONDER)
+    inquiry_id = post_inquiry(client, "母と連絡が取れません")["id"]
+    _triage_by_hand(session_factory, inquiry_id, "P2", "urgent", 5)
+
+    claimed = client.post(f"/api/v1/inquiries/{inquiry_id}/claim", headers=bearer(aya))
+    assert claimed.status_code == 200 and claimed.json()["claimed_by"] == "aya"
+    assert (
+        client.post(f"/api/v1/inquiries/{inquiry_id}/claim", headers=bearer(ken)).status_code == 409
+    )
+    assert (
+        client.post(f"/api/v1/inquiries/{inquiry_id}/release", headers=bearer(ken)).status_code
+        == 409
+    )
+    assert (
+        client.post(f"/api/v1/inquiries/{inquiry_id}/release", headers=bearer(aya)).json()[
+            "claimed_by"
+        ]
+        is None
+    )
+
+    reply = client.post(
+        f"/api/v1/inquiries/{inquiry_id}/reply",
+        json={"text": "担当者が確認に向かいます"},
+        headers=bearer(ken),
+    )
+    assert reply.status_code == 202
+    assert reply.json()["replies"][0]["text"] == "担当者が確認に向かいます"
+    assert reply.json()["replies"][0]["status"] == "queued"
+
+    resolved = client.post(f"/api/v1/inquiries/{inquiry_id}/resolve", headers=bearer(ken)).json()
+    assert resolved["status"] == "resolved"
+    kinds = [e["kind"] for e in resolved["events"]]
+    assert kinds == ["received", "claimed", "released", "replied", "resolved"]
+    assert [e["actor"] for e in resolved["events"]][1:] == ["aya", "aya", "ken", "ken"]
+
+    assert client.get("/api/v1/inquiries/nope", headers=bearer(aya)).status_code == 404
