@@ -1,0 +1,108 @@
+"""The assessment engine: rules + local model now, the LLM later, never lowering.
+
+`assess_local` is synchronous and takes well under a millisecond, so the worker can
+route an urgent inquiry within a second of receipt whatever the LLM is doing.
+`refine` adds the LLM afterwards; its result is combined with the local layers and can
+only raise the priority (DESIGN.md policy 2).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from triage.assessment.combine import combine
+from triage.assessment.language import detect_language
+from triage.assessment.llm import LLMAssessor, LLMUnavailable
+from triage.assessment.local_model import LocalModel
+from triage.assessment.rules import assess_by_rules, detect_injection
+from triage.assessment.schemas import Assessment, Engine, LayerVerdict, most_urgent
+from triage.assessment.surge import SurgeMonitor
+from triage.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+FLAG_LLM_UNAVAILABLE = "llm_unavailable"
+FLAG_SURGE_LOCAL_ONLY = "surge_local_only"
+# Below this local-model confidence the LLM is consulted even in surge mode.
+SURGE_MIN_LOCAL_CONFIDENCE = 0.75
+
+
+class AssessmentEngine:
+    def __init__(
+        self,
+        local_model: LocalModel | None,
+        llm: LLMAssessor | None = None,
+        surge: SurgeMonitor | None = None,
+    ) -> None:
+        self.local_model = local_model
+        self.llm = llm
+        self.surge = surge or SurgeMonitor()
+
+    @classmethod
+    def load(cls, settings: Settings) -> AssessmentEngine:
+        """The shipped model, plus the LLM when TRIAGE_LLM_BASE_URL and _MODEL are set."""
+        llm: LLMAssessor | None = None
+        if settings.llm_enabled and settings.llm_base_url and settings.llm_model:
+            key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+            llm = LLMAssessor.from_settings(
+                settings.llm_base_url,
+                settings.llm_model,
+                key,
+                settings.llm_timeout_seconds,
+                settings.llm_budget_per_minute,
+            )
+        return cls(LocalModel.load(), llm)
+
+    @property
+    def surge_active(self) -> bool:
+        return self.surge.surge_active
+
+    def assess_local(self, text: str, *, language_hint: str | None = None) -> Assessment:
+        """Rules + local model: offline, fast, enough to route."""
+        language = language_hint or detect_language(text)
+        rules = assess_by_rules(text, language)
+        local = self.local_model.predict(text) if self.local_model else None
+        return combine(rules, local, None, language, injection=detect_injection(text))
+
+    def needs_llm(self, local: Assessment) -> bool:
+        """Whether refinement is worth an LLM call now (always, unless in surge mode)."""
+        if self.llm is None:
+            return False
+        if not self.surge.surge_active:
+            return True
+        verdicts = {v.engine: v for v in local.verdicts}
+        rules = verdicts.get(Engine.RULES)
+        model = verdicts.get(Engine.LOCAL_MODEL)
+        if model is None:
+            return True
+        disagree = rules is not None and rules.priority != model.priority
+        return disagree or model.confidence < SURGE_MIN_LOCAL_CONFIDENCE
+
+    async def refine(
+        self, text: str, local: Assessment, hints: Mapping[str, str] | None = None
+    ) -> Assessment:
+        """`local` plus the LLM's reading. Never less urgent than `local`; on any LLM
+        failure `local` comes back flagged `llm_unavailable`."""
+        if self.llm is None:
+            return local
+        if not self.needs_llm(local):
+            return local.model_copy(update={"flags": [*local.flags, FLAG_SURGE_LOCAL_ONLY]})
+        try:
+            with self.surge.llm_call():
+                verdict = await self.llm.assess(text, hints)
+        except LLMUnavailable as error:
+            logger.warning("LLM unavailable, keeping the local verdict: %s", error)
+            return local.model_copy(update={"flags": [*local.flags, FLAG_LLM_UNAVAILABLE]})
+        by_engine: dict[Engine, LayerVerdict] = {v.engine: v for v in local.verdicts}
+        refined = combine(
+            by_engine.get(Engine.RULES),
+            by_engine.get(Engine.LOCAL_MODEL),
+            verdict,
+            local.language,
+            injection=detect_injection(text),
+        )
+        # Belt and braces: whatever combine does, the refinement never lowers.
+        if most_urgent(refined.priority, local.priority) is not refined.priority:
+            return local
+        return refined

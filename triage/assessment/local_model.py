@@ -1,0 +1,163 @@
+"""Layer 2, the local model: a linear classifier on character n-grams, offline, ~0.1 ms.
+
+Trained with scikit-learn (`train_local_model`), shipped as plain arrays in
+`model/local_model.npz` (no pickle: loading runs no code and survives scikit-learn
+upgrades), and evaluated here with numpy alone. Two heads share the features: priority
+(P1-P4) and category (15 classes).
+
+The priority is chosen fail-urgent from the probabilities, not by argmax: P1 when its
+probability passes a low threshold, else P2 when P1+P2 together do, else P4 only when
+the model is sure, else P3. The thresholds are stored with the model.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from triage.assessment.features import ngram_counts
+from triage.assessment.schemas import Category, Engine, LayerVerdict, Priority
+
+MODEL_FILENAME = "local_model.npz"
+FloatArray = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Fail-urgent decision thresholds on the priority head's probabilities."""
+
+    life_threat: float = 0.3
+    needs_human: float = 0.4
+    no_action: float = 0.6
+
+
+def default_model_path() -> Path:
+    return Path(str(resources.files("triage.assessment.model").joinpath(MODEL_FILENAME)))
+
+
+@dataclass(frozen=True)
+class _Head:
+    classes: tuple[str, ...]
+    coef: FloatArray  # (n_classes, n_features)
+    intercept: FloatArray  # (n_classes,)
+
+
+def _softmax(classes: tuple[str, ...], scores: FloatArray) -> dict[str, float]:
+    exp = np.exp(scores - scores.max())
+    return dict(zip(classes, (exp / exp.sum()).tolist(), strict=True))
+
+
+class LocalModel:
+    """The shipped classifier. `LocalModel.load()` reads the packaged artefact."""
+
+    def __init__(
+        self,
+        vocabulary: dict[str, int],
+        idf: FloatArray,
+        priority: _Head,
+        category: _Head,
+        thresholds: Thresholds,
+    ) -> None:
+        self._vocabulary = vocabulary
+        self._idf = idf
+        self._priority = priority
+        self._category = category
+        self._thresholds = thresholds
+        self._idf_list: list[float] = idf.tolist()
+        # Both heads in one (n_features, n_classes) matrix: one gather, one product.
+        self._stacked_coef: FloatArray = np.ascontiguousarray(
+            np.vstack([priority.coef, category.coef]).T
+        )
+        self._stacked_intercept: FloatArray = np.concatenate(
+            [priority.intercept, category.intercept]
+        )
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> LocalModel:
+        with np.load(path or default_model_path(), allow_pickle=False) as data:
+            vocabulary = {gram: i for i, gram in enumerate(data["vocabulary"].tolist())}
+            meta = json.loads(str(data["meta"]))
+            return cls(
+                vocabulary=vocabulary,
+                idf=data["idf"].astype(np.float32),
+                priority=_Head(
+                    tuple(meta["priority_classes"]),
+                    data["priority_coef"].astype(np.float32),
+                    data["priority_intercept"].astype(np.float32),
+                ),
+                category=_Head(
+                    tuple(meta["category_classes"]),
+                    data["category_coef"].astype(np.float32),
+                    data["category_intercept"].astype(np.float32),
+                ),
+                thresholds=Thresholds(**meta["thresholds"]),
+            )
+
+    def _vectorize(self, text: str) -> tuple[list[int], FloatArray]:
+        """Sublinear tf-idf, l2-normalised: the same transform as training."""
+        vocabulary = self._vocabulary
+        idf = self._idf_list
+        indices: list[int] = []
+        weights: list[float] = []
+        for gram, count in ngram_counts(text).items():
+            index = vocabulary.get(gram)
+            if index is not None:
+                indices.append(index)
+                weights.append((1.0 + math.log(count)) * idf[index] if count > 1 else idf[index])
+        values = np.array(weights, dtype=np.float32)
+        norm = math.sqrt(float(values @ values)) if weights else 0.0
+        if norm > 0:
+            values /= norm
+        return indices, values
+
+    def probabilities(self, text: str) -> tuple[dict[str, float], dict[str, float]]:
+        """(priority probabilities, category probabilities), keyed by class value."""
+        indices, values = self._vectorize(text)
+        scores = self._stacked_intercept + values @ self._stacked_coef[indices]
+        split = len(self._priority.classes)
+        return (
+            _softmax(self._priority.classes, scores[:split]),
+            _softmax(self._category.classes, scores[split:]),
+        )
+
+    def decide_priority(self, probs: dict[str, float]) -> tuple[Priority, float]:
+        t = self._thresholds
+        p1 = probs.get(Priority.LIFE_THREAT.value, 0.0)
+        p2 = probs.get(Priority.URGENT_NEED.value, 0.0)
+        p4 = probs.get(Priority.NO_ACTION.value, 0.0)
+        if p1 >= t.life_threat:
+            return Priority.LIFE_THREAT, p1
+        if p1 + p2 >= t.needs_human:
+            return Priority.URGENT_NEED, p1 + p2
+        if p4 >= t.no_action:
+            return Priority.NO_ACTION, p4
+        return Priority.ROUTINE, probs.get(Priority.ROUTINE.value, 0.0) + p4
+
+    def predict(self, text: str) -> LayerVerdict:
+        priority_probs, category_probs = self.probabilities(text)
+        priority, confidence = self.decide_priority(priority_probs)
+        category = max(category_probs, key=lambda c: category_probs[c])
+        top = ", ".join(f"{p} {priority_probs[p]:.2f}" for p in sorted(priority_probs))
+        return LayerVerdict(
+            engine=Engine.LOCAL_MODEL,
+            priority=priority,
+            category=Category(category),
+            confidence=min(1.0, max(0.0, confidence)),
+            reasons=[f"local model: {top}; {category} {category_probs[category]:.2f}"],
+        )
+
+
+def train_local_model(out_path: Path | None = None) -> Path:
+    """Train on `training/*.jsonl` and write the artefact (default: the packaged one).
+
+    scikit-learn is imported only here: serving needs numpy alone.
+    """
+    from triage.assessment.training_run import train
+
+    return train(out_path or default_model_path())
