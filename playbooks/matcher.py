@@ -1,0 +1,129 @@
+"""Pick the playbook that answers an inquiry. Pure: no database, no network.
+
+A confident match needs two independent signals to agree:
+- the assessment's category is one of the playbook's categories, and
+- the citizen's own words contain the playbook's keywords (any language: people mix them).
+
+Neither alone reaches the confidence threshold (`triage.routing.AUTO_REPLY_MIN_MATCH_SCORE`).
+The only thing citizen text can do is contain keywords; playbook ids and titles are never
+looked at, so "send the volunteer playbook" is just a message that mentions volunteers.
+Text that reads like instructions to the machine is held below the threshold, so a person
+answers it instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from playbooks.schemas import PlaybookContent, PlaybookMatch
+from triage.assessment.normalize import normalize
+from triage.assessment.schemas import Assessment
+
+CATEGORY_WEIGHT = 0.5
+FIRST_KEYWORD_WEIGHT = 0.25
+FURTHER_KEYWORD_WEIGHT = 0.1
+MAX_KEYWORD_WEIGHT = 0.45
+# Below AUTO_REPLY_MIN_MATCH_SCORE (0.6): injection-like text goes to a person.
+INJECTION_SCORE_CAP = 0.5
+
+
+def _no_injection_detector(text: str) -> list[str]:
+    return []
+
+
+def _injection_detector() -> Callable[[str], list[str]]:
+    """The assessment rules' detector when that module is present (it ships separately)."""
+    try:
+        from triage.assessment.rules import detect_injection
+    except ImportError:
+        return _no_injection_detector
+    return detect_injection
+
+
+def _is_latin(word: str) -> bool:
+    return all(ord(char) < 0x0250 for char in word)
+
+
+@lru_cache(maxsize=4096)
+def _keyword_pattern(keyword: str) -> re.Pattern[str]:
+    """Latin-script keywords match whole words (plural s/es allowed), so "pet" does not fire
+    on "petrol"; other scripts have no spaces between words and match as substrings."""
+    escaped = re.escape(normalize(keyword))
+    if _is_latin(keyword):
+        return re.compile(rf"(?<![a-z0-9]){escaped}(?:s|es)?(?![a-z0-9])")
+    return re.compile(escaped)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    playbook: PlaybookContent
+    score: float
+    hits: tuple[str, ...]
+    category_agrees: bool
+
+    @property
+    def sort_key(self) -> tuple[float, int, int, str]:
+        longest = max((len(hit) for hit in self.hits), default=0)
+        # Highest score, then more evidence, then more specific words; the id last so the
+        # choice is deterministic.
+        return (-self.score, -len(self.hits), -longest, self.playbook.id)
+
+
+def keyword_hits(normalized_text: str, playbook: PlaybookContent) -> tuple[str, ...]:
+    """The playbook's distinct keywords (all languages) found in normalised text."""
+    found: dict[str, None] = {}
+    for words in playbook.keywords.values():
+        for word in words:
+            if _keyword_pattern(word).search(normalized_text):
+                found.setdefault(normalize(word), None)
+    return tuple(found)
+
+
+def _score(category_agrees: bool, hit_count: int) -> float:
+    if hit_count == 0:
+        return 0.0
+    keyword = min(
+        MAX_KEYWORD_WEIGHT, FIRST_KEYWORD_WEIGHT + FURTHER_KEYWORD_WEIGHT * (hit_count - 1)
+    )
+    return round((CATEGORY_WEIGHT if category_agrees else 0.0) + keyword, 3)
+
+
+def match(
+    assessment: Assessment, text: str, playbooks: Sequence[PlaybookContent]
+) -> PlaybookMatch | None:
+    """The best playbook for this inquiry, or None when no playbook's keywords appear.
+
+    Inquiries that need a person (P1/P2) never get a match, whatever else is true.
+    """
+    if assessment.priority.needs_human:
+        return None
+    normalized = normalize(text)
+    candidates: list[_Candidate] = []
+    for playbook in playbooks:
+        hits = keyword_hits(normalized, playbook)
+        if not hits:
+            continue
+        agrees = assessment.category in playbook.categories
+        candidates.append(_Candidate(playbook, _score(agrees, len(hits)), hits, agrees))
+    if not candidates:
+        return None
+    best = min(candidates, key=lambda candidate: candidate.sort_key)
+    reasons = [
+        f"category {assessment.category} "
+        + ("is one of" if best.category_agrees else "is not one of")
+        + f" {[str(c) for c in best.playbook.categories]}",
+        "keywords: " + "、".join(best.hits),
+    ]
+    score = best.score
+    injection = _injection_detector()(text)
+    if injection:
+        score = min(score, INJECTION_SCORE_CAP)
+        reasons.append(
+            "text reads like instructions to the machine ("
+            + ", ".join(injection)
+            + "): held for a person"
+        )
+    return PlaybookMatch(playbook_id=best.playbook.id, score=score, reasons=reasons)

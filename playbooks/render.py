@@ -1,0 +1,135 @@
+"""Turn a published playbook into the exact text a citizen receives.
+
+Only three things happen here, all fixed: choose the language, fill `{variables}` from data,
+append the mandatory footer. Nothing from the citizen's message is ever put into a reply;
+variable values come from the gazetteer and the geotag, substituted in one pass so a value
+can never be read as a variable itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+
+from playbooks.schemas import LOCATION_VARIABLES, PlaybookContent, variables_in
+from triage.geo.gazetteer import Gazetteer
+from triage.geo.schemas import GeoLocation, LocationPrecision
+from triage.geo.shelters import nearest_shelters
+
+# DESIGN.md policy 4: every automatic reply says a person will follow up if needed and to
+# call 119/110 when life is in danger. Kept short: Japanese SMS is 70 characters a segment.
+FOOTERS: Mapping[str, str] = {
+    "ja": "必要に応じ職員から連絡します。命の危険がある時は119番・110番へ。",
+    "ja-easy": "ひつようなら やくしょの 人から れんらく します。"
+    "いのちが あぶない ときは 119か 110へ。",
+    "en": "Staff will contact you if needed. If a life is in danger, call 119 or 110.",
+    "zh": "如有需要，工作人员会与您联系。如有生命危险，请拨打119或110。",
+    "ko": "필요하면 담당자가 연락드립니다. 생명이 위험하면 119 또는 110에 전화하세요.",
+    "vi": "Nếu cần, nhân viên sẽ liên lạc. Nguy hiểm tính mạng: gọi 119 hoặc 110.",
+    "pt": "Se preciso, um funcionário entrará em contato. Risco de vida: ligue 119 ou 110.",
+    "es": "Si hace falta, un funcionario le contactará. Peligro de vida: llame al 119 o 110.",
+    "tl": "Kung kailangan, may kawaning tatawag sa iyo."
+    " Kapag nanganganib ang buhay, tumawag sa 119 o 110.",
+    "ne": "आवश्यक परे कर्मचारीले सम्पर्क गर्नेछन्। ज्यान खतरामा भए 119 वा 110 मा फोन गर्नुहोस्।",
+    "id": "Jika perlu, petugas akan menghubungi Anda. Jika nyawa terancam, hubungi 119 atau 110.",
+}
+
+# What `{municipality}` becomes when the inquiry's municipality is unknown.
+MUNICIPALITY_FALLBACK: Mapping[str, str] = {
+    "ja": "お住まいの市区町村",
+    "ja-easy": "すんで いる 市や 町",
+    "en": "your city or town",
+    "zh": "您所在的市町村",
+    "ko": "거주지 지자체",
+    "vi": "chính quyền địa phương",
+    "pt": "sua prefeitura",
+    "es": "su municipio",
+    "tl": "inyong munisipyo",
+    "ne": "तपाईंको नगरपालिका",
+    "id": "pemerintah daerah Anda",
+}
+
+FALLBACK_LANGUAGES = ("ja-easy", "ja")
+# A nearest shelter is only named for a point or a town: from a municipality's or a
+# prefecture's centroid, "the nearest shelter" would be a guess presented as a fact.
+PRECISE_ENOUGH = frozenset({LocationPrecision.POINT, LocationPrecision.TOWN})
+# Farther than this, the location is probably wrong (or the citizen is far away): say less.
+MAX_SHELTER_DISTANCE_KM = 10.0
+
+_VARIABLE = re.compile(r"\{([a-z_]+)\}")
+
+
+def answer_language(playbook: PlaybookContent, language: str) -> str:
+    """The citizen's language if the playbook has it (zh-CN counts as zh), else やさしい日本語,
+    else Japanese (always present)."""
+    wanted = language.strip().lower()
+    for candidate in (wanted, wanted.split("-")[0], *FALLBACK_LANGUAGES):
+        if candidate in playbook.answers:
+            return candidate
+    return "ja"
+
+
+def footer(language: str) -> str:
+    return FOOTERS.get(language, FOOTERS["ja"])
+
+
+def nearest_shelter_values(
+    location: GeoLocation | None, *, gazetteer: Gazetteer, closed_ids: Collection[str] = ()
+) -> dict[str, str]:
+    """`nearest_shelter_name` and `nearest_shelter_distance_km`, or {} when not known well
+    enough to tell a citizen."""
+    if location is None or location.lat is None or location.lon is None:
+        return {}
+    if location.precision not in PRECISE_ENOUGH:
+        return {}
+    found = nearest_shelters(
+        location.lat, location.lon, hazard=None, limit=1, gazetteer=gazetteer, closed_ids=closed_ids
+    )
+    if not found or found[0].distance_m / 1000 > MAX_SHELTER_DISTANCE_KM:
+        return {}
+    return {
+        "nearest_shelter_name": found[0].shelter.name,
+        "nearest_shelter_distance_km": f"{max(found[0].distance_m / 1000, 0.1):.1f}",
+    }
+
+
+def _fill(template: str, values: Mapping[str, str]) -> str:
+    return _VARIABLE.sub(lambda m: values[m.group(1)], template)
+
+
+def render_reply(
+    playbook: PlaybookContent,
+    language: str,
+    location: GeoLocation | None,
+    *,
+    gazetteer: Gazetteer | None = None,
+    closed_shelter_ids: Collection[str] = (),
+) -> str:
+    """The full reply: answer in the chosen language, variables filled, footer appended.
+
+    When a location variable cannot be filled (no location, too vague, no shelter near, no
+    gazetteer given), the playbook's no-location variant in the same language is sent.
+    """
+    chosen = answer_language(playbook, language)
+    body = playbook.answers[chosen]
+    values = {
+        "municipality": (location.municipality if location and location.municipality else None)
+        or MUNICIPALITY_FALLBACK.get(chosen, MUNICIPALITY_FALLBACK["ja"])
+    }
+    needs_location = playbook.requires_location or bool(variables_in(body) & LOCATION_VARIABLES)
+    if needs_location:
+        if gazetteer is not None:
+            values |= nearest_shelter_values(
+                location, gazetteer=gazetteer, closed_ids=closed_shelter_ids
+            )
+        if not values.keys() >= LOCATION_VARIABLES or location is None:
+            body = _no_location_body(playbook, chosen)
+    return _fill(body.strip(), values) + "\n" + footer(chosen)
+
+
+def _no_location_body(playbook: PlaybookContent, language: str) -> str:
+    for candidate in (language, *FALLBACK_LANGUAGES):
+        if candidate in playbook.answers_no_location:
+            return playbook.answers_no_location[candidate]
+    # Schema validation guarantees a variant wherever location variables are used.
+    return playbook.answers_no_location.get("ja", playbook.answers[language])

@@ -1,0 +1,82 @@
+"""`/api/v1/playbooks`: coordinators (and admins) edit, version, publish and retire playbooks.
+
+HTTP only: validation is the schemas', persistence the service's. Responses are `*Read`
+schemas, never rows.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from playbooks import service
+from playbooks.schemas import (
+    PlaybookCreate,
+    PlaybookPublish,
+    PlaybookRead,
+    PlaybookStatus,
+    PlaybookUpdate,
+    PlaybookVersionRead,
+)
+from triage.deps import Coordinator, SessionDep
+
+router = APIRouter(prefix="/api/v1/playbooks", tags=["playbooks"])
+
+
+@router.get("")
+def list_playbooks(
+    session: SessionDep,
+    _staff: Coordinator,
+    status_filter: Annotated[PlaybookStatus | None, Query(alias="status")] = None,
+) -> list[PlaybookRead]:
+    return service.list_playbooks(session=session, status=status_filter)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def create_playbook(body: PlaybookCreate, session: SessionDep, staff: Coordinator) -> PlaybookRead:
+    """A new playbook as draft version 1; it reaches citizens only once published."""
+    created = service.create(body.content, actor=staff.name, session=session, note=body.note)
+    session.commit()
+    return created
+
+
+@router.get("/{playbook_id}")
+def get_playbook(playbook_id: str, session: SessionDep, _staff: Coordinator) -> PlaybookRead:
+    return service.get(playbook_id, session=session, with_versions=True)
+
+
+@router.get("/{playbook_id}/versions")
+def list_versions(
+    playbook_id: str, session: SessionDep, _staff: Coordinator
+) -> list[PlaybookVersionRead]:
+    service.get(playbook_id, session=session)  # 404 for an unknown id, not an empty list
+    return service.versions(playbook_id, session=session)
+
+
+@router.put("/{playbook_id}")
+def update_playbook(
+    playbook_id: str, body: PlaybookUpdate, session: SessionDep, staff: Coordinator
+) -> PlaybookRead:
+    """A new version; the published one is unchanged until this one is published."""
+    updated = service.update(
+        playbook_id, body.content, actor=staff.name, session=session, note=body.note
+    )
+    session.commit()
+    return updated
+
+
+@router.post("/{playbook_id}/publish")
+def publish_playbook(
+    playbook_id: str, body: PlaybookPublish, session: SessionDep, _staff: Coordinator
+) -> PlaybookRead:
+    published = service.publish(playbook_id, body.version, session=session)
+    session.commit()
+    return published
+
+
+@router.post("/{playbook_id}/retire")
+def retire_playbook(playbook_id: str, session: SessionDep, _staff: Coordinator) -> PlaybookRead:
+    retired = service.retire(playbook_id, session=session)
+    session.commit()
+    return retired
