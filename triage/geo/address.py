@@ -69,9 +69,9 @@ def match_short_prefecture(
 ) -> tuple[Prefecture, int] | None:
     """A prefecture without 県/府/都 (石川輪島市): only counted when a municipality follows."""
     for length in (3, 2):
-        for prefecture in gazetteer.prefectures:
-            if prefecture.short == text[start : start + length]:
-                return prefecture, start + length
+        prefecture = gazetteer.prefecture_by_short.get(text[start : start + length])
+        if prefecture is not None:
+            return prefecture, start + length
     return None
 
 
@@ -86,9 +86,11 @@ def match_municipalities(
     A designated city followed by one of its wards resolves to the ward. A bare ward name
     (中央区) lists every city that has one; the caller breaks the tie.
     """
-    county = _COUNTY.match(text, start)
+    county = _COUNTY.match(text, start) if "郡" in text else None
     starts = [start] if county is None else [county.end(), start]
     for begin in starts:
+        if place_key(text[begin : begin + 2]) not in gazetteer.municipality_prefixes:
+            continue
         limit = min(gazetteer.max_municipality_name, len(text) - begin)
         for length in range(limit, 1, -1):
             key = place_key(text[begin : begin + length])

@@ -25,12 +25,17 @@ PRECISION_RANK = {
 _MUNICIPALITY_SUFFIX = re.compile(r"(市|町|村|区)$")
 # After a municipality name without its suffix (七尾駅, 輪島市内 is already a full name).
 _STEM_CONTEXT = ("駅", "港", "周辺", "方面", "地区", "インター", "IC", "市街")
-_LANDMARK_MIN = 4  # shorter shelter names (公民館) are generic words
+_LANDMARK_MIN = 4
+# A shelter named in katakana or Latin letters alone (シーサイド, ウィング) is usually a word.
+_PLAIN_WORD = re.compile(
+    r"[\u30a0-\u30ffA-Za-z0-9]+"
+)  # shorter shelter names (公民館) are generic words
 _ROMAJI_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
-_ROMAJI_SUFFIX = {
-    "city": "Shi", "shi": "Shi", "town": "Cho", "machi": "Machi", "cho": "Cho",
-    "village": "Mura", "mura": "Mura", "son": "Son", "ward": "Ku", "ku": "Ku",
+_ROMAJI_SUFFIX: dict[str, tuple[str, ...]] = {
+    "city": ("Shi",), "shi": ("Shi",), "town": ("Cho", "Machi"), "machi": ("Machi",),
+    "cho": ("Cho",), "village": ("Mura", "Son"), "mura": ("Mura",), "son": ("Son",),
 }  # fmt: skip
+_ALL_KINDS = ("Shi", "Cho", "Machi", "Mura", "Son")
 # Romanised names that are also everyday English words: only with a suffix (Date City).
 _ENGLISH_WORDS = frozenset(
     {"date", "mine", "sue", "ono", "ota", "oda", "ise", "tsu", "ube", "kami"}
@@ -103,7 +108,10 @@ def find_towns(
     """
     found: list[Candidate] = []
     index = gazetteer.town_index
+    prefixes = gazetteer.town_prefixes
     for start in range(len(text)):
+        if place_key(text[start : start + 2]) not in prefixes:
+            continue
         for length in range(min(8, len(text) - start), 1, -1):
             name = text[start : start + length]
             towns = index.get(place_key(name))
@@ -177,12 +185,18 @@ def find_landmarks(text: str, gazetteer: Gazetteer, within: set[str]) -> list[Ca
     """
     found: list[Candidate] = []
     index = gazetteer.shelter_name_index
+    prefixes = gazetteer.shelter_name_prefixes
     shelters = gazetteer.shelters
+    keyed = place_key(text)  # same length as text: slices line up
     start = 0
     while start <= len(text) - _LANDMARK_MIN:
+        if keyed[start : start + _LANDMARK_MIN] not in prefixes:
+            start += 1
+            continue
         for length in range(min(24, len(text) - start), _LANDMARK_MIN - 1, -1):
-            rows = index.get(place_key(text[start : start + length]))
-            if not rows:
+            name = text[start : start + length]
+            rows = index.get(keyed[start : start + length])
+            if not rows or (_PLAIN_WORD.fullmatch(name) and length < 6):
                 continue
             if within:
                 rows = [r for r in rows if gazetteer.municipality_of_shelter(r).lgcode in within]
@@ -218,7 +232,10 @@ def find_features(text: str, gazetteer: Gazetteer) -> list[Candidate]:
     """Mountains, islands, capes and populated places of the Gazetteer of Japan (3+ chars)."""
     found: list[Candidate] = []
     index = gazetteer.feature_index
+    prefixes = gazetteer.feature_prefixes
     for start in range(len(text)):
+        if place_key(text[start : start + 2]) not in prefixes:
+            continue
         for length in range(min(8, len(text) - start), 2, -1):
             features = index.get(place_key(text[start : start + length]))
             if not features or len(features) != 1:
@@ -249,7 +266,7 @@ def find_romaji(original: str, gazetteer: Gazetteer) -> list[Candidate]:
         suffix = _ROMAJI_SUFFIX.get(words[i + 1].lower()) if i + 1 < len(words) else None
         has_suffix = suffix is not None
         matches = _romaji_municipalities(gazetteer, key, suffix)
-        if matches and (has_suffix or (len(key) >= 5 and key not in _ENGLISH_WORDS)):
+        if matches and (has_suffix or (len(key) >= 4 and key not in _ENGLISH_WORDS)):
             m = max(matches, key=lambda m: m.sites)
             text = word + (" " + words[i + 1] if has_suffix else "")
             found.append(
@@ -271,15 +288,10 @@ def find_romaji(original: str, gazetteer: Gazetteer) -> list[Candidate]:
 
 
 def _romaji_municipalities(
-    gazetteer: Gazetteer, key: str, suffix: str | None
+    gazetteer: Gazetteer, key: str, kinds: tuple[str, ...] | None
 ) -> list[Municipality]:
-    if suffix is not None:
-        return list(gazetteer.romaji_index.get((key, suffix), []))
-    return [
-        m
-        for s in ("Shi", "Cho", "Machi", "Mura", "Son")
-        for m in gazetteer.romaji_index.get((key, s), [])
-    ]
+    """Municipalities romanised as `key` of one of `kinds` (Shi, Cho, …), all when None."""
+    return [m for kind in kinds or _ALL_KINDS for m in gazetteer.romaji_index.get((key, kind), [])]
 
 
 def find_candidates(

@@ -244,6 +244,29 @@ class Gazetteer:
         return index
 
     @cached_property
+    def municipality_prefixes(self) -> frozenset[str]:
+        """First two characters of every municipality and ward name: a cheap first test."""
+        names = [*self.municipalities_by_name, *self.wards_by_name]
+        return frozenset(name[:2] for name in names)
+
+    @cached_property
+    def prefecture_by_short(self) -> dict[str, Prefecture]:
+        return {p.short: p for p in self.prefectures}
+
+    @cached_property
+    def shelter_name_prefixes(self) -> frozenset[str]:
+        """First four characters of every shelter name (the shortest landmark we accept)."""
+        return frozenset(key[:4] for key in self.shelter_name_index)
+
+    @cached_property
+    def town_prefixes(self) -> frozenset[str]:
+        return frozenset(key[:2] for key in self.town_index)
+
+    @cached_property
+    def feature_prefixes(self) -> frozenset[str]:
+        return frozenset(key[:2] for key in self.feature_index)
+
+    @cached_property
     def romaji_index(self) -> dict[tuple[str, str], list[Municipality]]:
         """("wajima", "Shi") -> 輪島市: romanised name and kind, as the 2007 gazetteer writes."""
         index: dict[tuple[str, str], list[Municipality]] = defaultdict(list)

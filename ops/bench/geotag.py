@@ -1,0 +1,61 @@
+"""Geotagging speed and footprint, offline, one core (a benchmark, not a test).
+
+    .venv/bin/python ops/bench/geotag.py
+
+Measures: gazetteer load (fresh process: import + load), the lazy indexes built on the
+first message, peak memory (ru_maxrss), and messages/s over the labelled message set
+(repeated), and nearest-shelter queries/s.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+MESSAGES = Path(__file__).resolve().parents[1] / "eval" / "geo" / "messages.jsonl"
+
+
+def main() -> None:
+    started = time.perf_counter()
+    from triage.geo.gazetteer import load_gazetteer
+
+    gazetteer = load_gazetteer()
+    loaded = time.perf_counter() - started
+
+    from triage.geo.geotag import geotag
+    from triage.geo.shelters import Hazard, nearest_shelters
+
+    started = time.perf_counter()
+    geotag("石川県輪島市河井町で家が倒壊", gazetteer=gazetteer)
+    first = time.perf_counter() - started
+
+    texts = [json.loads(line)["text"] for line in MESSAGES.read_text(encoding="utf-8").splitlines()]
+    batch = texts * 10
+    started = time.perf_counter()
+    for text in batch:
+        geotag(text, gazetteer=gazetteer)
+    elapsed = time.perf_counter() - started
+
+    points = [(34.0 + i * 0.01, 133.0 + i * 0.013) for i in range(500)]
+    started = time.perf_counter()
+    for lat, lon in points:
+        nearest_shelters(lat, lon, hazard=Hazard.FLOOD, gazetteer=gazetteer)
+    shelters_elapsed = time.perf_counter() - started
+
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"gazetteer load (import + load): {loaded:.2f} s")
+    print(f"first geotag (builds lazy name indexes): {first:.2f} s")
+    print(f"geotag: {len(batch) / elapsed:,.0f} messages/s ({len(batch)} messages)")
+    print(
+        f"nearest_shelters(hazard=flood, limit=3): {len(points) / shelters_elapsed:,.0f} queries/s"
+    )
+    print(f"peak memory (ru_maxrss, whole process): {peak_mb:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
