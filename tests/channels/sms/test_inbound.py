@@ -38,7 +38,10 @@ def test_missing_signature_is_a_signature_error() -> None:
 
 
 def test_public_url_keeps_path_and_query() -> None:
-    assert public_url_for("https://x.jp/", "/webhooks/twilio/sms") == "https://x.jp/webhooks/twilio/sms"
+    assert (
+        public_url_for("https://x.jp/", "/webhooks/twilio/sms")
+        == "https://x.jp/webhooks/twilio/sms"
+    )
     assert public_url_for("https://x.jp", "/a", "b=1") == "https://x.jp/a?b=1"
     params = twilio_form("inbound_sms.json")
     url = public_url_for(PUBLIC_URL, "/webhooks/twilio/sms")
@@ -49,9 +52,15 @@ def test_public_url_keeps_path_and_query() -> None:
 @pytest.mark.parametrize(
     ("body", "keyword"),
     [
-        ("STOP", Keyword.STOP), (" stop。", Keyword.STOP), ("停止", Keyword.STOP),
-        ("ＳＴＯＰ", Keyword.STOP), ("Start", Keyword.START), ("HELP", Keyword.HELP),
-        ("ヘルプ", Keyword.HELP), ("help me please", None), ("水が止まった", None),
+        ("STOP", Keyword.STOP),
+        (" stop。", Keyword.STOP),
+        ("停止", Keyword.STOP),
+        ("ＳＴＯＰ", Keyword.STOP),
+        ("Start", Keyword.START),
+        ("HELP", Keyword.HELP),
+        ("ヘルプ", Keyword.HELP),
+        ("help me please", None),
+        ("水が止まった", None),
     ],
 )
 def test_keywords_are_whole_messages_only(body: str, keyword: Keyword | None) -> None:

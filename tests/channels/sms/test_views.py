@@ -63,7 +63,8 @@ def test_media_are_stored_as_links(client: TestClient, session: Session) -> None
     assert post_signed(client, INBOUND_URL, params).status_code == 200
     inquiry = session.scalars(select(Inquiry)).one()
     assert [(a["kind"], a["content_type"]) for a in inquiry.attachments] == [
-        ("media", "image/jpeg"), ("media", "image/png"),
+        ("media", "image/jpeg"),
+        ("media", "image/png"),
     ]
     assert inquiry.attachments[0]["url"] == params["MediaUrl0"]
 
@@ -145,8 +146,12 @@ def _reply_with_sid(session: Session, client: TestClient, sid: str) -> Reply:
     post_signed(client, INBOUND_URL, twilio_form("inbound_sms.json"))
     inquiry = session.scalars(select(Inquiry)).one()
     reply = Reply(
-        inquiry_id=inquiry.id, channel="sms", text="x", author="system",
-        status=ReplyStatus.SENT, provider_message_id=sid,
+        inquiry_id=inquiry.id,
+        channel="sms",
+        text="x",
+        author="system",
+        status=ReplyStatus.SENT,
+        provider_message_id=sid,
     )
     session.add(reply)
     session.commit()
