@@ -1,0 +1,123 @@
+"""A small real HTTP server that speaks the part of Twilio's REST API we use.
+
+POST /2010-04-01/Accounts/{AccountSid}/Messages.json with HTTP Basic auth (AccountSid and
+auth token) and a form body (To, From, Body, StatusCallback). It checks those like Twilio
+does, records every accepted message, and can be told to answer 429 or 500 for the next
+N calls (`fail_next`) or to refuse numbers that sent STOP (error 21610).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+import uuid
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+
+@dataclass
+class SentSms:
+    to: str
+    from_: str
+    body: str
+    status_callback: str | None
+    sid: str
+
+
+@dataclass
+class FakeTwilio:
+    account_sid: str
+    auth_token: str
+    sent: list[SentSms] = field(default_factory=list)
+    calls: int = 0
+    unsubscribed: set[str] = field(default_factory=set)
+    _failures: list[int] = field(default_factory=list)
+    _server: ThreadingHTTPServer | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def base_url(self) -> str:
+        assert self._server is not None
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def fail_next(self, status: int, times: int = 1) -> None:
+        with self._lock:
+            self._failures.extend([status] * times)
+
+    def start(self) -> FakeTwilio:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                status, payload = fake._handle(self)
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        ).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+
+    def _error(self, status: int, code: int, message: str) -> tuple[int, dict[str, Any]]:
+        return status, {"code": code, "message": message, "status": status, "more_info": ""}
+
+    def _handle(self, request: BaseHTTPRequestHandler) -> tuple[int, dict[str, Any]]:
+        with self._lock:
+            self.calls += 1
+            failure = self._failures.pop(0) if self._failures else None
+        expected_path = f"/2010-04-01/Accounts/{self.account_sid}/Messages.json"
+        if request.path != expected_path:
+            return self._error(404, 20404, f"no resource at {request.path}")
+        expected_auth = base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
+        if request.headers.get("Authorization") != f"Basic {expected_auth}":
+            return self._error(401, 20003, "Authenticate")
+        if not request.headers.get("Content-Type", "").startswith(
+            "application/x-www-form-urlencoded"
+        ):
+            return self._error(400, 21000, "expected a form body")
+        length = int(request.headers.get("Content-Length", "0"))
+        form = {k: v[0] for k, v in parse_qs(request.rfile.read(length).decode()).items()}
+        if failure is not None:
+            return self._error(failure, 20429 if failure == 429 else 20500, "injected failure")
+        for required in ("To", "From", "Body"):
+            if not form.get(required):
+                return self._error(
+                    400, 21602 if required == "Body" else 21604, f"{required} is required"
+                )
+        if form["To"] in self.unsubscribed:
+            return self._error(400, 21610, "Attempt to send to unsubscribed recipient")
+        sid = "SM" + uuid.uuid4().hex
+        with self._lock:
+            self.sent.append(
+                SentSms(form["To"], form["From"], form["Body"], form.get("StatusCallback"), sid)
+            )
+        return 201, {
+            "sid": sid,
+            "account_sid": self.account_sid,
+            "to": form["To"],
+            "from": form["From"],
+            "body": form["Body"],
+            "status": "queued",
+            "num_segments": "1",
+            "direction": "outbound-api",
+            "api_version": "2010-04-01",
+            "uri": f"{expected_path[:-5]}/{sid}.json",
+        }
