@@ -32,7 +32,13 @@ FloatArray = npt.NDArray[np.float32]
 class Thresholds:
     """Fail-urgent decision thresholds on the priority head's probabilities."""
 
-    life_threat: float = 0.3
+    # Rules catch the explicit life threats; the model's P1 is for paraphrases, so it must
+    # be the most likely reading. Anything that reads urgent at all still reaches a human
+    # through P2 (P1 + P2 together past `needs_human`).
+    # Chosen by `ops/eval/assessment/calibrate.py` (5-fold cross-validation on the
+    # training set, never the dev set): the highest P1 threshold that keeps rules+model
+    # P1 recall at or above 0.99 there.
+    life_threat: float = 0.35
     needs_human: float = 0.4
     no_action: float = 0.6
 

@@ -1,0 +1,50 @@
+"""Choose the local model's P1 threshold by cross-validation on the TRAINING set.
+
+Prints, for each candidate threshold, the P1 recall and precision of rules + model on
+held-out folds of `triage/assessment/training/*.jsonl`. The dev set is never used here,
+so its figures stay an honest estimate. Run: `.venv/bin/python ops/eval/assessment/calibrate.py`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+
+from triage.assessment.features import char_ngrams
+from triage.assessment.language import detect_language
+from triage.assessment.rules import assess_by_rules
+from triage.assessment.training_run import REGULARISATION_C, load_training_examples
+
+CANDIDATES = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
+
+
+def main() -> None:
+    examples = load_training_examples()
+    texts = [e["text"] for e in examples]
+    labels = np.array([e["priority"] for e in examples])
+    probabilities = np.zeros((len(texts), 4))
+    folds = StratifiedKFold(5, shuffle=True, random_state=0)
+    for train, test in folds.split(texts, labels):
+        vectorizer = TfidfVectorizer(analyzer=char_ngrams, sublinear_tf=True, min_df=2)
+        features = vectorizer.fit_transform([texts[i] for i in train])
+        model = LogisticRegression(C=REGULARISATION_C, max_iter=3000, class_weight="balanced")
+        model.fit(features, labels[train])
+        probabilities[test] = model.predict_proba(vectorizer.transform([texts[i] for i in test]))
+    rules_p1 = np.array(
+        [
+            (v := assess_by_rules(t, detect_language(t))) is not None and v.priority.value == "P1"
+            for t in texts
+        ]
+    )
+    gold = labels == "P1"
+    for threshold in CANDIDATES:
+        predicted = (probabilities[:, 0] >= threshold) | rules_p1
+        recall = (predicted & gold).sum() / gold.sum()
+        precision = (predicted & gold).sum() / max(1, predicted.sum())
+        print(f"threshold {threshold:.2f}: P1 recall {recall:.4f}, P1 precision {precision:.4f}")
+
+
+if __name__ == "__main__":
+    main()
