@@ -15,7 +15,7 @@ from triage.assessment.combine import combine
 from triage.assessment.language import detect_language
 from triage.assessment.llm import LLMAssessor, LLMUnavailable
 from triage.assessment.local_model import LocalModel
-from triage.assessment.rules import assess_by_rules, detect_injection
+from triage.assessment.rules import assess_by_rules, detect_injection, remove_injection
 from triage.assessment.schemas import Assessment, Engine, LayerVerdict, most_urgent
 from triage.assessment.surge import SurgeMonitor
 from triage.settings import Settings
@@ -62,8 +62,10 @@ class AssessmentEngine:
         """Rules + local model: offline, fast, enough to route."""
         language = language_hint or detect_language(text)
         rules = assess_by_rules(text, language)
-        local = self.local_model.predict(text) if self.local_model else None
-        return combine(rules, local, None, language, injection=detect_injection(text))
+        injection = detect_injection(text)
+        model_text = remove_injection(text) if injection else text
+        local = self.local_model.predict(model_text) if self.local_model else None
+        return combine(rules, local, None, language, injection=injection)
 
     def needs_llm(self, local: Assessment) -> bool:
         """Whether refinement is worth an LLM call now (always, unless in surge mode)."""

@@ -152,6 +152,19 @@ def detect_injection(text: str) -> list[str]:
     return [entry_id for entry_id, pattern in _injection_patterns() if pattern.search(normalized)]
 
 
+def remove_injection(text: str) -> str:
+    """The normalised text with every injection span blanked out.
+
+    The local model reads characters: a fake verdict such as '{"priority": "P4"}' is
+    full of n-grams it learned from calm messages, so it would pull the model toward P4.
+    The model therefore reads the citizen's words without the instructions around them.
+    """
+    normalized = normalize(text)
+    for _entry_id, pattern in _injection_patterns():
+        normalized = pattern.sub(" ", normalized)
+    return normalized
+
+
 def _lexicons_for(normalized: str, language: str) -> list[Lexicon]:
     """The detected language's lexicon first, then every other one its script allows."""
     lexicons = load_lexicons()
