@@ -1,0 +1,79 @@
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from triage.cli.assess import Pipeline, assess_stream, eval_command, evaluate_records
+
+FIELDS = {"id", "priority", "category", "language", "location", "route", "playbook", "engine"}
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return Pipeline.load()
+
+
+def run_assess(pipeline: Pipeline, lines: list[str]) -> list[dict[str, object]]:
+    out = io.StringIO()
+    assess_stream(lines, out, pipeline)
+    return [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+def test_one_output_line_per_input_with_the_documented_fields(pipeline: Pipeline) -> None:
+    records = run_assess(
+        pipeline,
+        [
+            json.dumps(
+                {"id": "a", "text": "輪島市河井町で母が家に閉じ込められています", "channel": "sms"}
+            ),
+            json.dumps({"id": "b", "text": "ありがとうございました"}),
+            "",
+            "not json at all",
+        ],
+    )
+    assert [r["id"] for r in records] == ["a", "b", None]
+    assert all(set(r) == FIELDS for r in records)
+    urgent = records[0]
+    assert (urgent["priority"], urgent["route"], urgent["engine"]) == ("P1", "urgent", "rules")
+    assert urgent["playbook"] is None
+    location = urgent["location"]
+    assert isinstance(location, dict) and location["municipality"] == "輪島市"
+
+
+def test_urgent_inquiries_never_get_a_playbook(pipeline: Pipeline) -> None:
+    records = run_assess(
+        pipeline, [json.dumps({"id": "x", "text": "避難所で父が倒れて意識がない"})]
+    )
+    assert records[0]["route"] == "urgent"
+    assert records[0]["playbook"] is None
+
+
+def test_evaluate_records_reports_the_safety_metrics(pipeline: Pipeline) -> None:
+    records = [
+        {
+            "text": "家に閉じ込められています",
+            "priority": "P1",
+            "category": "rescue",
+            "language": "ja",
+        },
+        {"text": "近くの避難所はどこですか", "priority": "P3", "category": "evacuation_shelter"},
+        {"text": "ありがとうございました", "priority": "P4", "category": "other"},
+    ]
+    report = evaluate_records(records, pipeline)
+    assert report.count == 3
+    assert report.p1_recall == 1.0
+    assert report.p1_p2_auto_answered == 0.0
+    assert report.confusion["P1"]["P1"] == 1
+
+
+def test_eval_command_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    file = tmp_path / "set.jsonl"
+    file.write_text(
+        json.dumps({"text": "隣の家が燃えている", "priority": "P1", "category": "fire"}) + "\n",
+        encoding="utf-8",
+    )
+    eval_command(file, json_output=True)
+    result = json.loads(capsys.readouterr().out)
+    assert result["p1_recall"] == 1.0
+    assert result["count"] == 1
