@@ -89,7 +89,7 @@ class PlaybookReplyPlanner:
                 try:
                     self._state = self._load()
                 except SQLAlchemyError:
-                    log.exception("published playbooks unreadable; keeping the last good set")
+                    log.warning("published playbooks unreadable; keeping the last good set")
             return self._state
 
     @property
