@@ -8,8 +8,9 @@ only raise the priority (DESIGN.md policy 2).
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from triage.assessment.combine import combine
 from triage.assessment.language import detect_language
@@ -108,3 +109,12 @@ class AssessmentEngine:
         if most_urgent(refined.priority, local.priority) is not refined.priority:
             return local
         return refined
+
+    async def refine_many(
+        self, items: Sequence[tuple[str, Assessment, Mapping[str, str] | None]]
+    ) -> list[Assessment]:
+        """Refine many inquiries concurrently: a worker that takes a batch of jobs keeps
+        tens of LLM calls in flight instead of waiting on one at a time."""
+        return list(
+            await asyncio.gather(*(self.refine(text, local, hints) for text, local, hints in items))
+        )
