@@ -10,10 +10,12 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import signal
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import uvicorn
@@ -32,7 +34,16 @@ from triage.settings import Settings, get_settings
 DEMO_USER = "demo"
 RESTART_DELAY_SECONDS = 2.0
 
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
+
+
+class DemoServer(uvicorn.Server):
+    """uvicorn re-raises SIGTERM after its own shutdown, which would kill this process
+    before it stops the workers and Redis; the demo installs the handlers itself."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
 
 
 @dataclass
@@ -137,8 +148,13 @@ def run_demo(*, host: str, port: int) -> None:
     console.print(f"  API トークン / API token       : {token}")
     console.print("  停止するには Ctrl-C / press Ctrl-C to stop")
     console.rule()
+    server = DemoServer(
+        uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
+    )
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, server.handle_exit)
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+        server.run()
     finally:
         console.print("停止しています / stopping …")
         supervisor.stop()
