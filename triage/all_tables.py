@@ -6,7 +6,8 @@ from channels import tables as channel_tables
 from playbooks import tables as playbook_tables
 from triage.auth import tables as auth_tables
 from triage.db import Base
+from triage.geo import tables as geo_tables
 from triage.inquiries import tables as inquiry_tables
 
-TABLE_MODULES = (auth_tables, inquiry_tables, channel_tables, playbook_tables)
+TABLE_MODULES = (auth_tables, inquiry_tables, channel_tables, playbook_tables, geo_tables)
 metadata = Base.metadata
