@@ -159,3 +159,29 @@ def test_an_obedient_llm_cannot_lower_or_change_a_reply(model: LocalModel) -> No
             checked += 1
         assert checked >= 5
         assert len(server.requests) == checked
+
+
+def test_one_engine_serves_many_event_loops(server: FakeOpenAIServer, model: LocalModel) -> None:
+    """A worker may call asyncio.run() per job; the client must not outlive its loop."""
+    from triage.settings import Settings
+
+    server.verdict = {**server.verdict, "priority": "P2", "category": "medical"}
+    engine = AssessmentEngine.load(Settings(llm_base_url=server.base_url, llm_model="fake"))
+    for _ in range(3):
+        local = engine.assess_local("近くの避難所はどこですか")
+        refined = asyncio.run(engine.refine("近くの避難所はどこですか", local, None))
+        assert refined.priority is Priority.URGENT_NEED
+        assert "llm_unavailable" not in refined.flags
+
+
+def test_refine_many_keeps_order_and_never_lowers(
+    server: FakeOpenAIServer, model: LocalModel
+) -> None:
+    server.verdict = {**server.verdict, "priority": "P4", "category": "other"}
+    engine = engine_for(server, model)
+    texts = ["家に閉じ込められています", "近くの避難所はどこですか"]
+    locals_ = [engine.assess_local(t) for t in texts]
+    refined = asyncio.run(
+        engine.refine_many([(t, a, None) for t, a in zip(texts, locals_, strict=True)])
+    )
+    assert [r.priority for r in refined] == [a.priority for a in locals_]

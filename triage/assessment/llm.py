@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+import weakref
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from typing import Final
@@ -127,13 +128,21 @@ def parse_verdict(content: str | None) -> LLMVerdict:
         raise LLMUnavailable(f"invalid answer: {error.error_count()} schema errors") from error
 
 
+ClientFactory = Callable[[], openai.AsyncOpenAI]
+
+
 class LLMAssessor:
     """`await assess(text, hints)` -> LLMVerdict, or LLMUnavailable. Safe to share across
-    coroutines; `assess_many` runs calls concurrently (bounded by `max_concurrency`)."""
+    coroutines; `assess_many` runs calls concurrently (bounded by `max_concurrency`).
+
+    An async HTTP client belongs to the event loop it first ran on. A worker that calls
+    `asyncio.run(...)` once per job gets a new loop each time, so with a factory the
+    assessor keeps one client and one semaphore per loop instead of reusing a dead one.
+    """
 
     def __init__(
         self,
-        client: openai.AsyncOpenAI,
+        client: openai.AsyncOpenAI | ClientFactory,
         model: str,
         *,
         budget_per_minute: int = 600,
@@ -142,12 +151,18 @@ class LLMAssessor:
         breaker: CircuitBreaker | None = None,
         clock: Clock = time.monotonic,
     ) -> None:
-        self._client = client
+        self._factory: ClientFactory | None = (
+            None if isinstance(client, openai.AsyncOpenAI) else client
+        )
+        self._fixed_client = client if isinstance(client, openai.AsyncOpenAI) else None
         self._model = model
         self._max_retries = max_retries
+        self._max_concurrency = max_concurrency
         self._budget = MinuteBudget(budget_per_minute, clock)
         self.breaker = breaker or CircuitBreaker(clock=clock)
-        self._semaphore = asyncio.Semaphore(max_concurrency)
+        self._per_loop: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, tuple[openai.AsyncOpenAI, asyncio.Semaphore]
+        ] = weakref.WeakKeyDictionary()
 
     @classmethod
     def from_settings(
@@ -158,17 +173,33 @@ class LLMAssessor:
         timeout_seconds: float,
         budget_per_minute: int,
     ) -> LLMAssessor:
-        # The SDK's own retries are off: ours are bounded and counted by the breaker.
-        client = openai.AsyncOpenAI(
-            base_url=base_url,
-            api_key=api_key or "not-needed",
-            timeout=timeout_seconds,
-            max_retries=0,
-        )
+        def client() -> openai.AsyncOpenAI:
+            # The SDK's own retries are off: ours are bounded and counted by the breaker.
+            return openai.AsyncOpenAI(
+                base_url=base_url,
+                api_key=api_key or "not-needed",
+                timeout=timeout_seconds,
+                max_retries=0,
+            )
+
         return cls(client, model, budget_per_minute=budget_per_minute)
 
+    def _loop_state(self) -> tuple[openai.AsyncOpenAI, asyncio.Semaphore]:
+        loop = asyncio.get_running_loop()
+        state = self._per_loop.get(loop)
+        if state is None:
+            if self._fixed_client is not None:
+                client = self._fixed_client
+            else:
+                assert self._factory is not None
+                client = self._factory()
+            state = (client, asyncio.Semaphore(self._max_concurrency))
+            self._per_loop[loop] = state
+        return state
+
     async def _call_once(self, text: str, hints: Mapping[str, str] | None) -> LLMVerdict:
-        response = await self._client.chat.completions.create(
+        client, _semaphore = self._loop_state()
+        response = await client.chat.completions.create(
             model=self._model,
             temperature=0,
             response_format={"type": "json_object"},
@@ -186,7 +217,8 @@ class LLMAssessor:
             raise LLMUnavailable("circuit open")
         if not self._budget.try_spend():
             raise LLMUnavailable("per-minute budget exceeded")
-        async with self._semaphore:
+        _client, semaphore = self._loop_state()
+        async with semaphore:
             last_error: Exception | None = None
             for _attempt in range(1 + self._max_retries):
                 try:
@@ -224,4 +256,5 @@ class LLMAssessor:
         return list(await asyncio.gather(*(one(text, hints) for text, hints in items)))
 
     async def aclose(self) -> None:
-        await self._client.close()
+        client, _semaphore = self._loop_state()
+        await client.close()
