@@ -7,7 +7,9 @@ our own analyzer, then stored as plain arrays that `LocalModel` evaluates with n
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from dataclasses import asdict
 from importlib import resources
 from pathlib import Path
@@ -47,6 +49,19 @@ def _fit_head(features: Any, labels: list[str]) -> LogisticRegression:
     return head
 
 
+def _write_npz(path: Path, arrays: dict[str, Any]) -> None:
+    """Like np.savez_compressed, but with fixed zip timestamps: training the same data
+    twice gives the same bytes, so a retrain with no change shows no diff."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, array in arrays.items():
+            buffer = io.BytesIO()
+            np.save(buffer, array, allow_pickle=False)
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, buffer.getvalue())
+
+
 def train(out_path: Path) -> Path:
     examples = load_training_examples()
     texts = [e["text"] for e in examples]
@@ -63,15 +78,14 @@ def train(out_path: Path) -> Path:
         "thresholds": asdict(Thresholds()),
         "examples": len(examples),
     }
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(
-        out_path,
-        vocabulary=np.array(vocabulary, dtype=str),
-        idf=vectorizer.idf_.astype(np.float16),
-        priority_coef=priority.coef_.astype(np.float16),
-        priority_intercept=priority.intercept_.astype(np.float32),
-        category_coef=category.coef_.astype(np.float16),
-        category_intercept=category.intercept_.astype(np.float32),
-        meta=np.array(json.dumps(meta)),
-    )
+    arrays = {
+        "vocabulary": np.array(vocabulary, dtype=str),
+        "idf": vectorizer.idf_.astype(np.float16),
+        "priority_coef": priority.coef_.astype(np.float16),
+        "priority_intercept": priority.intercept_.astype(np.float32),
+        "category_coef": category.coef_.astype(np.float16),
+        "category_intercept": category.intercept_.astype(np.float32),
+        "meta": np.array(json.dumps(meta, sort_keys=True)),
+    }
+    _write_npz(out_path, arrays)
     return out_path
