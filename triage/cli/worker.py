@@ -14,6 +14,9 @@ from triage.worker_context import WorkerContext, install_context
 
 log = logging.getLogger(__name__)
 
+WARM_UP_TEXT = "石川県七尾市の避難所はどこですか。家が浸水しています"
+
+
 
 def run_worker(queue: QueueName, *, burst: bool = False) -> None:
     settings = get_settings()
@@ -21,8 +24,9 @@ def run_worker(queue: QueueName, *, burst: bool = False) -> None:
     context = WorkerContext.build(settings)
     install_context(context)
     if queue is QueueName.TRIAGE:
-        # Load the model and gazetteer once, before RQ forks work horses that share them.
-        _ = context.pipeline
+        # Load the model and gazetteer and build their lazy indexes once, before RQ forks
+        # work horses that share them; otherwise every job would rebuild them.
+        context.pipeline.run(WARM_UP_TEXT)
     sweeper: SweeperThread | None = None
     if queue is QueueName.TRIAGE and not burst:
         sweeper = SweeperThread(
