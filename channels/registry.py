@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from channels import web
+from channels import line, sms, web
 from channels.base import OutboundReply, SendResult
 from triage.settings import Settings
 
@@ -14,6 +14,15 @@ class ReplySender(Protocol):
 
 
 def sender_for(channel: str, settings: Settings) -> ReplySender:
+    """The sender for a channel; a channel without credentials raises PermanentSendError."""
     if channel == web.CHANNEL:
         return web.StatusPageSender()
+    if channel == sms.CHANNEL:
+        from channels.sms.outbound import TwilioSmsSender
+
+        return TwilioSmsSender.from_settings(settings)
+    if channel == line.CHANNEL:
+        from channels.line.outbound import LineSender
+
+        return LineSender.from_settings(settings)
     raise LookupError(f"no reply sender for channel {channel!r}")

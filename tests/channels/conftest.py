@@ -1,6 +1,9 @@
-"""Channel tests run with Twilio and LINE credentials configured (test values)."""
+"""Channel tests run with Twilio and LINE credentials configured (test values), and the
+provider APIs pointed at small local fake servers that check the real request shapes."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import pytest
 from pydantic import SecretStr
@@ -12,17 +15,35 @@ from tests.channels.payloads import (
     TWILIO_AUTH_TOKEN,
     TWILIO_FROM,
 )
+from tests.fakes.line_server import FakeLine
+from tests.fakes.twilio_server import FakeTwilio
 from triage.settings import Settings
 
 
 @pytest.fixture
-def settings(settings: Settings) -> Settings:
+def fake_twilio() -> Iterator[FakeTwilio]:
+    server = FakeTwilio(TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fake_line() -> Iterator[FakeLine]:
+    server = FakeLine(LINE_ACCESS_TOKEN).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def settings(settings: Settings, fake_twilio: FakeTwilio, fake_line: FakeLine) -> Settings:
     return settings.model_copy(
         update={
             "twilio_account_sid": TWILIO_ACCOUNT_SID,
             "twilio_auth_token": SecretStr(TWILIO_AUTH_TOKEN),
             "twilio_from": TWILIO_FROM,
+            "twilio_api_base": fake_twilio.base_url,
             "line_channel_secret": SecretStr(LINE_CHANNEL_SECRET),
             "line_channel_access_token": SecretStr(LINE_ACCESS_TOKEN),
+            "line_api_base": fake_line.base_url,
         }
     )

@@ -7,17 +7,20 @@ changes it with a conditional update, so a duplicate job does nothing.
 from __future__ import annotations
 
 import logging
+import uuid
 
 import redis
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
+from channels import optout
 from channels.base import OutboundReply, PermanentSendError
 from channels.registry import sender_for
 from triage.assessment.schemas import Category, Priority, Route
 from triage.db import session_scope, utcnow
 from triage.inquiries import service
 from triage.inquiries.tables import EventKind, Inquiry, InquiryStatus, Reply, ReplyStatus
+from triage.inquiries.views import status_url_for
 from triage.metrics import INQUIRIES_ROUTED, REPLIES_SENT
 from triage.pipeline import TriageOutcome, TriagePipeline
 from triage.queues import enqueue_send_reply
@@ -104,7 +107,9 @@ def _apply_outcome(session: Session, inquiry: Inquiry, outcome: TriageOutcome) -
         session.rollback()
         return None
     service.record_event(
-        session, inquiry.id, EventKind.ASSESSED,
+        session,
+        inquiry.id,
+        EventKind.ASSESSED,
         detail={
             "priority": str(assessment.priority),
             "category": str(assessment.category),
@@ -112,13 +117,19 @@ def _apply_outcome(session: Session, inquiry: Inquiry, outcome: TriageOutcome) -
             "reasons": [r for v in assessment.verdicts for r in v.reasons],
         },
     )
-    service.record_event(session, inquiry.id, EventKind.ROUTED, detail={"route": str(outcome.route)})
+    service.record_event(
+        session, inquiry.id, EventKind.ROUTED, detail={"route": str(outcome.route)}
+    )
     replies: list[Reply] = []
     if outcome.reply is not None:
         replies.append(
             service.add_reply(
-                inquiry, outcome.reply.text, author="playbook", session=session,
-                language=outcome.reply.language, playbook_id=outcome.reply.playbook_id,
+                inquiry,
+                outcome.reply.text,
+                author="playbook",
+                session=session,
+                language=outcome.reply.language,
+                playbook_id=outcome.reply.playbook_id,
             )
         )
     session.commit()
@@ -133,14 +144,18 @@ def _route_to_human_after_failures(session: Session, inquiry: Inquiry) -> None:
     inquiry.route = Route.URGENT
     inquiry.triaged_at = utcnow()
     service.record_event(
-        session, inquiry.id, EventKind.TRIAGE_FAILED,
+        session,
+        inquiry.id,
+        EventKind.TRIAGE_FAILED,
         detail={"attempts": inquiry.attempts, "action": "routed to the urgent queue for a person"},
     )
     session.commit()
     log.error("triage failed repeatedly; routed to a person", extra={"inquiry_id": inquiry.id})
 
 
-def send_reply(reply_id: int, *, session_factory: sessionmaker[Session], settings: Settings) -> None:
+def send_reply(
+    reply_id: int, *, session_factory: sessionmaker[Session], settings: Settings
+) -> None:
     """Send one queued reply through the channel the citizen used.
 
     A transient provider error propagates so RQ retries with backoff; a permanent one
@@ -151,6 +166,9 @@ def send_reply(reply_id: int, *, session_factory: sessionmaker[Session], setting
         if reply.status != ReplyStatus.QUEUED:
             return
         inquiry = service.get_inquiry(reply.inquiry_id, session=session)
+        if inquiry.sender and optout.is_opted_out(reply.channel, inquiry.sender, session=session):
+            _suppress(session, reply, inquiry)
+            return
         reply.attempts += 1
         session.commit()
         outbound = OutboundReply(
@@ -158,14 +176,24 @@ def send_reply(reply_id: int, *, session_factory: sessionmaker[Session], setting
             recipient=inquiry.sender or "",
             text=reply.text,
             reply_token=inquiry.reply_token,
-            ask_location=reply.ask_location,
+            reply_token_issued_at=inquiry.received_at,
+            ask_location=reply.ask_location or service.location_is_coarse(inquiry),
+            status_url=status_url_for(settings.public_url, inquiry.public_token),
+            language=reply.language or inquiry.language,
+            # Stable per reply: LINE's X-Line-Retry-Key turns a retried push into one message.
+            idempotency_key=str(uuid.uuid5(uuid.NAMESPACE_URL, f"triage/{inquiry.id}/{reply.id}")),
         )
         try:
             result = sender_for(reply.channel, settings).send(outbound)
         except PermanentSendError as error:
             reply.status = ReplyStatus.FAILED
             reply.error = str(error)
-            service.record_event(session, inquiry.id, EventKind.REPLY_FAILED, detail={"reply_id": reply.id, "error": str(error)})
+            service.record_event(
+                session,
+                inquiry.id,
+                EventKind.REPLY_FAILED,
+                detail={"reply_id": reply.id, "error": str(error)},
+            )
             session.commit()
             return
         reply.status = result.status if result.status in set(ReplyStatus) else ReplyStatus.SENT
@@ -173,9 +201,32 @@ def send_reply(reply_id: int, *, session_factory: sessionmaker[Session], setting
         reply.send_method = result.method
         reply.segments = result.segments
         reply.sent_at = utcnow()
+        if result.method == "reply":
+            inquiry.reply_token = None  # a LINE reply token works once
         service.record_event(
-            session, inquiry.id, EventKind.REPLY_SENT,
-            detail={"reply_id": reply.id, "method": result.method},
+            session,
+            inquiry.id,
+            EventKind.REPLY_SENT,
+            detail={
+                "reply_id": reply.id,
+                "method": result.method,
+                "provider_message_id": result.provider_message_id,
+                "segments": result.segments,
+            },
         )
         session.commit()
     REPLIES_SENT.labels(channel=reply.channel).inc()
+
+
+def _suppress(session: Session, reply: Reply, inquiry: Inquiry) -> None:
+    """The citizen opted out (SMS STOP, LINE block): the reply is kept, never sent."""
+    reply.status = ReplyStatus.SUPPRESSED
+    reply.error = "the recipient opted out"
+    service.record_event(
+        session,
+        inquiry.id,
+        EventKind.REPLY_FAILED,
+        detail={"reply_id": reply.id, "suppressed": "the recipient opted out"},
+    )
+    session.commit()
+    log.info("reply suppressed: opted out", extra={"reply_id": reply.id})

@@ -174,13 +174,14 @@ def _add_to_thread(
     if adds_only and message.attachments:
         thread.attachments = [*thread.attachments, *(a.model_dump() for a in message.attachments)]
         detail["attachments"] = len(message.attachments)
-    if message.location is not None and _location_is_coarse(thread):
+    if message.location is not None and location_is_coarse(thread):
         _set_gps_location(thread, message.location.lat, message.location.lon)
         detail["location"] = {"lat": message.location.lat, "lon": message.location.lon}
     record_event(session, thread.id, EventKind.MESSAGE_ADDED, detail=detail)
 
 
-def _location_is_coarse(inquiry: Inquiry) -> bool:
+def location_is_coarse(inquiry: Inquiry) -> bool:
+    """No GPS point and nothing better than a municipality: worth asking the citizen."""
     if inquiry.reported_lat is not None and inquiry.reported_lon is not None:
         return False
     precision = (inquiry.location or {}).get("precision")
