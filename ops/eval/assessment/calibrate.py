@@ -18,6 +18,7 @@ from triage.assessment.rules import assess_by_rules
 from triage.assessment.training_run import REGULARISATION_C, load_training_examples
 
 CANDIDATES = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
+NEEDS_HUMAN_CANDIDATES = (0.4, 0.5, 0.55, 0.6, 0.65, 0.7)
 
 
 def main() -> None:
@@ -32,18 +33,21 @@ def main() -> None:
         model = LogisticRegression(C=REGULARISATION_C, max_iter=3000, class_weight="balanced")
         model.fit(features, labels[train])
         probabilities[test] = model.predict_proba(vectorizer.transform([texts[i] for i in test]))
-    rules_p1 = np.array(
-        [
-            (v := assess_by_rules(t, detect_language(t))) is not None and v.priority.value == "P1"
-            for t in texts
-        ]
-    )
+    rules = [assess_by_rules(t, detect_language(t)) for t in texts]
+    rules_p1 = np.array([v is not None and v.priority.value == "P1" for v in rules])
+    rules_urgent = np.array([v is not None for v in rules])
     gold = labels == "P1"
     for threshold in CANDIDATES:
         predicted = (probabilities[:, 0] >= threshold) | rules_p1
         recall = (predicted & gold).sum() / gold.sum()
         precision = (predicted & gold).sum() / max(1, predicted.sum())
-        print(f"threshold {threshold:.2f}: P1 recall {recall:.4f}, P1 precision {precision:.4f}")
+        print(f"P1 threshold {threshold:.2f}: P1 recall {recall:.4f}, precision {precision:.4f}")
+    gold_urgent = np.isin(labels, ["P1", "P2"])
+    for threshold in NEEDS_HUMAN_CANDIDATES:
+        predicted = (probabilities[:, 0] + probabilities[:, 1] >= threshold) | rules_urgent
+        recall = (predicted & gold_urgent).sum() / gold_urgent.sum()
+        precision = (predicted & gold_urgent).sum() / max(1, predicted.sum())
+        print(f"P1+P2 threshold {threshold:.2f}: recall {recall:.4f}, precision {precision:.4f}")
 
 
 if __name__ == "__main__":
