@@ -96,9 +96,18 @@ def create_app(
 def _routers() -> list[APIRouter]:
     from channels.line.views import router as line_router
     from channels.sms.views import router as sms_router
+    from channels.web.views import router as web_router
     from playbooks.views import router as playbooks_router
     from triage.auth.views import router as auth_router
     from triage.health import router as health_router
     from triage.inquiries.views import router as inquiries_router
 
-    return [health_router, inquiries_router, auth_router, sms_router, line_router, playbooks_router]
+    return [
+        health_router,
+        inquiries_router,
+        auth_router,
+        sms_router,
+        line_router,
+        web_router,
+        playbooks_router,
+    ]

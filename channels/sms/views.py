@@ -126,9 +126,7 @@ async def inbound_sms(
     return _twiml(KEYWORD_REPLIES[keyword] if keyword is Keyword.HELP else None)
 
 
-def _apply_status(
-    params: dict[str, str], *, session_factory: sessionmaker[Session]
-) -> None:
+def _apply_status(params: dict[str, str], *, session_factory: sessionmaker[Session]) -> None:
     state = _DELIVERY_STATES.get(params.get("MessageStatus", "").lower())
     sid = params.get("MessageSid") or params.get("SmsSid")
     if state is None or not sid:

@@ -102,10 +102,29 @@ class InquiryRead(BaseModel):
     updated_at: datetime
 
 
+class ThreadMessage(BaseModel):
+    """Another message of the same conversation (same sender, or the same status link)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    channel: str
+    text: str
+    received_at: datetime
+    status: str
+    priority: str | None
+    reported_lat: float | None
+    reported_lon: float | None
+    attachments: list[dict[str, Any]]
+
+
 class InquiryDetail(InquiryRead):
     assessment: dict[str, Any] | None
     events: list[EventRead]
     replies: list[ReplyRead]
+    thread: list[ThreadMessage] = Field(
+        default_factory=list, description="the conversation's other messages, oldest first"
+    )
 
 
 class InquiryPage(BaseModel):

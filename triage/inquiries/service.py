@@ -250,6 +250,13 @@ def record_delivery_status(
     return reply
 
 
+def find_by_provider_id(
+    channel: str, provider_message_id: str, *, session: Session
+) -> Inquiry | None:
+    """The inquiry stored for this delivery, if any (retries are answered, not limited)."""
+    return _find_by_provider_id(session, channel, provider_message_id)
+
+
 def _find_by_provider_id(
     session: Session, channel: str, provider_message_id: str
 ) -> Inquiry | None:

@@ -7,16 +7,17 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request
-from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from channels.base import InboundMessage
+from channels.web.texts import texts_for
+from channels.web.views import accept_web_message
 from triage.db import utcnow
 from triage.deps import RedisDep, Responder, RuntimeDep, SessionDep
 from triage.errors import InvalidInputError
 from triage.inquiries import service
-from triage.inquiries.intake import receive_inbound
 from triage.inquiries.schemas import (
     MAX_BODY_BYTES,
     CitizenReply,
@@ -29,6 +30,7 @@ from triage.inquiries.schemas import (
     InquiryRead,
     ReplyRead,
     StaffReplyCreate,
+    ThreadMessage,
 )
 from triage.inquiries.tables import Inquiry, InquiryStatus
 from triage.queues import enqueue_send_reply
@@ -88,27 +90,25 @@ async def create_inquiry(
     message = InboundMessage(
         channel=API_CHANNEL,
         # The Idempotency-Key makes a retried or double-clicked request one inquiry.
-        provider_message_id=f"key:{idempotency_key}" if idempotency_key else f"id:{uuid.uuid4().hex}",
+        provider_message_id=f"key:{idempotency_key}"
+        if idempotency_key
+        else f"id:{uuid.uuid4().hex}",
         sender=payload.contact,
         text=payload.text,
         location=payload.location,
         language=payload.language,
         received_at=utcnow(),
     )
-    result = await run_in_threadpool(
-        receive_inbound,
-        message,
-        session_factory=runtime.session_factory,
-        redis_conn=runtime.redis,
-        settings=runtime.settings,
-    )
+    result = await accept_web_message(request, runtime, message, sender_key=payload.contact)
     return InquiryAccepted(
         id=result.inquiry_id,
         status_url=status_url_for(runtime.settings.public_url, result.public_token),
     )
 
 
-def _citizen_status(inquiry: Inquiry) -> CitizenStatus:
+def _citizen_status(inquiry: Inquiry, conversation: list[Inquiry]) -> CitizenStatus:
+    """Replies to every message of the conversation: a reply to a follow-up shows too."""
+    replies = sorted((r for m in conversation for r in m.replies), key=lambda r: r.created_at)
     return CitizenStatus(
         id=inquiry.id,
         status=inquiry.status,
@@ -119,21 +119,32 @@ def _citizen_status(inquiry: Inquiry) -> CitizenStatus:
                 at=r.created_at,
                 author=r.author if r.author in ("playbook", "system") else "staff",
             )
-            for r in inquiry.replies
+            for r in replies
         ],
     )
 
 
 @router.get("/status/{public_token}", tags=["citizen"], response_model=CitizenStatus)
-def citizen_status(public_token: str, request: Request, session: SessionDep) -> Response:
-    """HTML for people; `Accept: application/json` for programs."""
+def citizen_status(
+    public_token: str, request: Request, session: SessionDep, lang: str | None = None
+) -> Response:
+    """HTML for people (ja, en or easy Japanese by `?lang=`); JSON by `Accept`."""
     inquiry = service.get_inquiry_by_token(public_token, session=session)
-    view = _citizen_status(inquiry)
+    conversation = service.conversation(inquiry, session=session)
+    view = _citizen_status(inquiry, conversation)
     if "application/json" in request.headers.get("accept", ""):
         return JSONResponse(view.model_dump(mode="json"))
-    return templates.TemplateResponse(
-        request, "status.html", {"inquiry": view, "received_at": inquiry.received_at}
-    )
+    chosen, texts = texts_for(lang)
+    context = {
+        "inquiry": view,
+        "received_at": inquiry.received_at,
+        "t": texts,
+        "lang": chosen,
+        "thread": [m for m in conversation if m.text.strip()],
+        "public_token": public_token,
+        "nonce": uuid.uuid4().hex,
+    }
+    return templates.TemplateResponse(request, "status.html", context)
 
 
 @router.get("/api/v1/inquiries", response_model=InquiryPage, tags=["staff"])
@@ -150,55 +161,70 @@ def list_inquiries(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> InquiryPage:
     filters = service.InquiryFilters(
-        route=route, status=status, priority=priority, channel=channel, lgcode=lgcode,
-        sort=sort, limit=limit, offset=offset,
+        route=route,
+        status=status,
+        priority=priority,
+        channel=channel,
+        lgcode=lgcode,
+        sort=sort,
+        limit=limit,
+        offset=offset,
     )
     rows, total = service.list_inquiries(filters, session=session)
     return InquiryPage(items=[InquiryRead.model_validate(r) for r in rows], total=total)
 
 
-def _detail(inquiry: Inquiry) -> InquiryDetail:
+def _detail(inquiry: Inquiry, session: Session) -> InquiryDetail:
     base = InquiryRead.model_validate(inquiry).model_dump()
+    thread = [m for m in service.conversation(inquiry, session=session) if m.id != inquiry.id]
     return InquiryDetail(
         **base,
         assessment=inquiry.assessment,
         events=[EventRead.model_validate(e) for e in inquiry.events],
         replies=[ReplyRead.model_validate(r) for r in inquiry.replies],
+        thread=[ThreadMessage.model_validate(m) for m in thread],
     )
 
 
 @router.get("/api/v1/inquiries/{inquiry_id}", response_model=InquiryDetail, tags=["staff"])
 def get_inquiry(inquiry_id: str, session: SessionDep, _staff: Responder) -> InquiryDetail:
-    return _detail(service.get_inquiry(inquiry_id, session=session, with_history=True))
+    return _detail(service.get_inquiry(inquiry_id, session=session, with_history=True), session)
 
 
 @router.post("/api/v1/inquiries/{inquiry_id}/claim", response_model=InquiryDetail, tags=["staff"])
 def claim(inquiry_id: str, session: SessionDep, staff: Responder) -> InquiryDetail:
     service.claim_inquiry(inquiry_id, staff.name, session=session)
     session.commit()
-    return _detail(service.get_inquiry(inquiry_id, session=session, with_history=True))
+    return _detail(service.get_inquiry(inquiry_id, session=session, with_history=True), session)
 
 
 @router.post("/api/v1/inquiries/{inquiry_id}/release", response_model=InquiryDetail, tags=["staff"])
 def release(inquiry_id: str, session: SessionDep, staff: Responder) -> InquiryDetail:
     service.release_inquiry(inquiry_id, staff.name, session=session)
     session.commit()
-    return _detail(service.get_inquiry(inquiry_id, session=session, with_history=True))
+    return _detail(service.get_inquiry(inquiry_id, session=session, with_history=True), session)
 
 
 @router.post("/api/v1/inquiries/{inquiry_id}/resolve", response_model=InquiryDetail, tags=["staff"])
 def resolve(inquiry_id: str, session: SessionDep, staff: Responder) -> InquiryDetail:
     service.resolve_inquiry(inquiry_id, staff.name, session=session)
     session.commit()
-    return _detail(service.get_inquiry(inquiry_id, session=session, with_history=True))
+    return _detail(service.get_inquiry(inquiry_id, session=session, with_history=True), session)
 
 
 @router.post(
-    "/api/v1/inquiries/{inquiry_id}/reply", response_model=InquiryDetail, status_code=202, tags=["staff"]
+    "/api/v1/inquiries/{inquiry_id}/reply",
+    response_model=InquiryDetail,
+    status_code=202,
+    tags=["staff"],
 )
 def reply(
-    inquiry_id: str, body: StaffReplyCreate, session: SessionDep, redis_conn: RedisDep,
-    staff: Responder, runtime: RuntimeDep,
+    inquiry_id: str,
+    body: StaffReplyCreate,
+    session: SessionDep,
+    redis_conn: RedisDep,
+    staff: Responder,
+    runtime: RuntimeDep,
 ) -> InquiryDetail:
     """A responder's reply goes out through the channel the citizen used."""
     inquiry = service.get_inquiry(inquiry_id, session=session)
@@ -207,4 +233,4 @@ def reply(
         inquiry.status = InquiryStatus.ANSWERED
     session.commit()
     enqueue_send_reply(redis_conn, new_reply.id, runtime.settings.job_retry_intervals)
-    return _detail(service.get_inquiry(inquiry_id, session=session, with_history=True))
+    return _detail(service.get_inquiry(inquiry_id, session=session, with_history=True), session)

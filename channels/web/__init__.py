@@ -1,6 +1,7 @@
 """The citizen web form and JSON API channel.
 
 Web citizens read replies on their status page, so "sending" stores nothing extra.
+The form's router lives in `channels.web.views`.
 """
 
 from __future__ import annotations

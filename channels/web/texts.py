@@ -1,0 +1,97 @@
+# ruff: noqa: E501  (citizen-facing sentences read better unbroken)
+"""Citizen-facing texts of the web form and status page: Japanese (default), English,
+and easy Japanese (やさしい日本語) for residents still learning Japanese."""
+
+from __future__ import annotations
+
+LANGUAGES = ("ja", "en", "easy")
+
+TEXTS: dict[str, dict[str, str]] = {
+    "ja": {
+        "html_lang": "ja",
+        "title": "災害時問い合わせ窓口",
+        "emergency": "命に関わる緊急時は、このフォームではなく、すぐに119（消防・救急）または110（警察）へ電話してください。",
+        "intro": "困っていることと場所を書いて送ってください。担当者が確認し、必要に応じて連絡します。",
+        "text_label": "お問い合わせ内容（必須）",
+        "text_hint": "例：〇〇町の自宅で水が止まった。高齢の母と2人。",
+        "contact_label": "連絡先（電話番号など・任意）",
+        "contact_hint": "折り返し連絡が必要なときに使います。",
+        "location_button": "現在地を使う",
+        "location_ok": "現在地を追加しました。",
+        "location_failed": "現在地を取得できませんでした。場所を文章で書いてください。",
+        "submit": "送信する",
+        "error_empty": "お問い合わせ内容を書いてください。",
+        "status_title": "お問い合わせの状況",
+        "received": "受け付けました。内容を確認しています。このページは自動で更新されます。",
+        "urgent": "担当者が確認しています。必要に応じて折り返し連絡します。",
+        "done": "このお問い合わせは対応を終了しました。",
+        "waiting": "受け付けました。回答をお待ちください。必要に応じて担当者から連絡します。",
+        "next": "このページのURLを保存してください。回答はここに表示されます。",
+        "replies": "回答",
+        "no_replies": "まだ回答はありません。",
+        "messages": "送った内容",
+        "follow_up": "追加で伝えたいこと",
+        "send_more": "追加で送る",
+        "staff": "担当者",
+    },
+    "en": {
+        "html_lang": "en",
+        "title": "Disaster inquiry desk",
+        "emergency": "If a life is in danger, do not use this form: call 119 (fire/ambulance) or 110 (police) now.",
+        "intro": "Tell us what is wrong and where you are. A person will check it and contact you if needed.",
+        "text_label": "Your message (required)",
+        "text_hint": "e.g. No water at my home in ... town. I am with my elderly mother.",
+        "contact_label": "Phone or e-mail (optional)",
+        "contact_hint": "Used only if we need to call you back.",
+        "location_button": "Use my location",
+        "location_ok": "Your location was added.",
+        "location_failed": "Could not get your location. Please write the place in your message.",
+        "submit": "Send",
+        "error_empty": "Please write your message.",
+        "status_title": "Your inquiry",
+        "received": "Received. We are checking it. This page refreshes by itself.",
+        "urgent": "A responder is looking at it and will contact you if needed.",
+        "done": "This inquiry has been closed.",
+        "waiting": "Received. An answer will appear here; a person will contact you if needed.",
+        "next": "Keep this page's address: answers appear here.",
+        "replies": "Answers",
+        "no_replies": "No answer yet.",
+        "messages": "Your messages",
+        "follow_up": "Anything to add?",
+        "send_more": "Send",
+        "staff": "Staff",
+    },
+    "easy": {
+        "html_lang": "ja",
+        "title": "さいがいの そうだん まどぐち",
+        "emergency": "いのちが あぶない ときは、すぐに 119（きゅうきゅうしゃ・しょうぼう）か 110（けいさつ）に でんわ して ください。",
+        "intro": "こまっている ことと、いる ばしょを かいて ください。ひとが よんで、ひつようなら れんらく します。",
+        "text_label": "こまっている こと（かならず かいて ください）",
+        "text_hint": "れい：いえの みずが でません。おかあさんと ふたりです。",
+        "contact_label": "でんわばんごう など（かかなくても いいです）",
+        "contact_hint": "こちらから れんらく する ときに つかいます。",
+        "location_button": "いま いる ばしょを おくる",
+        "location_ok": "いま いる ばしょを いれました。",
+        "location_failed": "ばしょが わかりませんでした。ばしょを かいて ください。",
+        "submit": "おくる",
+        "error_empty": "こまっている ことを かいて ください。",
+        "status_title": "そうだんの ようす",
+        "received": "うけつけました。いま よんで います。",
+        "urgent": "ひとが よんで います。ひつようなら れんらく します。",
+        "done": "この そうだんは おわりました。",
+        "waiting": "うけつけました。こたえを まって ください。",
+        "next": "この ページを とっておいて ください。こたえは ここに でます。",
+        "replies": "こたえ",
+        "no_replies": "まだ こたえは ありません。",
+        "messages": "おくった こと",
+        "follow_up": "ほかに つたえたい こと",
+        "send_more": "おくる",
+        "staff": "かかりの ひと",
+    },
+}
+
+
+def texts_for(lang: str | None) -> tuple[str, dict[str, str]]:
+    """The language asked for (`?lang=`), Japanese when none or unknown."""
+    chosen = lang if lang in TEXTS else "ja"
+    return chosen, TEXTS[chosen]

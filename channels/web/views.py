@@ -1,0 +1,150 @@
+"""The citizen web form (`/`) and follow-ups from the status page.
+
+Plain HTML forms that work with JavaScript off; a small script adds "use my location".
+Both post into the same intake as the JSON API, with the same abuse limits.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from channels.base import GeoPoint, InboundMessage
+from channels.web import CHANNEL
+from channels.web.ratelimit import InquiryRateLimiter
+from channels.web.texts import texts_for
+from triage.db import session_scope, utcnow
+from triage.deps import RuntimeDep
+from triage.inquiries.intake import receive_inbound
+from triage.inquiries.service import AcceptResult, find_by_provider_id
+from triage.runtime import Runtime
+from triage.templating import templates
+
+router = APIRouter(tags=["citizen"])
+
+
+def rate_limiter(request: Request, runtime: Runtime) -> InquiryRateLimiter:
+    """One limiter per app, sharing counters through the runtime's Redis."""
+    limiter: InquiryRateLimiter | None = getattr(request.app.state, "inquiry_rate_limiter", None)
+    if limiter is None:
+        limiter = InquiryRateLimiter.for_redis(runtime.redis)
+        request.app.state.inquiry_rate_limiter = limiter
+    return limiter
+
+
+def _already_stored(runtime: Runtime, provider_message_id: str) -> bool:
+    with session_scope(runtime.session_factory) as session:
+        return find_by_provider_id(CHANNEL, provider_message_id, session=session) is not None
+
+
+async def accept_web_message(
+    request: Request, runtime: Runtime, message: InboundMessage, *, sender_key: str | None
+) -> AcceptResult:
+    """Rate-limit, then store and enqueue. A retry of a message already stored (same
+    Idempotency-Key or form nonce) is never refused: it returns the first result."""
+    if not await run_in_threadpool(_already_stored, runtime, message.provider_message_id):
+        ip = request.client.host if request.client else None
+        wait = rate_limiter(request, runtime).retry_after(ip=ip, sender=sender_key)
+        if wait is not None:
+            raise HTTPException(
+                429,
+                "too many messages; please wait and try again",
+                headers={"Retry-After": str(wait)},
+            )
+    return await run_in_threadpool(
+        receive_inbound,
+        message,
+        session_factory=runtime.session_factory,
+        redis_conn=runtime.redis,
+        settings=runtime.settings,
+    )
+
+
+def _location(lat: str | None, lon: str | None) -> GeoPoint | None:
+    """The browser's geolocation, when the script filled it in and it is a real point."""
+    if not lat or not lon:
+        return None
+    try:
+        return GeoPoint(lat=float(lat), lon=float(lon))
+    except (ValueError, ValidationError):
+        return None
+
+
+def _nonce(value: str | None) -> str:
+    """The form's one-time id: a double-clicked submit stores one inquiry."""
+    if value and len(value) <= 64 and value.isalnum():
+        return value
+    return uuid.uuid4().hex
+
+
+@router.get("/", response_class=HTMLResponse, summary="The citizen form")
+def citizen_form(request: Request, lang: str | None = None) -> Response:
+    chosen, texts = texts_for(lang)
+    return templates.TemplateResponse(
+        request,
+        "form.html",
+        {"t": texts, "lang": chosen, "nonce": uuid.uuid4().hex, "error": None, "values": {}},
+    )
+
+
+@router.post("/", response_class=HTMLResponse, summary="Send the citizen form")
+async def submit_form(
+    request: Request,
+    runtime: RuntimeDep,
+    text: Annotated[str, Form()] = "",
+    contact: Annotated[str, Form(max_length=256)] = "",
+    lat: Annotated[str | None, Form()] = None,
+    lon: Annotated[str | None, Form()] = None,
+    lang: Annotated[str | None, Form()] = None,
+    nonce: Annotated[str | None, Form()] = None,
+) -> Response:
+    chosen, texts = texts_for(lang)
+    if not text.strip() or len(text) > runtime.settings.max_text_length:
+        context = {
+            "t": texts, "lang": chosen, "nonce": _nonce(nonce),
+            "error": texts["error_empty"], "values": {"text": text, "contact": contact},
+        }
+        return templates.TemplateResponse(request, "form.html", context, status_code=422)
+    message = InboundMessage(
+        channel=CHANNEL,
+        provider_message_id=f"form:{_nonce(nonce)}",
+        sender=contact.strip() or None,
+        text=text,
+        location=_location(lat, lon),
+        received_at=utcnow(),
+    )
+    result = await accept_web_message(request, runtime, message, sender_key=contact or None)
+    return RedirectResponse(f"/status/{result.public_token}?lang={chosen}", status_code=303)
+
+
+@router.post("/status/{public_token}/messages", summary="Add to an inquiry from its status page")
+async def follow_up(
+    public_token: str,
+    request: Request,
+    runtime: RuntimeDep,
+    text: Annotated[str, Form()] = "",
+    lat: Annotated[str | None, Form()] = None,
+    lon: Annotated[str | None, Form()] = None,
+    lang: Annotated[str | None, Form()] = None,
+    nonce: Annotated[str | None, Form()] = None,
+) -> Response:
+    """The citizen writes again through their status link: the same conversation."""
+    chosen, _ = texts_for(lang)
+    location = _location(lat, lon)
+    if len(text) > runtime.settings.max_text_length or (not text.strip() and location is None):
+        raise HTTPException(422, "write a message or share a location")
+    message = InboundMessage(
+        channel=CHANNEL,
+        provider_message_id=f"form:{_nonce(nonce)}",
+        text=text.strip(),
+        location=location,
+        received_at=utcnow(),
+        continues_token=public_token,
+    )
+    await accept_web_message(request, runtime, message, sender_key=f"status:{public_token}")
+    return RedirectResponse(f"/status/{public_token}?lang={chosen}", status_code=303)
