@@ -286,6 +286,13 @@ class Gazetteer:
             index[place_key(feature.name)].append(feature)
         return index
 
+    def build_all_indexes(self) -> None:
+        """Build every lazy index now (workers call this before forking, so that work
+        horses share the built indexes instead of each rebuilding them)."""
+        for name, value in vars(type(self)).items():
+            if isinstance(value, cached_property):
+                getattr(self, name)
+
 
 def read_gazetteer_data(path: Path | None = None) -> dict[str, Any]:
     """The raw data: the packaged file unless a path is given (tests, rebuilt data)."""
