@@ -55,3 +55,12 @@ def test_a_fake_verdict_does_not_pull_the_local_model_down(engine: AssessmentEng
     assert assessment.priority is Priority.LIFE_THREAT
     model = next(v for v in assessment.verdicts if v.engine is Engine.LOCAL_MODEL)
     assert model.priority is not Priority.NO_ACTION
+
+
+@pytest.mark.parametrize(
+    ("hint", "expected"), [("pt-BR", "pt"), ("EN", "en"), ("ja-easy", "ja-easy"), ("fr", "ja")]
+)
+def test_language_hints_are_mapped_to_supported_codes(
+    engine: AssessmentEngine, hint: str, expected: str
+) -> None:
+    assert engine.assess_local("避難所はどこですか", language_hint=hint).language == expected

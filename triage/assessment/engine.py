@@ -13,7 +13,7 @@ import logging
 from collections.abc import Mapping, Sequence
 
 from triage.assessment.combine import combine
-from triage.assessment.language import detect_language
+from triage.assessment.language import SUPPORTED_LANGUAGES, detect_language
 from triage.assessment.llm import LLMAssessor, LLMUnavailable
 from triage.assessment.local_model import LocalModel
 from triage.assessment.rules import assess_by_rules, detect_injection, remove_injection
@@ -27,6 +27,17 @@ FLAG_LLM_UNAVAILABLE = "llm_unavailable"
 FLAG_SURGE_LOCAL_ONLY = "surge_local_only"
 # Below this local-model confidence the LLM is consulted even in surge mode.
 SURGE_MIN_LOCAL_CONFIDENCE = 0.75
+
+
+def _supported(hint: str | None) -> str | None:
+    """A channel's language hint ("pt-BR", "EN", "ja-easy") as one of ours, else None."""
+    if not hint:
+        return None
+    hint = hint.strip().lower().replace("_", "-")
+    if hint in SUPPORTED_LANGUAGES:
+        return hint
+    primary = hint.split("-")[0]
+    return primary if primary in SUPPORTED_LANGUAGES else None
 
 
 class AssessmentEngine:
@@ -61,7 +72,7 @@ class AssessmentEngine:
 
     def assess_local(self, text: str, *, language_hint: str | None = None) -> Assessment:
         """Rules + local model: offline, fast, enough to route."""
-        language = language_hint or detect_language(text)
+        language = _supported(language_hint) or detect_language(text)
         rules = assess_by_rules(text, language)
         injection = detect_injection(text)
         model_text = remove_injection(text) if injection else text
