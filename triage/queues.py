@@ -6,6 +6,7 @@ Each worker process listens on exactly one queue: RQ is only crash-safe that way
 from __future__ import annotations
 
 import logging
+import uuid
 from enum import StrEnum
 
 import redis
@@ -19,10 +20,12 @@ log = logging.getLogger(__name__)
 class QueueName(StrEnum):
     TRIAGE = "triage"
     OUTBOUND = "outbound"
+    REFINE = "refine"  # LLM refinement, only when an LLM is configured
 
 
 ASSESS_JOB = "triage.inquiries.jobs.assess_inquiry"
 SEND_REPLY_JOB = "triage.inquiries.jobs.send_reply"
+REFINE_DRAIN_JOB = "triage.inquiries.jobs.refine_pending"
 DEFAULT_RETRY_INTERVALS: tuple[int, ...] = (2, 10, 60)
 
 
@@ -78,4 +81,11 @@ def enqueue_send_reply(
         retry=Retry(max=len(retry_intervals), interval=list(retry_intervals)),
         result_ttl=300,
         failure_ttl=7 * 24 * 3600,
+    )
+
+
+def enqueue_refine_drain(connection: redis.Redis) -> None:
+    """One job that refines every waiting inquiry; see triage/inquiries/refinement.py."""
+    get_queue(QueueName.REFINE, connection).enqueue_call(
+        REFINE_DRAIN_JOB, job_id=f"refine-drain-{uuid.uuid4().hex}", result_ttl=60, timeout=3600
     )

@@ -14,6 +14,7 @@ from redis import Redis
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from triage.assessment.engine import AssessmentEngine
 from triage.db import make_engine, make_session_factory
 from triage.pipeline import TriagePipeline
 from triage.redis_conn import connect_redis
@@ -45,6 +46,13 @@ class WorkerContext:
     def pipeline(self) -> TriagePipeline:
         return self._pipeline or TriagePipeline.load(self.settings)
 
+    @cached_property
+    def assessment_engine(self) -> AssessmentEngine:
+        """The engine alone (refine workers need no gazetteer or playbooks)."""
+        if self._pipeline is not None:
+            return self._pipeline.engine
+        return AssessmentEngine.load(self.settings)
+
 
 _current: WorkerContext | None = None
 
@@ -53,6 +61,12 @@ def install_context(context: WorkerContext) -> None:
     """Set this process's context (worker start-up, tests)."""
     global _current
     _current = context
+
+
+def clear_context() -> None:
+    """Forget this process's context (tests)."""
+    global _current
+    _current = None
 
 
 def current_context() -> WorkerContext:

@@ -59,8 +59,8 @@ class WorkerSupervisor:
             [sys.executable, "-m", "triage.cli.main", "worker", str(queue)], env=self.env
         )
 
-    def start(self) -> None:
-        for queue in QueueName:
+    def start(self, queues: list[QueueName]) -> None:
+        for queue in queues:
             self.start_worker(queue)
         threading.Thread(target=self._watch, name="worker-supervisor", daemon=True).start()
 
@@ -134,7 +134,10 @@ def run_demo(*, host: str, port: int) -> None:
     )
     password, token = ensure_demo_account(settings)
     supervisor = WorkerSupervisor(env=env)
-    supervisor.start()
+    queues = [QueueName.TRIAGE, QueueName.OUTBOUND]
+    if settings.llm_enabled:
+        queues.append(QueueName.REFINE)
+    supervisor.start(queues)
     app = create_app(settings, redis_conn=redis_client)
 
     console.rule("[bold]災害時問い合わせトリアージ デモ / triage demo")

@@ -53,7 +53,7 @@ def worker(
     queue: Annotated[QueueName, typer.Argument(help="The one queue this process works.")],
     burst: Annotated[bool, typer.Option(help="Exit when the queue is empty.")] = False,
 ) -> None:
-    """Run an RQ worker for one queue (triage or outbound)."""
+    """Run an RQ worker for one queue (triage, outbound, or refine when an LLM is set)."""
     from triage.cli.worker import run_worker
 
     run_worker(queue, burst=burst)

@@ -28,6 +28,8 @@ def run_worker(queue: QueueName, *, burst: bool = False) -> None:
         # the first inquiry does not wait for them.
         context.pipeline.gazetteer.build_all_indexes()
         context.pipeline.run(WARM_UP_TEXT)
+    elif queue is QueueName.REFINE:
+        _ = context.assessment_engine
     sweeper: SweeperThread | None = None
     if queue is QueueName.TRIAGE and not burst:
         sweeper = SweeperThread(

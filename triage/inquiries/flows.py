@@ -19,6 +19,7 @@ from channels.registry import sender_for
 from triage.assessment.schemas import Category, Priority, Route
 from triage.db import session_scope, utcnow
 from triage.inquiries import service
+from triage.inquiries.refinement import request_refinement
 from triage.inquiries.tables import EventKind, Inquiry, InquiryStatus, Reply, ReplyStatus
 from triage.inquiries.views import status_url_for
 from triage.metrics import INQUIRIES_ROUTED, REPLIES_SENT
@@ -75,6 +76,8 @@ def triage_inquiry(
     )
     for reply_id in reply_ids:
         enqueue_send_reply(redis_conn, reply_id, settings.job_retry_intervals)
+    if pipeline.engine.llm is not None:
+        request_refinement(redis_conn, inquiry_id)
 
 
 def _apply_outcome(session: Session, inquiry: Inquiry, outcome: TriageOutcome) -> list[int] | None:

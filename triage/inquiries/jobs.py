@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from triage.inquiries import flows
+from triage.inquiries import flows, refinement
 from triage.worker_context import current_context
 
 
@@ -20,3 +20,12 @@ def assess_inquiry(inquiry_id: str) -> None:
 def send_reply(reply_id: int) -> None:
     context = current_context()
     flows.send_reply(reply_id, session_factory=context.session_factory, settings=context.settings)
+
+
+def refine_pending() -> None:
+    context = current_context()
+    refinement.drain_pending(
+        session_factory=context.session_factory,
+        redis_conn=context.redis,
+        engine=context.assessment_engine,
+    )
