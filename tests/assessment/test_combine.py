@@ -62,3 +62,18 @@ def test_no_layers_is_routine_with_no_confidence() -> None:
     result = combine(None, None, None, "ja")
     assert result.priority is Priority.ROUTINE
     assert result.confidence == 0.0
+
+
+def test_the_local_models_urgent_probability_is_carried_whoever_decides() -> None:
+    rules = verdict(Engine.RULES, Priority.LIFE_THREAT, Category.RESCUE)
+    local = LayerVerdict(
+        engine=Engine.LOCAL_MODEL,
+        priority=Priority.ROUTINE,
+        category=Category.EVACUATION_SHELTER,
+        confidence=0.6,
+        urgent_probability=0.35,
+    )
+    assert combine(rules, local, None, "ja").urgent_probability == 0.35
+    with_llm = combine(None, local, llm(Priority.URGENT_NEED, Category.MEDICAL), "ja")
+    assert with_llm.urgent_probability == 0.35
+    assert combine(rules, None, None, "ja").urgent_probability is None

@@ -47,6 +47,16 @@ def test_probabilities_sum_to_one(model: LocalModel) -> None:
     assert sum(category.values()) == pytest.approx(1.0, abs=1e-4)
 
 
+def test_verdict_carries_the_p1_p2_probability(model: LocalModel) -> None:
+    text = "食料はどこで配っていますか"
+    priority, _ = model.probabilities(text)
+    verdict = model.predict(text)
+    assert verdict.urgent_probability == pytest.approx(priority["P1"] + priority["P2"], abs=1e-6)
+    trapped = model.predict("家が潰れて母が閉じ込められています").urgent_probability
+    assert trapped is not None and verdict.urgent_probability is not None
+    assert trapped > verdict.urgent_probability
+
+
 def test_empty_text_is_not_an_error(model: LocalModel) -> None:
     assert model.predict("").priority in set(Priority)
 

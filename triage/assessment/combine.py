@@ -76,4 +76,7 @@ def combine(
         people_count=llm.people_count if llm else None,
         needs=list(llm.needs) if trusted_llm and llm else [],
         flags=all_flags,
+        # The model's reading, whichever layer decided: routing uses it to keep an
+        # automatic answer from a message the model thinks may be urgent.
+        urgent_probability=local.urgent_probability if local is not None else None,
     )

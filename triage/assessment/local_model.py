@@ -156,6 +156,14 @@ class LocalModel:
             category=Category(category),
             confidence=min(1.0, max(0.0, confidence)),
             reasons=[f"local model: {top}; {category} {category_probs[category]:.2f}"],
+            urgent_probability=min(
+                1.0,
+                max(
+                    0.0,
+                    priority_probs.get(Priority.LIFE_THREAT.value, 0.0)
+                    + priority_probs.get(Priority.URGENT_NEED.value, 0.0),
+                ),
+            ),
         )
 
 

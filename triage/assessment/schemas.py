@@ -75,6 +75,12 @@ class LayerVerdict(BaseModel):
     category: Category
     confidence: float = Field(ge=0.0, le=1.0)
     reasons: list[str] = Field(default_factory=list)
+    urgent_probability: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="P1+P2 probability, from layers that give one (the local model)",
+    )
 
 
 class Assessment(BaseModel):
@@ -98,4 +104,13 @@ class Assessment(BaseModel):
     flags: list[str] = Field(
         default_factory=list,
         description="why a person should look: injection_suspected, llm_unavailable, ...",
+    )
+    urgent_probability: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "the local model's P1+P2 probability (None without it): routing holds an "
+            "automatic answer for a person when urgency is not unlikely"
+        ),
     )

@@ -1,7 +1,11 @@
-"""Choose the local model's P1 threshold by cross-validation on the TRAINING set.
+"""Choose the local model's thresholds by cross-validation on the TRAINING set.
 
 Prints, for each candidate threshold, the P1 recall and precision of rules + model on
-held-out folds of `triage/assessment/training/*.jsonl`. The dev set is never used here,
+held-out folds of `triage/assessment/training/*.jsonl`; the same for P1+P2; and for the
+routing guard (`triage.routing.REVIEW_MIN_URGENT_PROBABILITY`: a P3/P4 whose P1+P2
+probability reaches it goes to staff instead of an automatic reply) how many P1+P2
+messages it brings back to a person against how many P3 messages it takes from the
+automatic reply. The dev set is never used here,
 so its figures stay an honest estimate. Run: `.venv/bin/python ops/eval/assessment/calibrate.py`.
 """
 
@@ -19,6 +23,8 @@ from triage.assessment.training_run import REGULARISATION_C, load_training_examp
 
 CANDIDATES = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
 NEEDS_HUMAN_CANDIDATES = (0.4, 0.5, 0.55, 0.6, 0.65, 0.7)
+REVIEW_CANDIDATES = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4)
+NEEDS_HUMAN = 0.5  # the shipped P1+P2 threshold (local_model.Thresholds.needs_human)
 
 
 def main() -> None:
@@ -48,6 +54,21 @@ def main() -> None:
         recall = (predicted & gold_urgent).sum() / gold_urgent.sum()
         precision = (predicted & gold_urgent).sum() / max(1, predicted.sum())
         print(f"P1+P2 threshold {threshold:.2f}: recall {recall:.4f}, precision {precision:.4f}")
+    urgent_probability = probabilities[:, 0] + probabilities[:, 1]
+    read_urgent = (urgent_probability >= NEEDS_HUMAN) | rules_urgent
+    missed = gold_urgent & ~read_urgent
+    gold_routine = labels == "P3"
+    routine_read_routine = gold_routine & ~read_urgent
+    print(f"routing guard: {missed.sum()} P1+P2 read as P3/P4 at P1+P2 threshold {NEEDS_HUMAN}")
+    for threshold in REVIEW_CANDIDATES:
+        held = urgent_probability >= threshold
+        recovered = (missed & held).sum()
+        to_human = (read_urgent | held)[gold_urgent].mean()
+        routine_held = (routine_read_routine & held).sum() / max(1, routine_read_routine.sum())
+        print(
+            f"review threshold {threshold:.2f}: P1+P2 to a person {to_human:.4f} "
+            f"({recovered}/{missed.sum()} recovered), P3 held from auto reply {routine_held:.4f}"
+        )
 
 
 if __name__ == "__main__":
