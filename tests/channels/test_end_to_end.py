@@ -3,16 +3,13 @@ the real pipeline -> a reply sent back through the same channel (fake provider A
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
-import redis
 from fastapi.testclient import TestClient
-from rq import SimpleWorker
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from playbooks.seed import seed_default_playbooks
 from tests.channels.line.test_views import post_line
 from tests.channels.payloads import line_body, twilio_form
 from tests.channels.sms.test_views import INBOUND_URL, post_signed
@@ -22,37 +19,8 @@ from tests.helpers import bearer, make_staff, post_inquiry
 from triage.auth.tables import Role
 from triage.db import utcnow
 from triage.inquiries.tables import Inquiry, Reply, ReplyStatus
-from triage.pipeline import TriagePipeline
-from triage.queues import QueueName, get_queue
-from triage.settings import Settings
-from triage.worker_context import WorkerContext, install_context
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def work(
-    settings: Settings,
-    db_engine: Engine,
-    session_factory: sessionmaker[Session],
-    redis_conn: redis.Redis,
-) -> Iterator[Callable[[], None]]:
-    """Runs every queued job (triage, then outbound) in this process until none is left."""
-    seed_default_playbooks(settings)
-    context = WorkerContext(
-        settings=settings,
-        engine=db_engine,
-        session_factory=session_factory,
-        redis=redis_conn,
-        _pipeline=TriagePipeline.load(settings),
-    )
-    install_context(context)
-    queues = [get_queue(QueueName.TRIAGE, redis_conn), get_queue(QueueName.OUTBOUND, redis_conn)]
-
-    def run() -> None:
-        SimpleWorker(queues, connection=redis_conn).work(burst=True)
-
-    yield run
 
 
 def staff_reply(client: TestClient, token: str, inquiry_id: str, text: str) -> None:

@@ -19,6 +19,7 @@ from channels.registry import sender_for
 from triage.assessment.schemas import Category, Priority, Route
 from triage.db import session_scope, utcnow
 from triage.inquiries import service
+from triage.inquiries.ask_back import merge_location_into_thread, plan_ask_back
 from triage.inquiries.refinement import request_refinement
 from triage.inquiries.tables import EventKind, Inquiry, InquiryStatus, Reply, ReplyStatus
 from triage.inquiries.views import status_url_for
@@ -135,6 +136,12 @@ def _apply_outcome(session: Session, inquiry: Inquiry, outcome: TriageOutcome) -
                 playbook_id=outcome.reply.playbook_id,
             )
         )
+    ask = plan_ask_back(
+        inquiry, outcome.route, outcome.location, assessment.language, session=session
+    )
+    if ask is not None:
+        replies.append(ask)
+    merge_location_into_thread(inquiry, outcome.location, session=session)
     session.commit()
     return [r.id for r in replies]
 

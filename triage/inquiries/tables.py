@@ -44,6 +44,8 @@ class EventKind(StrEnum):
     REPLY_FAILED = "reply_failed"
     RESOLVED = "resolved"
     MESSAGE_ADDED = "message_added"
+    ASKED_LOCATION = "asked_location"
+    LOCATION_UPDATED = "location_updated"
 
 
 class Inquiry(Base):
