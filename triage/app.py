@@ -101,6 +101,7 @@ def _routers() -> list[APIRouter]:
     from triage.auth.views import router as auth_router
     from triage.health import router as health_router
     from triage.inquiries.views import router as inquiries_router
+    from triage.system_status import router as system_router
 
     return [
         health_router,
@@ -110,4 +111,5 @@ def _routers() -> list[APIRouter]:
         line_router,
         web_router,
         playbooks_router,
+        system_router,
     ]

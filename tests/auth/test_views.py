@@ -106,3 +106,24 @@ def test_session_post_without_csrf_header_is_403(
     )
     assert response.status_code == 200
     assert response.json()["claimed_by"] == "aya"
+
+
+def test_console_and_api_show_surge_mode(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    from triage.system_status import publish_surge_state
+
+    token = make_staff(session_factory, "aya", Role.RESPONDER, password="correct horse")
+    status = client.get("/api/v1/system", headers=bearer(token)).json()
+    assert status["surge_active"] is False
+    assert set(status["queue_depths"]) == {"triage", "outbound", "refine"}
+
+    publish_surge_state(client.app.state.runtime.redis, True)  # type: ignore[attr-defined]
+    assert client.get("/api/v1/system", headers=bearer(token)).json()["surge_active"] is True
+    form = client.get("/console/login")
+    client.post(
+        "/console/login",
+        data={"name": "aya", "password": "correct horse", "csrf_token": _csrf(form.text)},
+    )
+    assert "サージモード中" in client.get("/console").text
+    assert client.get("/api/v1/system").status_code == 200

@@ -10,8 +10,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from triage.auth import service
-from triage.deps import CSRF_FORM_FIELD, SESSION_USER_KEY, CurrentStaff, SessionDep
+from triage.deps import CSRF_FORM_FIELD, SESSION_USER_KEY, CurrentStaff, RuntimeDep, SessionDep
 from triage.errors import AuthenticationError
+from triage.system_status import system_status
 from triage.templating import templates
 
 router = APIRouter(tags=["console"])
@@ -76,8 +77,11 @@ def logout(request: Request, _staff: CurrentStaff) -> Response:
 
 
 @router.get("/console", response_class=HTMLResponse)
-def console_home(request: Request, staff: CurrentStaff) -> Response:
-    """Placeholder home until the responder console lands: who is signed in, and links."""
+def console_home(request: Request, staff: CurrentStaff, runtime: RuntimeDep) -> Response:
+    """Home until the responder console lands: who is signed in, surge state, links."""
+    status = system_status(runtime.redis, runtime.settings.llm_enabled)
     return templates.TemplateResponse(
-        request, "console_home.html", {"staff": staff, "csrf_token": csrf_token_for(request)}
+        request,
+        "console_home.html",
+        {"staff": staff, "csrf_token": csrf_token_for(request), "system": status},
     )

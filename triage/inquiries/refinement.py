@@ -25,6 +25,7 @@ from triage.db import session_scope, utcnow
 from triage.inquiries import service
 from triage.inquiries.tables import EventKind, Inquiry, InquiryStatus
 from triage.queues import enqueue_refine_drain
+from triage.system_status import publish_surge_state
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +115,7 @@ async def _drain(
             inquiry_id = raw.decode() if isinstance(raw, bytes) else str(raw)
             in_flight.add(asyncio.create_task(_refine_one(session_factory, engine, inquiry_id)))
         engine.surge.observe_backlog(int(redis_conn.llen(PENDING_KEY)))
+        publish_surge_state(redis_conn, engine.surge_active)
         if not in_flight:
             return done_count
         finished, in_flight = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
