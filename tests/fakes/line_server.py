@@ -9,11 +9,12 @@ the same X-Line-Retry-Key answers 409. It can answer 429 or 500 for the next N c
 from __future__ import annotations
 
 import json
-import threading
 import uuid
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.fakes.json_api import JsonApiServer
 
 
 @dataclass
@@ -24,60 +25,19 @@ class LineCall:
 
 
 @dataclass
-class FakeLine:
+class FakeLine(JsonApiServer):
     access_token: str
     calls: list[LineCall] = field(default_factory=list)
     delivered: list[LineCall] = field(default_factory=list)
     _reply_tokens: set[str] = field(default_factory=set)
     _retry_keys: set[str] = field(default_factory=set)
-    _failures: list[int] = field(default_factory=list)
-    _server: ThreadingHTTPServer | None = None
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    @property
-    def base_url(self) -> str:
-        assert self._server is not None
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
 
     def issue_reply_token(self, token: str) -> str:
         with self._lock:
             self._reply_tokens.add(token)
         return token
 
-    def fail_next(self, status: int, times: int = 1) -> None:
-        with self._lock:
-            self._failures.extend([status] * times)
-
-    def start(self) -> FakeLine:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                status, payload = fake._handle(self)
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        ).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-
-    def _handle(self, request: BaseHTTPRequestHandler) -> tuple[int, dict[str, Any]]:
+    def handle(self, request: BaseHTTPRequestHandler) -> tuple[int, dict[str, Any]]:
         if request.headers.get("Authorization") != f"Bearer {self.access_token}":
             return 401, {
                 "message": "Authentication failed. Confirm that the access token is valid."

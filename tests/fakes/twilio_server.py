@@ -9,13 +9,13 @@ N calls (`fail_next`) or to refuse numbers that sent STOP (error 21610).
 from __future__ import annotations
 
 import base64
-import json
-import threading
 import uuid
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs
+
+from tests.fakes.json_api import JsonApiServer
 
 
 @dataclass
@@ -28,58 +28,17 @@ class SentSms:
 
 
 @dataclass
-class FakeTwilio:
+class FakeTwilio(JsonApiServer):
     account_sid: str
     auth_token: str
     sent: list[SentSms] = field(default_factory=list)
     calls: int = 0
     unsubscribed: set[str] = field(default_factory=set)
-    _failures: list[int] = field(default_factory=list)
-    _server: ThreadingHTTPServer | None = None
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    @property
-    def base_url(self) -> str:
-        assert self._server is not None
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def fail_next(self, status: int, times: int = 1) -> None:
-        with self._lock:
-            self._failures.extend([status] * times)
-
-    def start(self) -> FakeTwilio:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                status, payload = fake._handle(self)
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        ).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
 
     def _error(self, status: int, code: int, message: str) -> tuple[int, dict[str, Any]]:
         return status, {"code": code, "message": message, "status": status, "more_info": ""}
 
-    def _handle(self, request: BaseHTTPRequestHandler) -> tuple[int, dict[str, Any]]:
+    def handle(self, request: BaseHTTPRequestHandler) -> tuple[int, dict[str, Any]]:
         with self._lock:
             self.calls += 1
             failure = self._failures.pop(0) if self._failures else None
