@@ -1,7 +1,11 @@
-"""Small helpers shared by tests: staff accounts with tokens, and posting inquiries."""
+"""Small helpers shared by tests: staff accounts with tokens, posting inquiries, and
+running the `triage` command against a test's settings."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -9,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from triage.auth import service as auth_service
 from triage.auth.tables import Role
+from triage.settings import Settings
 
 
 def make_staff(
@@ -32,3 +37,20 @@ def post_inquiry(client: TestClient, text: str, **extra: Any) -> dict[str, Any]:
     assert response.status_code == 202, response.text
     body: dict[str, Any] = response.json()
     return body
+
+
+def run_cli(settings: Settings, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """`triage ARGS` in a subprocess on the test's database and home."""
+    env = {
+        **os.environ,
+        "TRIAGE_HOME": str(settings.home),
+        "TRIAGE_DATABASE_URL": settings.resolved_database_url,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "triage.cli.main", *args],
+        input=stdin,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )

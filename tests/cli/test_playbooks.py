@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from playbooks import service
 from playbooks.seed import LIBRARY_DIR, default_playbooks
+from tests.helpers import run_cli
 from triage.settings import Settings
-
-
-def run_cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "TRIAGE_HOME": str(settings.home),
-        "TRIAGE_DATABASE_URL": settings.resolved_database_url,
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "triage.cli.main", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def test_import_publishes_then_export_writes_the_same_files(

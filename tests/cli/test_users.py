@@ -2,29 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 from fastapi.testclient import TestClient
 
+from tests.helpers import run_cli
 from triage.settings import Settings
-
-
-def run_cli(settings: Settings, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "TRIAGE_HOME": str(settings.home),
-        "TRIAGE_DATABASE_URL": settings.resolved_database_url,
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "triage.cli.main", *args],
-        input=stdin,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def test_token_is_printed_on_the_last_line_and_works(
