@@ -11,15 +11,20 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from triage.assessment.combine import combine
 from triage.assessment.language import SUPPORTED_LANGUAGES, detect_language
-from triage.assessment.llm import LLMAssessor, LLMUnavailable
+from triage.assessment.llm_schema import LLMUnavailable
 from triage.assessment.local_model import LocalModel
 from triage.assessment.rules import assess_by_rules, detect_injection, remove_injection
 from triage.assessment.schemas import Assessment, Engine, LayerVerdict, most_urgent
 from triage.assessment.surge import SurgeMonitor
 from triage.settings import Settings
+
+if TYPE_CHECKING:
+    # The OpenAI SDK is imported only when an LLM is configured (see `load`).
+    from triage.assessment.llm import LLMAssessor
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +61,8 @@ class AssessmentEngine:
         """The shipped model, plus the LLM when TRIAGE_LLM_BASE_URL and _MODEL are set."""
         llm: LLMAssessor | None = None
         if settings.llm_enabled and settings.llm_base_url and settings.llm_model:
+            from triage.assessment.llm import LLMAssessor
+
             key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
             llm = LLMAssessor.from_settings(
                 settings.llm_base_url,

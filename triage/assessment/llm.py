@@ -20,7 +20,7 @@ from typing import Final
 import openai
 from pydantic import ValidationError
 
-from triage.assessment.llm_schema import LLMVerdict
+from triage.assessment.llm_schema import LLMUnavailable, LLMVerdict
 from triage.assessment.schemas import Category, Priority
 
 Clock = Callable[[], float]
@@ -48,10 +48,6 @@ Answer with one JSON object only, with these keys:
 - "translation_ja": the message translated into Japanese ("" if it is Japanese)
 - "confidence": 0.0 to 1.0
 """
-
-
-class LLMUnavailable(Exception):
-    """The LLM gave no usable verdict; the reason is in the message. Keep the local one."""
 
 
 class CircuitBreaker:

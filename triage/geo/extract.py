@@ -84,10 +84,25 @@ def _from_address(text: str, parsed: ParsedAddress, *, strict: bool) -> Candidat
 def find_addresses(
     text: str, gazetteer: Gazetteer, prefer: Municipality | Prefecture | None
 ) -> list[Candidate]:
-    """Prefecture / municipality names anywhere in the text, read on as addresses."""
+    """Prefecture / municipality names anywhere in the text, read on as addresses.
+
+    An address starts with a prefecture or municipality name, so a position whose first
+    two characters begin none is skipped without parsing (most positions of a message);
+    a 郡 anywhere lets a county name start the address, and then every position is tried.
+    """
     found: list[Candidate] = []
+    keyed = place_key(text)
+    municipality_prefixes = gazetteer.municipality_prefixes
+    prefecture_prefixes = gazetteer.prefecture_prefixes
+    every_position = "郡" in text
     position = 0
     while position < len(text):
+        if not every_position and (
+            keyed[position : position + 2] not in municipality_prefixes
+            and text[position : position + 2] not in prefecture_prefixes
+        ):
+            position += 1
+            continue
         parsed = parse_address(text, position, gazetteer, strict=True, prefer=prefer)
         if parsed is None:
             position += 1
@@ -109,12 +124,13 @@ def find_towns(
     found: list[Candidate] = []
     index = gazetteer.town_index
     prefixes = gazetteer.town_prefixes
+    keyed = place_key(text)  # same length as text: slices line up
     for start in range(len(text)):
-        if place_key(text[start : start + 2]) not in prefixes:
+        if keyed[start : start + 2] not in prefixes:
             continue
         for length in range(min(8, len(text) - start), 1, -1):
             name = text[start : start + length]
-            towns = index.get(place_key(name))
+            towns = index.get(keyed[start : start + length])
             if not towns:
                 continue
             following = text[start + length : start + length + 1]
@@ -233,11 +249,12 @@ def find_features(text: str, gazetteer: Gazetteer) -> list[Candidate]:
     found: list[Candidate] = []
     index = gazetteer.feature_index
     prefixes = gazetteer.feature_prefixes
+    keyed = place_key(text)  # same length as text: slices line up
     for start in range(len(text)):
-        if place_key(text[start : start + 2]) not in prefixes:
+        if keyed[start : start + 2] not in prefixes:
             continue
         for length in range(min(8, len(text) - start), 2, -1):
-            features = index.get(place_key(text[start : start + length]))
+            features = index.get(keyed[start : start + length])
             if not features or len(features) != 1:
                 continue
             feature = features[0]

@@ -250,6 +250,13 @@ class Gazetteer:
         return frozenset(name[:2] for name in names)
 
     @cached_property
+    def prefecture_prefixes(self) -> frozenset[str]:
+        """First two characters of every prefecture name, with or without 県/府/都."""
+        return frozenset(
+            name[:2] for p in self.prefectures for name in (p.name, p.short) if len(name) >= 2
+        )
+
+    @cached_property
     def prefecture_by_short(self) -> dict[str, Prefecture]:
         return {p.short: p for p in self.prefectures}
 

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-
-from geopy.exc import GeopyError
-from geopy.geocoders.base import Geocoder
+from typing import TYPE_CHECKING
 
 from channels.base import GeoPoint
 from triage.geo.extract import Candidate, best_candidate, find_candidates
 from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
 from triage.geo.geocoder import location_from_point
 from triage.geo.schemas import GeoLocation, LocationPrecision, LocationSource
+
+if TYPE_CHECKING:
+    # geopy is imported only when an online geocoder is used (0.2 s of start-up).
+    from geopy.geocoders.base import Geocoder
 
 logger = logging.getLogger(__name__)
 
@@ -148,6 +150,8 @@ def _ask_geocoder(
     geocoder: Geocoder, queries: Sequence[str], gazetteer: Gazetteer
 ) -> GeoLocation | None:
     """The first query the online geocoder resolves; its point is placed with the gazetteer."""
+    from geopy.exc import GeopyError
+
     for query in queries:
         try:
             found = geocoder.geocode(query, exactly_one=True)
