@@ -56,7 +56,7 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "TRIAGE_OPENAI_API_KEY")
     )
     llm_timeout_seconds: float = 10.0
-    llm_budget_per_minute: int = 600
+    llm_budget_per_minute: int = 1500  # >= 20 calls/s, the per-worker promise, with headroom
 
     geocoder: str | None = Field(default=None, description="geopy geocoder name, e.g. nominatim")
     home_area: str | None = Field(

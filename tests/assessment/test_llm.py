@@ -139,3 +139,9 @@ def test_assess_many_returns_errors_per_item(server: FakeOpenAIServer) -> None:
     server.mode = "invalid_json"
     results = run(assessor(server).assess_many([("a", None), ("b", None)]))
     assert all(isinstance(r, LLMUnavailable) for r in results)
+
+
+def test_default_budget_allows_the_promised_twenty_calls_a_second() -> None:
+    from triage.settings import Settings
+
+    assert Settings(llm_base_url=None, llm_model=None).llm_budget_per_minute >= 20 * 60

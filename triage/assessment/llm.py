@@ -141,7 +141,7 @@ class LLMAssessor:
         client: openai.AsyncOpenAI | ClientFactory,
         model: str,
         *,
-        budget_per_minute: int = 600,
+        budget_per_minute: int = 1500,
         max_retries: int = 1,
         max_concurrency: int = 64,
         breaker: CircuitBreaker | None = None,
