@@ -58,15 +58,20 @@ def enqueue_assessment(
     *,
     at_front: bool = False,
 ) -> None:
-    get_queue(QueueName.TRIAGE, connection).enqueue_call(
-        ASSESS_JOB,
-        args=(inquiry_id,),
-        job_id=assess_job_id(inquiry_id),
-        retry=Retry(max=len(retry_intervals), interval=list(retry_intervals)),
-        result_ttl=300,
-        failure_ttl=7 * 24 * 3600,
-        at_front=at_front,
-    )
+    """One round trip: RQ saves the job and pushes its id in our pipeline (MULTI/EXEC)
+    instead of two pipelines of its own; intake calls this once per inquiry."""
+    with connection.pipeline() as pipeline:
+        get_queue(QueueName.TRIAGE, connection).enqueue_call(
+            ASSESS_JOB,
+            args=(inquiry_id,),
+            job_id=assess_job_id(inquiry_id),
+            retry=Retry(max=len(retry_intervals), interval=list(retry_intervals)),
+            result_ttl=300,
+            failure_ttl=7 * 24 * 3600,
+            at_front=at_front,
+            pipeline=pipeline,
+        )
+        pipeline.execute()
 
 
 def enqueue_send_reply(

@@ -11,7 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = frozenset(
@@ -65,10 +65,30 @@ class Settings(BaseSettings):
     )
 
     max_text_length: int = 5000
+    rate_limit_per_ip: str = Field(
+        default="60/minute;600/hour",
+        description="new web/API messages per client IP (limits syntax, ';'-separated)",
+    )
+    rate_limit_per_sender: str = Field(
+        default="10/minute;60/hour",
+        description="new web/API messages per contact or status link",
+    )
     sweep_after_seconds: float = 30.0
     sweep_interval_seconds: float = 10.0
     job_retry_intervals: tuple[int, ...] = (2, 10, 60)
     log_level: str = "INFO"
+
+    @field_validator("rate_limit_per_ip", "rate_limit_per_sender")
+    @classmethod
+    def _parse_rate_limits(cls, value: str) -> str:
+        """Refuse an unreadable limit at start-up rather than on the first message."""
+        from limits import parse_many
+
+        try:
+            parse_many(value)
+        except ValueError as error:
+            raise ValueError(f"not a rate limit such as '60/minute;600/hour': {value!r}") from error
+        return value
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:

@@ -32,9 +32,21 @@ def rate_limiter(request: Request, runtime: Runtime) -> InquiryRateLimiter:
     """One limiter per app, sharing counters through the runtime's Redis."""
     limiter: InquiryRateLimiter | None = getattr(request.app.state, "inquiry_rate_limiter", None)
     if limiter is None:
-        limiter = InquiryRateLimiter.for_redis(runtime.redis)
+        limiter = InquiryRateLimiter(
+            runtime.redis,
+            per_ip=runtime.settings.rate_limit_per_ip,
+            per_sender=runtime.settings.rate_limit_per_sender,
+        )
         request.app.state.inquiry_rate_limiter = limiter
     return limiter
+
+
+class RateLimitedError(Exception):
+    """Over the IP or sender limit; the view answers 429 with Retry-After."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"retry after {retry_after} s")
+        self.retry_after = retry_after
 
 
 def _already_stored(runtime: Runtime, provider_message_id: str) -> bool:
@@ -42,27 +54,58 @@ def _already_stored(runtime: Runtime, provider_message_id: str) -> bool:
         return find_by_provider_id(CHANNEL, provider_message_id, session=session) is not None
 
 
-async def accept_web_message(
-    request: Request, runtime: Runtime, message: InboundMessage, *, sender_key: str | None
+def _limit_and_receive(
+    runtime: Runtime,
+    limiter: InquiryRateLimiter,
+    message: InboundMessage,
+    *,
+    ip: str | None,
+    sender_key: str | None,
+    may_be_a_retry: bool,
 ) -> AcceptResult:
-    """Rate-limit, then store and enqueue. A retry of a message already stored (same
-    Idempotency-Key or form nonce) is never refused: it returns the first result."""
-    if not await run_in_threadpool(_already_stored, runtime, message.provider_message_id):
-        ip = request.client.host if request.client else None
-        wait = rate_limiter(request, runtime).retry_after(ip=ip, sender=sender_key)
+    """Everything blocking (database, Redis) in one trip to the thread pool."""
+    if not (may_be_a_retry and _already_stored(runtime, message.provider_message_id)):
+        wait = limiter.retry_after(ip=ip, sender=sender_key)
         if wait is not None:
-            raise HTTPException(
-                429,
-                "too many messages; please wait and try again",
-                headers={"Retry-After": str(wait)},
-            )
-    return await run_in_threadpool(
-        receive_inbound,
+            raise RateLimitedError(wait)
+    return receive_inbound(
         message,
         session_factory=runtime.session_factory,
         redis_conn=runtime.redis,
         settings=runtime.settings,
     )
+
+
+async def accept_web_message(
+    request: Request,
+    runtime: Runtime,
+    message: InboundMessage,
+    *,
+    sender_key: str | None,
+    may_be_a_retry: bool = True,
+) -> AcceptResult:
+    """Rate-limit, then store and enqueue. A retry of a message already stored (same
+    Idempotency-Key or form nonce) is never refused: it returns the first result.
+
+    `may_be_a_retry=False` says the provider message id was made up for this request
+    (no Idempotency-Key), so nothing can be stored under it yet and the lookup is skipped.
+    """
+    try:
+        return await run_in_threadpool(
+            _limit_and_receive,
+            runtime,
+            rate_limiter(request, runtime),
+            message,
+            ip=request.client.host if request.client else None,
+            sender_key=sender_key,
+            may_be_a_retry=may_be_a_retry,
+        )
+    except RateLimitedError as limited:
+        raise HTTPException(
+            429,
+            "too many messages; please wait and try again",
+            headers={"Retry-After": str(limited.retry_after)},
+        ) from None
 
 
 def _location(lat: str | None, lon: str | None) -> GeoPoint | None:

@@ -6,11 +6,19 @@ import logging
 import time
 
 import redis
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from channels.base import InboundMessage
 from triage.db import session_scope
-from triage.inquiries.service import AcceptResult, accept_inbound
+from triage.inquiries.service import (
+    AcceptResult,
+    accept_inbound,
+    check_text_length,
+    may_continue_a_thread,
+    new_inquiry_id,
+)
+from triage.inquiries.store import new_inquiry_values, store_new
 from triage.metrics import ENQUEUE_FAILURES, INQUIRIES_DUPLICATE, INQUIRIES_RECEIVED, INTAKE_SECONDS
 from triage.queues import enqueue_assessment
 from triage.settings import Settings
@@ -32,8 +40,7 @@ def receive_inbound(
     case the caller must not acknowledge.
     """
     started = time.perf_counter()
-    with session_scope(session_factory) as session:
-        result = accept_inbound(message, session=session, max_text_length=settings.max_text_length)
+    result = _store(message, session_factory=session_factory, settings=settings)
     if not result.created:
         INQUIRIES_DUPLICATE.labels(channel=message.channel).inc()
         return result
@@ -51,3 +58,25 @@ def receive_inbound(
         "inquiry received", extra={"inquiry_id": result.inquiry_id, "channel": message.channel}
     )
     return result
+
+
+def _store(
+    message: InboundMessage, *, session_factory: sessionmaker[Session], settings: Settings
+) -> AcceptResult:
+    """A message that may continue a conversation needs the thread's row (the ORM path);
+    any other is stored in one statement (`triage.inquiries.store`)."""
+    if may_continue_a_thread(message):
+        with session_scope(session_factory) as session:
+            return accept_inbound(
+                message, session=session, max_text_length=settings.max_text_length
+            )
+    check_text_length(message, settings.max_text_length)
+    stored = store_new(_engine_of(session_factory), new_inquiry_values(message, new_inquiry_id()))
+    return AcceptResult(stored.inquiry_id, stored.public_token, created=stored.created)
+
+
+def _engine_of(session_factory: sessionmaker[Session]) -> Engine:
+    bind = session_factory.kw.get("bind")
+    if not isinstance(bind, Engine):
+        raise TypeError("intake needs a session factory bound to an engine")
+    return bind

@@ -91,10 +91,7 @@ def accept_inbound(
     A second delivery of the same (channel, provider_message_id) returns the first
     inquiry: Twilio retries, LINE redelivery and double-clicked forms make one inquiry.
     """
-    if len(message.text) > max_text_length:
-        raise InvalidInputError(
-            f"text is {len(message.text)} characters long; the limit is {max_text_length}"
-        )
+    check_text_length(message, max_text_length)
     existing = _find_by_provider_id(session, message.channel, message.provider_message_id)
     if existing is not None:
         return AcceptResult(existing.id, existing.public_token, created=False)
@@ -139,6 +136,21 @@ def accept_inbound(
     if thread is not None and adds_only:
         return AcceptResult(inquiry_id, thread.public_token, created=True, needs_triage=False)
     return AcceptResult(inquiry_id, inquiry.public_token, created=True)
+
+
+def may_continue_a_thread(message: InboundMessage) -> bool:
+    """Whether `open_inquiry_for` could find a conversation for this message. When it
+    cannot, the message starts its own and intake stores it in one statement."""
+    if message.continues_token:
+        return True
+    return bool(message.sender) and message.channel in VERIFIED_SENDER_CHANNELS
+
+
+def check_text_length(message: InboundMessage, max_text_length: int) -> None:
+    if len(message.text) > max_text_length:
+        raise InvalidInputError(
+            f"text is {len(message.text)} characters long; the limit is {max_text_length}"
+        )
 
 
 def open_inquiry_for(message: InboundMessage, *, session: Session) -> Inquiry | None:

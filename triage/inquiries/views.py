@@ -99,7 +99,13 @@ async def create_inquiry(
         language=payload.language,
         received_at=utcnow(),
     )
-    result = await accept_web_message(request, runtime, message, sender_key=payload.contact)
+    result = await accept_web_message(
+        request,
+        runtime,
+        message,
+        sender_key=payload.contact,
+        may_be_a_retry=idempotency_key is not None,
+    )
     return InquiryAccepted(
         id=result.inquiry_id,
         status_url=status_url_for(runtime.settings.public_url, result.public_token),
