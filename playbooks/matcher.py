@@ -65,6 +65,17 @@ def _keyword_matcher(keyword: str) -> tuple[str, re.Pattern[str] | None]:
     return normalize(keyword), _keyword_pattern(keyword) if _is_latin(keyword) else None
 
 
+@lru_cache(maxsize=256)
+def _keyword_screen(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One alternation of every normalised keyword of a playbook, as plain substrings.
+
+    It finds something exactly when some keyword occurs in the text, so a playbook
+    none of whose words appear (most of them, for most messages) costs one search in C
+    instead of a Python loop over its keywords in eleven languages.
+    """
+    return re.compile("|".join(re.escape(normalize(word)) for word in words))
+
+
 @dataclass(frozen=True)
 class _Candidate:
     playbook: PlaybookContent
@@ -82,6 +93,9 @@ class _Candidate:
 
 def keyword_hits(normalized_text: str, playbook: PlaybookContent) -> tuple[str, ...]:
     """The playbook's distinct keywords (all languages) found in normalised text."""
+    every_word = tuple(word for words in playbook.keywords.values() for word in words)
+    if not _keyword_screen(every_word).search(normalized_text):
+        return ()
     found: dict[str, None] = {}
     for words in playbook.keywords.values():
         for word in words:

@@ -6,22 +6,17 @@ edits, retirements and deletions-by-retirement are never overwritten by a restar
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlalchemy.orm import Session
 
 from playbooks import service
+from playbooks.files import LIBRARY_DIR as LIBRARY_DIR
+from playbooks.files import default_playbooks as default_playbooks
 from playbooks.schemas import PlaybookContent
 from playbooks.tables import Playbook
 from triage.db import make_engine, make_session_factory, session_scope
 from triage.settings import Settings
 
-LIBRARY_DIR = Path(__file__).parent / "library"
 SEED_ACTOR = "library"
-
-
-def default_playbooks() -> list[PlaybookContent]:
-    return service.read_directory(LIBRARY_DIR)
 
 
 def seed_missing(contents: list[PlaybookContent], *, session: Session) -> int:

@@ -15,6 +15,8 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from playbooks.files import read_directory as read_directory
+from playbooks.files import read_playbook_file as read_playbook_file
 from playbooks.schemas import (
     PlaybookContent,
     PlaybookRead,
@@ -177,24 +179,6 @@ def published_playbooks(*, session: Session) -> list[PlaybookContent]:
 
 
 # --- files: one YAML file per playbook, the same shape as playbooks/library/*.yaml ---
-
-
-def read_playbook_file(path: Path) -> PlaybookContent:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return PlaybookContent.model_validate(data)
-    except (yaml.YAMLError, ValidationError) as error:
-        raise InvalidInputError(f"{path.name}: {error}") from error
-
-
-def read_directory(directory: Path) -> list[PlaybookContent]:
-    """Every `*.yaml` in `directory`, validated; any invalid file fails the whole read."""
-    contents = [read_playbook_file(path) for path in sorted(directory.glob("*.yaml"))]
-    ids = [content.id for content in contents]
-    duplicates = sorted({i for i in ids if ids.count(i) > 1})
-    if duplicates:
-        raise InvalidInputError(f"playbook ids defined twice: {duplicates}")
-    return contents
 
 
 @dataclass(frozen=True)

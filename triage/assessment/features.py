@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from operator import add
 
 from triage.assessment.normalize import normalize
 
+# `char_ngrams` is written out for exactly these sizes (a model trained on others needs it changed).
 NGRAM_SIZES = (1, 2, 3)
 # Links and account names are random characters to a character model; one token each.
 _URL = re.compile(r"https?://\S+|www\.\S+")
@@ -22,10 +24,11 @@ def char_ngrams(text: str) -> list[str]:
     """Every 1- to 3-character window of the normalised text, padded with spaces."""
     normalized = _MENTION.sub(" @user ", _URL.sub(" url ", normalize(text)))
     padded = f" {normalized} "
-    grams: list[str] = []
-    for size in NGRAM_SIZES:
-        grams.extend(padded[i : i + size] for i in range(len(padded) - size + 1))
-    return grams
+    # Built by `map(add, ...)` over shifted copies rather than a slice per position:
+    # the same windows in the same order (sizes 1, 2, 3), with the loop in C. This runs
+    # on every message, so it was a visible share of the local model's time.
+    bigrams = list(map(add, padded, padded[1:]))
+    return [*padded, *bigrams, *map(add, bigrams, padded[2:])]
 
 
 def ngram_counts(text: str) -> Counter[str]:

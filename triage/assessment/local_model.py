@@ -16,6 +16,7 @@ import json
 import math
 from dataclasses import dataclass
 from importlib import resources
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +27,9 @@ from triage.assessment.schemas import Category, Engine, LayerVerdict, Priority
 
 MODEL_FILENAME = "local_model.npz"
 FloatArray = npt.NDArray[np.float32]
+# Sublinear term frequency 1 + ln(count), precomputed with `math.log` (the same float64
+# values the per-gram Python loop used to compute) for the counts a message can have.
+_SUBLINEAR_TABLE_SIZE = 4096
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,10 @@ class LocalModel:
         self._priority = priority
         self._category = category
         self._thresholds = thresholds
-        self._idf_list: list[float] = idf.tolist()
+        self._idf64 = idf.astype(np.float64)
+        self._sublinear = np.array(
+            [1.0] + [1.0 + math.log(count) for count in range(1, _SUBLINEAR_TABLE_SIZE)]
+        )
         # Both heads in one (n_features, n_classes) matrix: one gather, one product.
         self._stacked_coef: FloatArray = np.ascontiguousarray(
             np.vstack([priority.coef, category.coef]).T
@@ -105,19 +112,27 @@ class LocalModel:
                 thresholds=Thresholds(**meta["thresholds"]),
             )
 
-    def _vectorize(self, text: str) -> tuple[list[int], FloatArray]:
-        """Sublinear tf-idf, l2-normalised: the same transform as training."""
-        vocabulary = self._vocabulary
-        idf = self._idf_list
-        indices: list[int] = []
-        weights: list[float] = []
-        for gram, count in ngram_counts(text).items():
-            index = vocabulary.get(gram)
-            if index is not None:
-                indices.append(index)
-                weights.append((1.0 + math.log(count)) * idf[index] if count > 1 else idf[index])
-        values = np.array(weights, dtype=np.float32)
-        norm = math.sqrt(float(values @ values)) if weights else 0.0
+    def _vectorize(self, text: str) -> tuple[npt.NDArray[np.intp], FloatArray]:
+        """Sublinear tf-idf, l2-normalised: the same transform as training.
+
+        Vocabulary look-ups run through `map` and the arithmetic in numpy rather than a
+        Python loop per n-gram. The features keep their first-occurrence order and the
+        weights are computed in float64 before rounding to float32, exactly as the loop
+        did, so the float32 dot products (and every probability) are unchanged.
+        """
+        counts = ngram_counts(text)
+        found = np.fromiter(
+            map(self._vocabulary.get, counts, repeat(-1)), dtype=np.intp, count=len(counts)
+        )
+        known = found >= 0
+        indices = found[known]
+        frequency = np.fromiter(counts.values(), dtype=np.intp, count=len(counts))[known]
+        if frequency.size and int(frequency.max()) >= _SUBLINEAR_TABLE_SIZE:
+            tf = np.array([1.0 + math.log(c) for c in frequency.tolist()])
+        else:
+            tf = self._sublinear[frequency]
+        values = (tf * self._idf64[indices]).astype(np.float32)
+        norm = math.sqrt(float(values @ values)) if values.size else 0.0
         if norm > 0:
             values /= norm
         return indices, values

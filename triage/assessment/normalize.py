@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _WHITESPACE = re.compile(r"\s+")
 # Repeated long-vowel marks and wave dashes ("たすけてーーー", "助けて〜〜") carry no meaning.
@@ -64,6 +65,11 @@ def normalize_pattern(pattern: str) -> str:
     return pattern.translate(_KATAKANA_TO_HIRAGANA).translate(_LATIN_FOLD)
 
 
+# Rules, injection checks, the local model and the playbook matcher each normalise the
+# message they are given; the cache makes that one computation per message instead of
+# five without threading a second "already normalised" argument through every layer.
+# Small on purpose: it only has to outlive one message (and repeats in a surge).
+@lru_cache(maxsize=256)
 def normalize(text: str) -> str:
     """The matching form of `text`.
 

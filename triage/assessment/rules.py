@@ -213,11 +213,21 @@ def _suppression(
     return None
 
 
+def _merge_modifiers(lexicons: list[Lexicon]) -> Modifiers:
+    languages = tuple(lexicon.language for lexicon in lexicons)
+    return _merged_modifiers(languages)
+
+
 @lru_cache(maxsize=64)
-def _merge_modifiers(lexicons: tuple[Lexicon, ...]) -> Modifiers:
+def _merged_modifiers(languages: tuple[str, ...]) -> Modifiers:
+    """Keyed by language codes, not by the Lexicon objects: hashing a frozen Lexicon
+    hashes every pattern it holds, which cost more than the merge it was saving."""
+    lexicons = load_lexicons()
     return Modifiers(
         **{
-            field: tuple(p for lexicon in lexicons for p in getattr(lexicon.modifiers, field))
+            field: tuple(
+                p for language in languages for p in getattr(lexicons[language].modifiers, field)
+            )
             for field in Modifiers.__dataclass_fields__
         }
     )
@@ -237,7 +247,7 @@ def find_hits(text: str, language: str) -> list[RuleHit]:
     ]
     # Context words of every language present apply to every hit: residents mix
     # languages, and an English word inside a Tagalog message is negated in English.
-    modifiers = _merge_modifiers(tuple(lexicons))
+    modifiers = _merge_modifiers(lexicons)
     for lexicon in lexicons:
         for entry in lexicon.entries:
             for match in entry.pattern.finditer(normalized):

@@ -38,8 +38,8 @@ def load_playbook_matcher() -> PlaybookMatcher:
     """The playbook matcher over the default playbooks, or a matcher of nothing when the
     playbooks package is not there yet (routing then uses decide_route(a, None))."""
     try:
+        from playbooks.files import default_playbooks
         from playbooks.matcher import match
-        from playbooks.seed import default_playbooks
     except ImportError:
         return _no_playbooks
     playbooks = default_playbooks()
