@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class GeoPoint(BaseModel):
@@ -47,6 +47,17 @@ class InboundMessage(BaseModel):
         default=None,
         description="the status-link token of the conversation this message continues (web)",
     )
+
+    @field_validator("text", "sender")
+    @classmethod
+    def _storable_text(cls, value: str | None) -> str | None:
+        """Text any database can store: no NUL bytes (PostgreSQL refuses them) and no
+        lone surrogates (not encodable as UTF-8). A broken character must not lose the
+        message it sits in."""
+        if value is None:
+            return None
+        cleaned = value.replace("\x00", "")
+        return cleaned.encode("utf-8", "replace").decode("utf-8")
 
 
 class OutboundReply(BaseModel):

@@ -20,6 +20,7 @@ from channels.web.ratelimit import InquiryRateLimiter
 from channels.web.texts import texts_for
 from triage.db import session_scope, utcnow
 from triage.deps import RuntimeDep
+from triage.inquiries.dedup import keyed_dedup_id
 from triage.inquiries.intake import receive_inbound
 from triage.inquiries.service import AcceptResult, find_by_provider_id
 from triage.runtime import Runtime
@@ -155,7 +156,7 @@ async def submit_form(
         return templates.TemplateResponse(request, "form.html", context, status_code=422)
     message = InboundMessage(
         channel=CHANNEL,
-        provider_message_id=f"form:{_nonce(nonce)}",
+        provider_message_id=keyed_dedup_id("form", _nonce(nonce), text, contact, lat, lon),
         sender=contact.strip() or None,
         text=text,
         location=_location(lat, lon),
@@ -183,7 +184,7 @@ async def follow_up(
         raise HTTPException(422, "write a message or share a location")
     message = InboundMessage(
         channel=CHANNEL,
-        provider_message_id=f"form:{_nonce(nonce)}",
+        provider_message_id=keyed_dedup_id("form", _nonce(nonce), public_token, text, lat, lon),
         text=text.strip(),
         location=location,
         received_at=utcnow(),

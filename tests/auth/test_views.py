@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.helpers import bearer, make_staff, post_inquiry
 from triage.auth.tables import Role
+from triage.inquiries.tables import Inquiry, InquiryStatus
 
 
 def test_unauthenticated_is_401(client: TestClient) -> None:
@@ -98,6 +100,11 @@ def test_session_post_without_csrf_header_is_403(
         data={"name": "aya", "password": "correct horse", "csrf_token": _csrf(form.text)},
     )
     inquiry = post_inquiry(client, "助けて")
+    with session_factory() as session:
+        session.execute(
+            update(Inquiry).values(status=InquiryStatus.TRIAGED, priority="P1", route="urgent")
+        )
+        session.commit()
     assert client.post(f"/api/v1/inquiries/{inquiry['id']}/claim").status_code == 403
     home = client.get("/console")
     token = _csrf(home.text)

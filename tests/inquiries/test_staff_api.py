@@ -100,3 +100,43 @@ def test_claim_release_resolve_and_reply(
     assert [e["actor"] for e in resolved["events"]][1:] == ["aya", "aya", "ken", "ken"]
 
     assert client.get("/api/v1/inquiries/nope", headers=bearer(aya)).status_code == 404
+
+
+def test_an_untriaged_inquiry_cannot_be_claimed(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    """Claiming before triage would stop the triage job from ever routing it."""
+    token = make_staff(session_factory, "aya", Role.RESPONDER)
+    inquiry_id = post_inquiry(client, "家に閉じ込められています")["id"]
+    response = client.post(f"/api/v1/inquiries/{inquiry_id}/claim", headers=bearer(token))
+    assert response.status_code == 409
+    assert "still being triaged" in response.json()["detail"]
+    with session_factory() as session:
+        inquiry = session.get(Inquiry, inquiry_id)
+        assert inquiry is not None and inquiry.status == InquiryStatus.RECEIVED
+
+
+def test_two_responders_cannot_both_claim(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    """Two sessions race for the same inquiry: exactly one wins."""
+    from triage.errors import ConflictError
+    from triage.inquiries import service
+
+    inquiry_id = post_inquiry(client, "母と連絡が取れません")["id"]
+    _triage_by_hand(session_factory, inquiry_id, "P2", "urgent", 5)
+    with session_factory() as first, session_factory() as second:
+        service.get_inquiry(inquiry_id, session=first)  # both have read it unclaimed
+        service.get_inquiry(inquiry_id, session=second)
+        service.claim_inquiry(inquiry_id, "aya", session=first)
+        first.commit()
+        try:
+            service.claim_inquiry(inquiry_id, "ken", session=second)
+            second.commit()
+            won = "ken"
+        except ConflictError:
+            won = "aya"
+    assert won == "aya"
+    with session_factory() as session:
+        inquiry = session.get(Inquiry, inquiry_id)
+        assert inquiry is not None and inquiry.claimed_by == "aya"

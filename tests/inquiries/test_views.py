@@ -159,3 +159,31 @@ def test_status_page_unknown_token_is_404(client: TestClient) -> None:
     assert (
         client.get("/status/not-a-token", headers={"Accept": "application/json"}).status_code == 404
     )
+
+
+def test_same_key_with_another_message_is_a_new_inquiry(
+    client: TestClient, session: Session
+) -> None:
+    """A reused key must neither drop the second message nor show it the first one's page."""
+    first = post_inquiry(client, "田中花子です。母が倒れました", headers={"Idempotency-Key": "1"})
+    second = post_inquiry(client, "給水所はどこですか", headers={"Idempotency-Key": "1"})
+    assert first["id"] != second["id"]
+    assert first["status_url"] != second["status_url"]
+    assert count_inquiries(session) == 2
+
+
+def test_broken_characters_do_not_lose_the_message(client: TestClient, session: Session) -> None:
+    """NUL bytes (refused by PostgreSQL) and lone surrogates (not UTF-8) are cleaned."""
+    body = b'{"text": "help\\u0000me \\ud800 \xe5\x8a\xa9\xe3\x81\x91\xe3\x81\xa6"}'
+    response = client.post(
+        "/api/v1/inquiries", content=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 202
+    inquiry = session.get(Inquiry, response.json()["id"])
+    assert inquiry is not None and inquiry.text == "helpme ? 助けて"
+
+
+def test_a_long_idempotency_key_is_accepted(client: TestClient, session: Session) -> None:
+    post_inquiry(client, "水がない", headers={"Idempotency-Key": "k" * 128})
+    post_inquiry(client, "水がない", headers={"Idempotency-Key": "k" * 128})
+    assert count_inquiries(session) == 1

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -338,24 +338,47 @@ def unprocessed_inquiry_ids(
     )
 
 
+# A person can take an inquiry once it is triaged; before that the triage job owns it
+# (claiming it then would stop it from ever being assessed and routed).
+CLAIMABLE_STATUSES = (InquiryStatus.TRIAGED, InquiryStatus.ANSWERED, InquiryStatus.CLAIMED)
+
+
 def claim_inquiry(inquiry_id: str, staff_name: str, *, session: Session) -> Inquiry:
+    """Take an inquiry. A conditional update, so two responders can never both win."""
+    claimed = session.execute(
+        update(Inquiry)
+        .where(Inquiry.id == inquiry_id, Inquiry.status.in_(CLAIMABLE_STATUSES))
+        .where(or_(Inquiry.claimed_by.is_(None), Inquiry.claimed_by == staff_name))
+        .values(claimed_by=staff_name, status=InquiryStatus.CLAIMED, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
     inquiry = get_inquiry(inquiry_id, session=session)
-    if inquiry.claimed_by and inquiry.claimed_by != staff_name:
-        raise ConflictError(f"already claimed by {inquiry.claimed_by}")
-    if inquiry.status in (InquiryStatus.RESOLVED, InquiryStatus.CLOSED):
+    if claimed.rowcount == 0:  # type: ignore[attr-defined]
+        session.rollback()
+        if inquiry.claimed_by and inquiry.claimed_by != staff_name:
+            raise ConflictError(f"already claimed by {inquiry.claimed_by}")
+        if inquiry.status == InquiryStatus.RECEIVED:
+            raise ConflictError("still being triaged; try again in a few seconds")
         raise ConflictError(f"inquiry is {inquiry.status}")
-    inquiry.claimed_by = staff_name
-    inquiry.status = InquiryStatus.CLAIMED
+    session.refresh(inquiry)
     record_event(session, inquiry.id, EventKind.CLAIMED, actor=staff_name)
     return inquiry
 
 
 def release_inquiry(inquiry_id: str, staff_name: str, *, session: Session) -> Inquiry:
+    """Give a claimed inquiry back to the queue it came from."""
+    released = session.execute(
+        update(Inquiry)
+        .where(Inquiry.id == inquiry_id, Inquiry.status == InquiryStatus.CLAIMED)
+        .where(Inquiry.claimed_by == staff_name)
+        .values(claimed_by=None, status=InquiryStatus.TRIAGED, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
     inquiry = get_inquiry(inquiry_id, session=session)
-    if inquiry.claimed_by != staff_name:
+    if released.rowcount == 0:  # type: ignore[attr-defined]
+        session.rollback()
         raise ConflictError("only the responder who claimed it can release it")
-    inquiry.claimed_by = None
-    inquiry.status = InquiryStatus.TRIAGED
+    session.refresh(inquiry)
     record_event(session, inquiry.id, EventKind.RELEASED, actor=staff_name)
     return inquiry
 

@@ -11,13 +11,14 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from channels.base import InboundMessage
+from channels.base import GeoPoint, InboundMessage
 from channels.web.texts import texts_for
 from channels.web.views import accept_web_message
 from triage.db import utcnow
 from triage.deps import RedisDep, Responder, RuntimeDep, SessionDep
 from triage.errors import InvalidInputError
 from triage.inquiries import service
+from triage.inquiries.dedup import keyed_dedup_id
 from triage.inquiries.schemas import (
     MAX_BODY_BYTES,
     CitizenReply,
@@ -90,7 +91,9 @@ async def create_inquiry(
     message = InboundMessage(
         channel=API_CHANNEL,
         # The Idempotency-Key makes a retried or double-clicked request one inquiry.
-        provider_message_id=f"key:{idempotency_key}"
+        provider_message_id=keyed_dedup_id(
+            "key", idempotency_key, payload.text, payload.contact, _point(payload.location)
+        )
         if idempotency_key
         else f"id:{uuid.uuid4().hex}",
         sender=payload.contact,
@@ -110,6 +113,10 @@ async def create_inquiry(
         id=result.inquiry_id,
         status_url=status_url_for(runtime.settings.public_url, result.public_token),
     )
+
+
+def _point(location: GeoPoint | None) -> str | None:
+    return f"{location.lat},{location.lon}" if location else None
 
 
 def _citizen_status(inquiry: Inquiry, conversation: list[Inquiry]) -> CitizenStatus:
