@@ -83,3 +83,12 @@ def test_a_playbook_question_from_someone_in_need_reaches_a_person(pipeline: Pip
         assert pipeline.matcher(assessed, text) is not None
     assert pipeline.run(plain)[1] is Route.AUTO_REPLY
     assert pipeline.run(in_need)[1] is Route.STAFF
+
+
+def test_a_message_without_words_is_never_answered_or_closed_alone() -> None:
+    """A bare photo, location pin or emoji: a person looks."""
+    sure_nothing = assessment(Priority.NO_ACTION, confidence=0.99, urgent_probability=0.0)
+    assert decide_route(sure_nothing, None, has_words=False) is Route.STAFF
+    routine = assessment(Priority.ROUTINE, urgent_probability=0.0)
+    assert decide_route(routine, CONFIDENT_MATCH, has_words=False) is Route.STAFF
+    assert decide_route(assessment(Priority.LIFE_THREAT), None, has_words=False) is Route.URGENT

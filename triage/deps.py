@@ -82,7 +82,7 @@ async def get_current_staff(request: Request, session: SessionDep) -> StaffUser:
     if request.method not in SAFE_METHODS:
         expected = request.session.get("csrf_token")
         given = await _csrf_token_from(request)
-        if not expected or not given or not hmac.compare_digest(expected, given):
+        if not expected or not given or not hmac.compare_digest(expected.encode(), given.encode()):
             raise PermissionDeniedError("missing or wrong CSRF token")
     return user
 

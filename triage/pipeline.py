@@ -7,16 +7,23 @@ the outcome to the record; `triage assess` prints it. Loaded once per process.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from channels.base import GeoPoint
 from triage.assessment.engine import AssessmentEngine
 from triage.assessment.schemas import Assessment, Route
 from triage.geo.gazetteer import Gazetteer, load_gazetteer
+from triage.geo.geocoder import build_geocoder
 from triage.geo.geotag import geotag
 from triage.geo.schemas import GeoLocation
-from triage.routing import decide_route
+from triage.routing import decide_route, has_words
 from triage.settings import Settings
+
+if TYPE_CHECKING:
+    from geopy.geocoders.base import Geocoder
+
+# The playbook id recorded for the short acknowledgement of a closed (P4) inquiry.
+ACKNOWLEDGEMENT_ID = "thanks"
 
 
 @dataclass(frozen=True)
@@ -54,11 +61,13 @@ class TriagePipeline:
         gazetteer: Gazetteer,
         planner: ReplyPlanner,
         area_hint: str | None = None,
+        geocoder: Geocoder | None = None,
     ) -> None:
         self.engine = engine
         self.gazetteer = gazetteer
         self.planner = planner
         self.area_hint = area_hint
+        self.geocoder = geocoder
 
     @classmethod
     def load(cls, settings: Settings) -> TriagePipeline:
@@ -69,6 +78,7 @@ class TriagePipeline:
             load_gazetteer(),
             load_reply_planner(settings),
             area_hint=settings.home_area,
+            geocoder=build_geocoder(settings),
         )
 
     def run(
@@ -81,11 +91,20 @@ class TriagePipeline:
             gps=gps,
             hints=assessment.location_expressions,
             area_hint=self.area_hint,
+            geocoder=self.geocoder,
         )
         reply = None
         if not assessment.priority.needs_human:
             reply = self.planner.plan(assessment, text, location)
-        route = decide_route(assessment, reply.score if reply else None)
-        if route is not Route.AUTO_REPLY:
+        route = decide_route(assessment, reply.score if reply else None, has_words=has_words(text))
+        if route is Route.CLOSED:
+            # Closed only when sure it needs no action, with a short acknowledgement.
+            reply = PlannedReply(
+                playbook_id=ACKNOWLEDGEMENT_ID,
+                score=1.0,
+                text=self.planner.acknowledgement(assessment.language),
+                language=assessment.language,
+            )
+        elif route is not Route.AUTO_REPLY:
             reply = None
         return TriageOutcome(assessment=assessment, location=location, route=route, reply=reply)

@@ -30,14 +30,19 @@ def decide_route(
     playbook_match_score: float | None,
     *,
     review_min_urgent_probability: float = REVIEW_MIN_URGENT_PROBABILITY,
+    has_words: bool = True,
 ) -> Route:
     """The route for an assessment, given the best playbook match score (None: no match).
 
     An assessment without `urgent_probability` (no local model) is routed on its
-    priority and confidence alone, as before the guard existed.
+    priority and confidence alone, as before the guard existed. A message without words
+    (a bare photo, location pin or emoji) says nothing the machine can judge, so a
+    person looks at it: it is never answered or closed automatically.
     """
     if assessment.priority.needs_human:
         return Route.URGENT
+    if not has_words:
+        return Route.STAFF
     urgency_possible = (
         assessment.urgent_probability is not None
         and assessment.urgent_probability >= review_min_urgent_probability
@@ -49,3 +54,8 @@ def decide_route(
     if playbook_match_score is not None and playbook_match_score >= AUTO_REPLY_MIN_MATCH_SCORE:
         return Route.AUTO_REPLY
     return Route.STAFF
+
+
+def has_words(text: str) -> bool:
+    """Whether the text has any letter or digit to judge (not only emoji or punctuation)."""
+    return any(character.isalnum() for character in text)

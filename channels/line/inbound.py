@@ -21,6 +21,7 @@ from linebot.v3.webhooks import (  # type: ignore[import-untyped]
     TextMessageContent,
     UnfollowEvent,
 )
+from pydantic import ValidationError
 
 from channels.base import Attachment, GeoPoint, InboundMessage, PayloadError, SignatureError
 from channels.line import CHANNEL
@@ -129,8 +130,12 @@ def _message_of(event: Any, event_id: str, address: str) -> InboundMessage | Non
     elif isinstance(content, LocationMessageContent):
         # The point goes straight to the inquiry's location; the address is kept as a fact,
         # not as words to triage, so a bare location can join an open inquiry.
-        location = GeoPoint(lat=content.latitude, lon=content.longitude)
         raw.update(title=content.title, address=content.address)
+        try:
+            location = GeoPoint(lat=content.latitude, lon=content.longitude)
+        except ValidationError:
+            # An impossible point is dropped, not the message: a person still sees it.
+            raw.update(invalid_point=[content.latitude, content.longitude])
     elif isinstance(content, ImageMessageContent):
         # Stored as a reference; the content API fetch happens outside the webhook.
         attachments.append(Attachment(kind="image", provider_id=content.id))

@@ -19,6 +19,7 @@ from rq import Retry
 
 from channels import optout
 from channels.base import InboundMessage, PayloadError, SignatureError
+from channels.body import BodyTooLargeError, read_capped_body
 from channels.line import CHANNEL
 from channels.line.inbound import Follow, Ignored, LineEvent, Unfollow, parse_events
 from channels.line.jobs import SEND_WELCOME_JOB
@@ -45,9 +46,10 @@ async def line_webhook(
     settings = runtime.settings
     if settings.line_channel_secret is None:
         raise HTTPException(503, "the LINE channel is not configured (TRIAGE_LINE_CHANNEL_SECRET)")
-    body = await request.body()
-    if len(body) > MAX_BODY_BYTES:
-        raise HTTPException(413, "the body is larger than any LINE webhook")
+    try:
+        body = await read_capped_body(request, MAX_BODY_BYTES)
+    except BodyTooLargeError as error:
+        raise HTTPException(413, "the body is larger than any LINE webhook") from error
     try:
         events = parse_events(
             body, x_line_signature, settings.line_channel_secret.get_secret_value()

@@ -134,3 +134,15 @@ def test_console_and_api_show_surge_mode(
     )
     assert "サージモード中" in client.get("/console").text
     assert client.get("/api/v1/system").status_code == 200
+
+
+def test_a_non_ascii_csrf_token_is_refused_not_a_crash(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    make_staff(session_factory, "aya", Role.RESPONDER, password="correct horse")
+    client.get("/console/login")
+    response = client.post(
+        "/console/login",
+        data={"name": "aya", "password": "correct horse", "csrf_token": "トークン"},
+    )
+    assert response.status_code == 403

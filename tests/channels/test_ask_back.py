@@ -43,6 +43,7 @@ def test_urgent_sms_without_a_place_is_asked_once_and_the_answer_is_merged(
     assert inquiry.route == "urgent"
     (question,) = fake_twilio.sent
     assert question.body.startswith("住所か近くの目印を返信してください")
+    assert "119" in question.body  # every automatic message carries the 119/110 rule
 
     sms(client, "SM" + "2" * 32, "まだ閉じ込められています、早く来て")
     work()

@@ -149,3 +149,19 @@ def test_many_waiting_inquiries_are_refined_concurrently(
     work(redis_conn, QueueName.REFINE)
     assert len(fake_llm.requests) == 20
     assert fake_llm.max_in_flight >= 10  # not one at a time
+
+
+def test_a_closed_inquiry_the_llm_finds_routine_goes_to_staff(
+    client: TestClient,
+    with_llm: WorkerContext,
+    fake_llm: FakeOpenAIServer,
+    redis_conn: redis.Redis,
+    session_factory: sessionmaker[Session],
+) -> None:
+    fake_llm.verdict = {**fake_llm.verdict, "priority": "P3", "category": "information_other"}
+    body = post_inquiry(client, "ありがとうございました")
+    work(redis_conn, QueueName.TRIAGE)
+    assert load(session_factory, body["id"]).route == "closed"
+    work(redis_conn, QueueName.REFINE)
+    inquiry = load(session_factory, body["id"])
+    assert (inquiry.priority, inquiry.route, inquiry.status) == ("P3", "staff", "triaged")

@@ -58,6 +58,8 @@ def test_filters_and_urgency_order(
     p3 = client.get("/api/v1/inquiries?priority=P3&channel=web", headers=bearer(token)).json()
     assert [i["text"] for i in p3["items"]] == ["p3"]
     assert client.get("/api/v1/inquiries?sort=sideways", headers=bearer(token)).status_code == 422
+    huge = "/api/v1/inquiries?offset=99999999999999999999"
+    assert client.get(huge, headers=bearer(token)).status_code == 422
 
 
 def test_claim_release_resolve_and_reply(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import redis
 from fastapi.testclient import TestClient
 from redis.backoff import NoBackoff
@@ -187,3 +189,17 @@ def test_a_long_idempotency_key_is_accepted(client: TestClient, session: Session
     post_inquiry(client, "水がない", headers={"Idempotency-Key": "k" * 128})
     post_inquiry(client, "水がない", headers={"Idempotency-Key": "k" * 128})
     assert count_inquiries(session) == 1
+
+
+def test_a_chunked_body_over_the_cap_is_cut_off(client: TestClient, session: Session) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b'{"text": "'
+        for _ in range(100):
+            yield b"a" * 1024
+        yield b'"}'
+
+    response = client.post(
+        "/api/v1/inquiries", content=chunks(), headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert count_inquiries(session) == 0

@@ -43,7 +43,7 @@ def login(
     csrf_token: Annotated[str, Form(alias=CSRF_FORM_FIELD)] = "",
 ) -> Response:
     expected = request.session.get("csrf_token", "")
-    if not expected or not hmac.compare_digest(expected, csrf_token):
+    if not expected or not hmac.compare_digest(expected.encode(), csrf_token.encode()):
         return templates.TemplateResponse(
             request,
             "login.html",

@@ -13,6 +13,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from playbooks.render import footer
 from triage.assessment.schemas import Route
 from triage.geo.geotag import ask_back_text, needs_ask_back
 from triage.geo.schemas import GeoLocation, LocationPrecision
@@ -54,7 +55,8 @@ def plan_ask_back(
         return None
     reply = service.add_reply(
         inquiry,
-        ask_back_text(language),
+        # Every automatic message says a person follows up and to call 119/110 (policy 4).
+        f"{ask_back_text(language)}\n{footer(language)}",
         author=ASK_BACK_AUTHOR,
         session=session,
         language=language,

@@ -76,14 +76,25 @@ def apply_refinement(inquiry_id: str, refined: Assessment, *, session: Session) 
         inquiry.priority = final
         inquiry.category = refined.category
         detail.update({"from": str(current), "to": str(final)})
-        if final.needs_human and inquiry.route != Route.URGENT:
+        new_route = _route_after_raise(final, inquiry.route)
+        if new_route is not None:
             # An automatic answer may already have gone out; a person now follows up.
             detail["rerouted_from"] = inquiry.route
-            inquiry.route = Route.URGENT
+            inquiry.route = new_route
             if inquiry.status in (InquiryStatus.ANSWERED, InquiryStatus.CLOSED):
                 inquiry.status = InquiryStatus.TRIAGED
     service.record_event(session, inquiry.id, EventKind.REASSESSED, actor="llm", detail=detail)
     return raised
+
+
+def _route_after_raise(final: Priority, route: str | None) -> Route | None:
+    """Where a raised inquiry goes now, or None to stay: P1/P2 to the urgent queue; a
+    closed inquiry that is no longer "no action" to staff, so a person sees it."""
+    if final.needs_human and route != Route.URGENT:
+        return Route.URGENT
+    if route == Route.CLOSED:
+        return Route.STAFF
+    return None
 
 
 def drain_pending(

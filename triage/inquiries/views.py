@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from channels.base import GeoPoint, InboundMessage
+from channels.body import BodyTooLargeError, read_capped_body
 from channels.web.texts import texts_for
 from channels.web.views import accept_web_message
 from triage.db import utcnow
@@ -59,9 +60,10 @@ async def _read_json_body(request: Request) -> InquiryCreate:
         raise UnsupportedMediaTypeError(
             f"send the inquiry as application/json (got {content_type or 'no content type'})"
         )
-    body = await request.body()
-    if len(body) > MAX_BODY_BYTES:
-        raise PayloadTooLargeError(f"the body is larger than {MAX_BODY_BYTES} bytes")
+    try:
+        body = await read_capped_body(request, MAX_BODY_BYTES)
+    except BodyTooLargeError as error:
+        raise PayloadTooLargeError(str(error)) from error
     try:
         data = json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
@@ -171,7 +173,7 @@ def list_inquiries(
     lgcode: str | None = None,
     sort: service.SortOrder = service.SortOrder.URGENCY,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> InquiryPage:
     filters = service.InquiryFilters(
         route=route,

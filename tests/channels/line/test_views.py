@@ -85,6 +85,17 @@ def test_location_without_an_open_inquiry_is_an_inquiry_of_its_own(
     assert (inquiry.reported_lat, inquiry.reported_lon) == (37.3906, 136.8992)
 
 
+def test_an_impossible_location_keeps_the_message_without_the_point(
+    client: TestClient, session: Session
+) -> None:
+    data = json.loads(line_body("events_mixed.json"))
+    data["events"] = [data["events"][1]]
+    data["events"][0]["message"]["latitude"] = 999
+    assert post_line(client, json.dumps(data, ensure_ascii=False).encode()).status_code == 200
+    (inquiry,) = inquiries(session)
+    assert inquiry.reported_lat is None
+
+
 def test_missing_signature_is_403_not_500(client: TestClient, session: Session) -> None:
     body = line_body("events_mixed.json")
     response = client.post(
