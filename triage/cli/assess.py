@@ -11,7 +11,8 @@ import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -74,6 +75,15 @@ def load_geotagger() -> Geotagger:
     return tag
 
 
+# What `triage assess` says about a text, whatever the message id: (priority, category,
+# language, location, route, playbook, engine).
+_Verdict = tuple[str, str, str, dict[str, Any] | None, str, str | None, str]
+# Distinct texts remembered by `Pipeline.record`. In a surge the same text arrives many
+# times (retweets, copied appeals, a resident resending); a few thousand entries of a
+# few hundred bytes each cover a burst of them at no real cost in memory.
+VERDICT_CACHE_SIZE = 8192
+
+
 @dataclass(frozen=True)
 class Pipeline:
     """Everything `triage assess` does to one message, loaded once."""
@@ -81,6 +91,12 @@ class Pipeline:
     engine: AssessmentEngine
     matcher: PlaybookMatcher
     geotagger: Geotagger | None
+    _verdicts: Callable[[str], _Verdict] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Every layer is a pure function of the text (assess_local, geotag, match), so a
+        # repeated text can reuse the first verdict; only the message id differs.
+        object.__setattr__(self, "_verdicts", lru_cache(VERDICT_CACHE_SIZE)(self._verdict))
 
     @classmethod
     def load(cls, *, with_geotagging: bool = True) -> Pipeline:
@@ -97,18 +113,31 @@ class Pipeline:
         playbook = found[0] if found and route is Route.AUTO_REPLY else None
         return assessment, route, playbook
 
+    def _verdict(self, text: str) -> _Verdict:
+        assessment, route, playbook = self.run(text)
+        return (
+            assessment.priority.value,
+            assessment.category.value,
+            assessment.language,
+            self.geotagger(text) if self.geotagger else None,
+            route.value,
+            playbook,
+            assessment.engine.value,
+        )
+
     def record(self, message: dict[str, Any]) -> dict[str, Any]:
         text = str(message.get("text", ""))
-        assessment, route, playbook = self.run(text)
+        priority, category, language, location, route, playbook, engine = self._verdicts(text)
         return {
             "id": message.get("id"),
-            "priority": assessment.priority.value,
-            "category": assessment.category.value,
-            "language": assessment.language,
-            "location": self.geotagger(text) if self.geotagger else None,
-            "route": route.value,
+            "priority": priority,
+            "category": category,
+            "language": language,
+            # A copy: the cached verdict is shared by every message with this text.
+            "location": dict(location) if location is not None else None,
+            "route": route,
             "playbook": playbook,
-            "engine": assessment.engine.value,
+            "engine": engine,
         }
 
 

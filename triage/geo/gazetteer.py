@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from triage.geo.normalize import place_key, romaji_key
+from triage.geo.normalize import place_key, place_keys, romaji_key
 
 DATA_FILE = "gazetteer.json.gz"
 EARTH_RADIUS_M = 6_371_008.8
@@ -166,19 +166,28 @@ class Gazetteer:
     def _town_table(
         self,
     ) -> tuple[
-        list[str], npt.NDArray[np.float64], npt.NDArray[np.float64], list[int], dict[int, range]
+        list[str],
+        list[str],
+        list[float],
+        list[float],
+        list[int],
+        dict[int, range],
     ]:
-        """Town columns and, per municipality index, its rows (they are stored grouped)."""
+        """Town names, their place keys and the other columns, and per municipality
+        index its rows (they are stored grouped)."""
         columns = self._town_columns
         munis = unpack_numbers(columns["muni"], "<u2")
         bounds = np.flatnonzero(np.diff(munis)) + 1
         starts = [0, *bounds.tolist()]
         stops = [*bounds.tolist(), len(munis)]
         rows = {int(munis[a]): range(a, b) for a, b in zip(starts, stops, strict=True)}
+        names = columns["name"].split("\n")
         return (
-            columns["name"].split("\n"),
-            unpack_degrees(columns["lat"]),
-            unpack_degrees(columns["lon"]),
+            names,
+            place_keys(names),
+            # Python floats once, not a numpy scalar per town when the indexes are built.
+            unpack_degrees(columns["lat"]).tolist(),
+            unpack_degrees(columns["lon"]).tolist(),
             unpack_numbers(columns["sites"], "<u2").tolist(),
             rows,
         )
@@ -187,12 +196,10 @@ class Gazetteer:
         """The known towns of a municipality by `place_key`, built on first use."""
         towns = self._towns.get(lgcode)
         if towns is None:
-            names, lats, lons, sites, rows = self._town_table
+            names, keys, lats, lons, sites, rows = self._town_table
             index = self._municipality_index[lgcode]
             towns = {
-                place_key(names[row]): Town(
-                    lgcode, names[row], float(lats[row]), float(lons[row]), sites[row]
-                )
+                keys[row]: Town(lgcode, names[row], lats[row], lons[row], sites[row])
                 for row in rows.get(index, range(0))
             }
             self._towns[lgcode] = towns
@@ -239,8 +246,8 @@ class Gazetteer:
     def shelter_name_index(self) -> dict[str, list[int]]:
         """Shelter (landmark) names: schools, community centres, parks, to shelter rows."""
         index: dict[str, list[int]] = defaultdict(list)
-        for row, name in enumerate(self.shelters.names):
-            index[place_key(name)].append(row)
+        for row, key in enumerate(place_keys(self.shelters.names)):
+            index[key].append(row)
         return index
 
     @cached_property
