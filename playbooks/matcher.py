@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 from playbooks.schemas import PlaybookContent, PlaybookMatch
 from triage.assessment.normalize import normalize
@@ -93,7 +94,7 @@ class _Candidate:
 
 def keyword_hits(normalized_text: str, playbook: PlaybookContent) -> tuple[str, ...]:
     """The playbook's distinct keywords (all languages) found in normalised text."""
-    every_word = tuple(word for words in playbook.keywords.values() for word in words)
+    every_word = tuple(chain.from_iterable(playbook.keywords.values()))
     if not _keyword_screen(every_word).search(normalized_text):
         return ()
     found: dict[str, None] = {}

@@ -146,9 +146,19 @@ def _injection_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((raw["id"], _compile(raw["patterns"])) for raw in doc["entries"])
 
 
+@lru_cache(maxsize=1)
+def _any_injection() -> re.Pattern[str]:
+    """Every injection pattern in one alternation: it finds something exactly when one
+    of them does, so the usual message (no injection) costs one search, not one each."""
+    doc = _read_json("injection.json")
+    return _compile([pattern for raw in doc["entries"] for pattern in raw["patterns"]])
+
+
 def detect_injection(text: str) -> list[str]:
     """Ids of the injection patterns in `text` (instructions aimed at the machine)."""
     normalized = normalize(text)
+    if not _any_injection().search(normalized):
+        return []
     return [entry_id for entry_id, pattern in _injection_patterns() if pattern.search(normalized)]
 
 
@@ -167,11 +177,19 @@ def remove_injection(text: str) -> str:
 
 def _lexicons_for(normalized: str, language: str) -> list[Lexicon]:
     """The detected language's lexicon first, then every other one its script allows."""
-    lexicons = load_lexicons()
     base_language = "ja" if language == "ja-easy" else language
-    present = {script for script, test in _SCRIPT_TESTS.items() if test.search(normalized)}
-    ordered = sorted(lexicons.values(), key=lambda lexicon: lexicon.language != base_language)
-    return [lexicon for lexicon in ordered if lexicon.script in present]
+    present = tuple(test.search(normalized) is not None for test in _SCRIPT_TESTS.values())
+    return list(_lexicons_in_order(base_language, present))
+
+
+@lru_cache(maxsize=256)
+def _lexicons_in_order(base_language: str, present: tuple[bool, ...]) -> tuple[Lexicon, ...]:
+    """Per (language, scripts present): a few dozen combinations, sorted once each."""
+    scripts = {script for script, here in zip(_SCRIPT_TESTS, present, strict=True) if here}
+    ordered = sorted(
+        load_lexicons().values(), key=lambda lexicon: lexicon.language != base_language
+    )
+    return tuple(lexicon for lexicon in ordered if lexicon.script in scripts)
 
 
 def _span(text: str, start: int, end: int, boundary: re.Pattern[str]) -> tuple[int, int]:

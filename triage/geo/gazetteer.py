@@ -12,7 +12,9 @@ import base64
 import gzip
 import json
 import math
+import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
@@ -109,6 +111,17 @@ class ShelterTable:
         """The rows whose latitude lies within `radius_deg` of `lat` (a binary search)."""
         start, stop = np.searchsorted(self.lat, (lat - radius_deg, lat + radius_deg))
         return slice(int(start), int(stop))
+
+
+def first_characters(prefixes: Iterable[str]) -> re.Pattern[str]:
+    """One character class of the first characters of `prefixes`.
+
+    The place finders test every position of a message against a prefix set; a
+    position whose character begins no prefix can never pass, so they jump from one
+    match of this class to the next (a search in C) instead of slicing every position.
+    """
+    chars = sorted({prefix[0] for prefix in prefixes if prefix})
+    return re.compile("[" + "".join(re.escape(char) for char in chars) + "]" if chars else "(?!)")
 
 
 def approx_distance_m(
@@ -279,6 +292,26 @@ class Gazetteer:
     @cached_property
     def feature_prefixes(self) -> frozenset[str]:
         return frozenset(key[:2] for key in self.feature_index)
+
+    @cached_property
+    def municipality_starts(self) -> re.Pattern[str]:
+        return first_characters(self.municipality_prefixes)
+
+    @cached_property
+    def prefecture_starts(self) -> re.Pattern[str]:
+        return first_characters(self.prefecture_prefixes)
+
+    @cached_property
+    def town_starts(self) -> re.Pattern[str]:
+        return first_characters(self.town_prefixes)
+
+    @cached_property
+    def shelter_name_starts(self) -> re.Pattern[str]:
+        return first_characters(self.shelter_name_prefixes)
+
+    @cached_property
+    def feature_starts(self) -> re.Pattern[str]:
+        return first_characters(self.feature_prefixes)
 
     @cached_property
     def romaji_index(self) -> dict[tuple[str, str], list[Municipality]]:
