@@ -95,13 +95,17 @@ def find_addresses(
     municipality_prefixes = gazetteer.municipality_prefixes
     prefecture_prefixes = gazetteer.prefecture_prefixes
     every_position = "郡" in text
-    position = 0 if every_position else _next_address_start(text, keyed, 0, gazetteer)
+    if not every_position and not (
+        gazetteer.municipality_starts.search(keyed) or gazetteer.prefecture_starts.search(text)
+    ):
+        return found
+    position = 0
     while position < len(text):
         if not every_position and (
             keyed[position : position + 2] not in municipality_prefixes
             and text[position : position + 2] not in prefecture_prefixes
         ):
-            position = _next_address_start(text, keyed, position + 1, gazetteer)
+            position += 1
             continue
         parsed = parse_address(text, position, gazetteer, strict=True, prefer=prefer)
         if parsed is None:
@@ -110,17 +114,6 @@ def find_addresses(
         found.append(_from_address(text, parsed, strict=True))
         position = max(parsed.end, position + 1)
     return found
-
-
-def _next_address_start(text: str, keyed: str, position: int, gazetteer: Gazetteer) -> int:
-    """The first position from `position` whose character can begin a municipality (in
-    `keyed`) or prefecture (in `text`) name; len(text) when there is none."""
-    municipality = gazetteer.municipality_starts.search(keyed, position)
-    prefecture = gazetteer.prefecture_starts.search(text, position)
-    return min(
-        municipality.start() if municipality else len(text),
-        prefecture.start() if prefecture else len(text),
-    )
 
 
 def find_towns(
@@ -136,8 +129,9 @@ def find_towns(
     index = gazetteer.town_index
     prefixes = gazetteer.town_prefixes
     keyed = place_key(text)  # same length as text: slices line up
-    for begins in gazetteer.town_starts.finditer(keyed):
-        start = begins.start()
+    if not gazetteer.town_starts.search(keyed):
+        return found
+    for start in range(len(text)):
         if keyed[start : start + 2] not in prefixes:
             continue
         for length in range(min(8, len(text) - start), 1, -1):
@@ -216,13 +210,12 @@ def find_landmarks(text: str, gazetteer: Gazetteer, within: set[str]) -> list[Ca
     prefixes = gazetteer.shelter_name_prefixes
     shelters = gazetteer.shelters
     keyed = place_key(text)  # same length as text: slices line up
+    if not gazetteer.shelter_name_starts.search(keyed):
+        return found
     start = 0
     while start <= len(text) - _LANDMARK_MIN:
         if keyed[start : start + _LANDMARK_MIN] not in prefixes:
-            following = gazetteer.shelter_name_starts.search(keyed, start + 1)
-            if following is None:
-                break
-            start = following.start()
+            start += 1
             continue
         for length in range(min(24, len(text) - start), _LANDMARK_MIN - 1, -1):
             name = text[start : start + length]
@@ -265,8 +258,9 @@ def find_features(text: str, gazetteer: Gazetteer) -> list[Candidate]:
     index = gazetteer.feature_index
     prefixes = gazetteer.feature_prefixes
     keyed = place_key(text)  # same length as text: slices line up
-    for begins in gazetteer.feature_starts.finditer(keyed):
-        start = begins.start()
+    if not gazetteer.feature_starts.search(keyed):
+        return found
+    for start in range(len(text)):
         if keyed[start : start + 2] not in prefixes:
             continue
         for length in range(min(8, len(text) - start), 2, -1):

@@ -116,9 +116,10 @@ class ShelterTable:
 def first_characters(prefixes: Iterable[str]) -> re.Pattern[str]:
     """One character class of the first characters of `prefixes`.
 
-    The place finders test every position of a message against a prefix set; a
-    position whose character begins no prefix can never pass, so they jump from one
-    match of this class to the next (a search in C) instead of slicing every position.
+    The place finders test every position of a message against a prefix set; a text
+    with no character that begins a prefix (an English message, most Latin-script ones)
+    can never pass, so one search in C settles it instead of a slice per position.
+    Japanese text nearly always has such characters and still takes the full scan.
     """
     chars = sorted({prefix[0] for prefix in prefixes if prefix})
     return re.compile("[" + "".join(re.escape(char) for char in chars) + "]" if chars else "(?!)")
