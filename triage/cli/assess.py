@@ -14,17 +14,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TextIO
-
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from typing import TYPE_CHECKING, Any, TextIO
 
 from triage.assessment.engine import AssessmentEngine
 from triage.assessment.evaluation import Outcome, Report, report
 from triage.assessment.schemas import Assessment, Category, Priority, Route
 from triage.routing import decide_route
 from triage.settings import Settings
+
+if TYPE_CHECKING:
+    # rich is imported where it is used: `triage assess` into a pipe never draws a
+    # progress bar or a table, and the import cost every process ~50 ms.
+    from rich.console import Console
 
 # (assessment, text) -> (playbook id, score) or None.
 PlaybookMatcher = Callable[[Assessment, str], tuple[str, float] | None]
@@ -147,6 +148,15 @@ def _progress(total: int | None, description: str) -> Iterator[Callable[[], None
     if not sys.stderr.isatty():
         yield lambda: None
         return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     columns = [TextColumn(description), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task(description, total=total)
@@ -215,6 +225,8 @@ def evaluate_records(records: list[dict[str, Any]], pipeline: Pipeline) -> Repor
 
 
 def print_report(result: Report, console: Console) -> None:
+    from rich.table import Table
+
     table = Table(title=f"Triage evaluation ({result.count} messages)")
     table.add_column("metric")
     table.add_column("value", justify="right")
@@ -245,6 +257,8 @@ def eval_command(file: Path, json_output: bool) -> None:
     if json_output:
         sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=1) + "\n")
     else:
+        from rich.console import Console
+
         print_report(result, Console())
 
 

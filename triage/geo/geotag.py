@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from channels.base import GeoPoint
 from triage.geo.extract import Candidate, best_candidate, find_candidates
 from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
-from triage.geo.geocoder import location_from_point
+from triage.geo.reverse import location_from_point
 from triage.geo.schemas import GeoLocation, LocationPrecision, LocationSource
 
 if TYPE_CHECKING:
