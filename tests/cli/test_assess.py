@@ -77,3 +77,12 @@ def test_eval_command_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     result = json.loads(capsys.readouterr().out)
     assert result["p1_recall"] == 1.0
     assert result["count"] == 1
+
+
+def test_a_message_without_words_goes_to_a_person() -> None:
+    """The same routing as the workers: an emoji alone is never closed automatically."""
+    from triage.cli.assess import Pipeline
+
+    assessment, route, playbook = Pipeline.load(with_geotagging=False).run("🙏")
+    assert route.value == "staff" and playbook is None
+    assert assessment is not None

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from triage.assessment.engine import AssessmentEngine
 from triage.assessment.evaluation import Outcome, Report, report
 from triage.assessment.schemas import Assessment, Category, Priority, Route
-from triage.routing import decide_route
+from triage.routing import decide_route, has_words
 from triage.settings import Settings
 
 if TYPE_CHECKING:
@@ -110,7 +110,7 @@ class Pipeline:
     ) -> tuple[Assessment, Route, str | None]:
         assessment = self.engine.assess_local(text, language_hint=language_hint)
         found = self.matcher(assessment, text)
-        route = decide_route(assessment, found[1] if found else None)
+        route = decide_route(assessment, found[1] if found else None, has_words=has_words(text))
         playbook = found[0] if found and route is Route.AUTO_REPLY else None
         return assessment, route, playbook
 

@@ -17,7 +17,6 @@ log = logging.getLogger(__name__)
 WARM_UP_TEXT = "石川県七尾市の避難所はどこですか。家が浸水しています"
 
 
-
 def run_worker(queue: QueueName, *, burst: bool = False) -> None:
     settings = get_settings()
     configure_logging(settings.log_level)
