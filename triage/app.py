@@ -70,8 +70,14 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
-        engine.dispose()
+        from channels.web.views import start_group_commit
+
+        new_web_messages = start_group_commit(app, runtime)
+        try:
+            yield
+        finally:
+            await new_web_messages.close()
+            engine.dispose()
 
     app = FastAPI(
         title="災害時問い合わせトリアージ / Disaster inquiry triage",

@@ -74,6 +74,30 @@ def enqueue_assessment(
         pipeline.execute()
 
 
+def enqueue_assessments(
+    connection: redis.Redis,
+    inquiry_ids: list[str],
+    retry_intervals: tuple[int, ...] = DEFAULT_RETRY_INTERVALS,
+) -> None:
+    """`enqueue_assessment` for a batch of new inquiries: all of them in one MULTI/EXEC."""
+    if not inquiry_ids:
+        return
+    queue = get_queue(QueueName.TRIAGE, connection)
+    retry = Retry(max=len(retry_intervals), interval=list(retry_intervals))
+    with connection.pipeline() as pipeline:
+        for inquiry_id in inquiry_ids:
+            queue.enqueue_call(
+                ASSESS_JOB,
+                args=(inquiry_id,),
+                job_id=assess_job_id(inquiry_id),
+                retry=retry,
+                result_ttl=300,
+                failure_ttl=7 * 24 * 3600,
+                pipeline=pipeline,
+            )
+        pipeline.execute()
+
+
 def enqueue_send_reply(
     connection: redis.Redis,
     reply_id: int,

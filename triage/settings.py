@@ -73,6 +73,12 @@ class Settings(BaseSettings):
         default="10/minute;60/hour",
         description="new web/API messages per contact or status link",
     )
+    intake_batch_max: int = Field(
+        default=64, ge=1, description="new web/API messages stored in one group commit, at most"
+    )
+    intake_batch_wait_ms: float = Field(
+        default=2.0, ge=0, description="how long a group commit waits for more messages"
+    )
     sweep_after_seconds: float = 30.0
     sweep_interval_seconds: float = 10.0
     job_retry_intervals: tuple[int, ...] = (2, 10, 60)

@@ -46,28 +46,41 @@ class InquiryRateLimiter:
 
     def retry_after(self, *, ip: str | None, sender: str | None) -> int | None:
         """Count one message; the seconds to wait when over a limit, else None."""
-        checks: list[tuple[RateLimitItem, str]] = []
-        if ip:
-            checks += [(item, item.key_for("ip", ip)) for item in self._per_ip]
-        if sender:
-            key = sender.strip().lower()
-            checks += [(item, item.key_for("sender", key)) for item in self._per_sender]
-        if not checks:
-            return None
+        return self.retry_after_many([(ip, sender)])[0]
+
+    def retry_after_many(self, messages: list[tuple[str | None, str | None]]) -> list[int | None]:
+        """Count many (ip, sender) messages in order, in one round trip; for each, the
+        seconds to wait when over a limit, else None."""
+        per_message: list[list[tuple[RateLimitItem, str]]] = []
+        for ip, sender in messages:
+            checks: list[tuple[RateLimitItem, str]] = []
+            if ip:
+                checks += [(item, item.key_for("ip", ip)) for item in self._per_ip]
+            if sender:
+                key = sender.strip().lower()
+                checks += [(item, item.key_for("sender", key)) for item in self._per_sender]
+            per_message.append(checks)
+        every_check = [check for checks in per_message for check in checks]
+        if not every_check:
+            return [None] * len(messages)
         try:
-            counts = self._count(checks)
+            counts = iter(self._count(every_check))
         except redis.RedisError as error:
             log.warning(
                 "rate limiter unavailable; letting the message through",
                 extra={"error": str(error)},
             )
-            return None
-        waits = [
-            max(1, ttl)
-            for (item, _key), (count, ttl) in zip(checks, counts, strict=True)
-            if count > item.amount
-        ]
-        return max(waits) if waits else None
+            return [None] * len(messages)
+        results: list[int | None] = []
+        for checks in per_message:
+            waits = [
+                max(1, ttl)
+                for item, _key in checks
+                for count, ttl in [next(counts)]
+                if count > item.amount
+            ]
+            results.append(max(waits) if waits else None)
+        return results
 
     def _count(self, checks: list[tuple[RateLimitItem, str]]) -> list[tuple[int, int]]:
         """For each window: SET NX starts it with its expiry, INCR counts, TTL says when

@@ -7,9 +7,11 @@ Both post into the same intake as the JSON API, with the same abuse limits.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, FastAPI, Form, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
@@ -21,25 +23,56 @@ from channels.web.texts import texts_for
 from triage.db import session_scope, utcnow
 from triage.deps import RuntimeDep
 from triage.inquiries.dedup import keyed_dedup_id
-from triage.inquiries.intake import receive_inbound
-from triage.inquiries.service import AcceptResult, find_by_provider_id
+from triage.inquiries.group_commit import GroupCommit
+from triage.inquiries.intake import receive_inbound, receive_new_batch
+from triage.inquiries.service import (
+    AcceptResult,
+    check_text_length,
+    find_by_provider_id,
+    may_continue_a_thread,
+)
+from triage.inquiries.store import find_stored
 from triage.runtime import Runtime
 from triage.templating import templates
 
 router = APIRouter(tags=["citizen"])
 
 
-def rate_limiter(request: Request, runtime: Runtime) -> InquiryRateLimiter:
+def rate_limiter(app: FastAPI, runtime: Runtime) -> InquiryRateLimiter:
     """One limiter per app, sharing counters through the runtime's Redis."""
-    limiter: InquiryRateLimiter | None = getattr(request.app.state, "inquiry_rate_limiter", None)
+    limiter: InquiryRateLimiter | None = getattr(app.state, "inquiry_rate_limiter", None)
     if limiter is None:
         limiter = InquiryRateLimiter(
             runtime.redis,
             per_ip=runtime.settings.rate_limit_per_ip,
             per_sender=runtime.settings.rate_limit_per_sender,
         )
-        request.app.state.inquiry_rate_limiter = limiter
+        app.state.inquiry_rate_limiter = limiter
     return limiter
+
+
+@dataclass(frozen=True)
+class NewWebMessage:
+    """A web or API message that starts a conversation, waiting for its group commit."""
+
+    message: InboundMessage
+    ip: str | None
+    sender_key: str | None
+    may_be_a_retry: bool
+
+
+NewMessageGroupCommit = GroupCommit[NewWebMessage, AcceptResult]
+
+
+def start_group_commit(app: FastAPI, runtime: Runtime) -> NewMessageGroupCommit:
+    """The app's group commit of new web messages; called in its lifespan."""
+    group = NewMessageGroupCommit(
+        partial(_limit_and_receive_many, runtime, rate_limiter(app, runtime)),
+        max_batch=runtime.settings.intake_batch_max,
+        max_wait=runtime.settings.intake_batch_wait_ms / 1000,
+    )
+    app.state.new_web_messages = group
+    return group
 
 
 class RateLimitedError(Exception):
@@ -77,6 +110,37 @@ def _limit_and_receive(
     )
 
 
+def _limit_and_receive_many(
+    runtime: Runtime, limiter: InquiryRateLimiter, batch: list[NewWebMessage]
+) -> list[AcceptResult | Exception]:
+    """`_limit_and_receive` for a batch of new messages, in one trip to the thread pool:
+    one lookup of retries already stored, one limiter round trip, one commit, one enqueue."""
+    results: list[AcceptResult | Exception | None] = [None] * len(batch)
+    keys = [(m.message.channel, m.message.provider_message_id) for m in batch]
+    retries = [key for key, new in zip(keys, batch, strict=True) if new.may_be_a_retry]
+    already = find_stored(runtime.engine, retries)
+    for index, new in enumerate(batch):
+        first = already.get(keys[index])
+        if new.may_be_a_retry and first is not None:
+            results[index] = AcceptResult(first.inquiry_id, first.public_token, created=False)
+    to_limit = [index for index, result in enumerate(results) if result is None]
+    waits = limiter.retry_after_many([(batch[i].ip, batch[i].sender_key) for i in to_limit])
+    for index, wait in zip(to_limit, waits, strict=True):
+        if wait is not None:
+            results[index] = RateLimitedError(wait)
+    to_store = [index for index, result in enumerate(results) if result is None]
+    if to_store:
+        stored = receive_new_batch(
+            [batch[i].message for i in to_store],
+            engine=runtime.engine,
+            redis_conn=runtime.redis,
+            settings=runtime.settings,
+        )
+        for index, result in zip(to_store, stored, strict=True):
+            results[index] = result
+    return [result if result is not None else RuntimeError("not handled") for result in results]
+
+
 async def accept_web_message(
     request: Request,
     runtime: Runtime,
@@ -90,14 +154,22 @@ async def accept_web_message(
 
     `may_be_a_retry=False` says the provider message id was made up for this request
     (no Idempotency-Key), so nothing can be stored under it yet and the lookup is skipped.
+
+    A message that starts a conversation goes through the app's group commit (see
+    `triage.inquiries.group_commit`): it is answered once its batch is committed.
     """
+    group: NewMessageGroupCommit | None = getattr(request.app.state, "new_web_messages", None)
+    ip = request.client.host if request.client else None
     try:
+        if group is not None and not may_continue_a_thread(message):
+            check_text_length(message, runtime.settings.max_text_length)
+            return await group.submit(NewWebMessage(message, ip, sender_key, may_be_a_retry))
         return await run_in_threadpool(
             _limit_and_receive,
             runtime,
-            rate_limiter(request, runtime),
+            rate_limiter(request.app, runtime),
             message,
-            ip=request.client.host if request.client else None,
+            ip=ip,
             sender_key=sender_key,
             may_be_a_retry=may_be_a_retry,
         )

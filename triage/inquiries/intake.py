@@ -18,9 +18,9 @@ from triage.inquiries.service import (
     may_continue_a_thread,
     new_inquiry_id,
 )
-from triage.inquiries.store import new_inquiry_values, store_new
+from triage.inquiries.store import new_inquiry_values, store_new, store_new_many
 from triage.metrics import ENQUEUE_FAILURES, INQUIRIES_DUPLICATE, INQUIRIES_RECEIVED, INTAKE_SECONDS
-from triage.queues import enqueue_assessment
+from triage.queues import enqueue_assessment, enqueue_assessments
 from triage.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,38 @@ def receive_inbound(
         "inquiry received", extra={"inquiry_id": result.inquiry_id, "channel": message.channel}
     )
     return result
+
+
+def receive_new_batch(
+    messages: list[InboundMessage], *, engine: Engine, redis_conn: redis.Redis, settings: Settings
+) -> list[AcceptResult]:
+    """`receive_inbound` for many messages that each start a new conversation (the API's
+    group commit): one transaction and commit for all, then one Redis round trip to
+    enqueue the new ones. Returns once the rows are committed, one result per message.
+
+    As in `receive_inbound`: Redis down leaves the rows stored and acknowledged for the
+    sweeper; a database error raises for the whole batch, and nothing may be acknowledged.
+    """
+    started = time.perf_counter()
+    stored = store_new_many(engine, [new_inquiry_values(m, new_inquiry_id()) for m in messages])
+    created = [s.inquiry_id for s in stored if s.created]
+    for message, result in zip(messages, stored, strict=True):
+        counter = INQUIRIES_RECEIVED if result.created else INQUIRIES_DUPLICATE
+        counter.labels(channel=message.channel).inc()
+    try:
+        enqueue_assessments(redis_conn, created, settings.job_retry_intervals)
+    except redis.RedisError:
+        ENQUEUE_FAILURES.inc(len(created))
+        log.error("enqueue failed; the sweeper will retry", extra={"inquiry_ids": created})
+    elapsed = time.perf_counter() - started
+    for message, result in zip(messages, stored, strict=True):
+        if result.created:
+            INTAKE_SECONDS.observe(elapsed)
+            log.info(
+                "inquiry received",
+                extra={"inquiry_id": result.inquiry_id, "channel": message.channel},
+            )
+    return [AcceptResult(s.inquiry_id, s.public_token, created=s.created) for s in stored]
 
 
 def _store(

@@ -15,6 +15,10 @@ same transaction:
 
 It is only for messages that start a new conversation; a follow-up needs the thread's
 row and goes through `service.accept_inbound`.
+
+`store_new_many` is the group commit of the API: many deliveries in one transaction (one
+multi-row INSERT ... ON CONFLICT DO NOTHING RETURNING, one multi-row insert of their
+events, one commit), so a burst pays one durable flush per batch, not one per message.
 """
 
 from __future__ import annotations
@@ -25,7 +29,17 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import JSON, BindParameter, Engine, String, Table, bindparam, insert, select
+from sqlalchemy import (
+    JSON,
+    BindParameter,
+    Engine,
+    String,
+    Table,
+    bindparam,
+    insert,
+    select,
+    tuple_,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
@@ -130,6 +144,92 @@ def _store_new(engine: Engine, values: dict[str, Any]) -> Stored:
     return Stored(values["id"], values["public_token"], created=True)
 
 
+def store_new_many(engine: Engine, rows: list[dict[str, Any]]) -> list[Stored]:
+    """`store_new` for many deliveries in one transaction; one result per row, in order.
+
+    Rows for the same (channel, provider_message_id), in the batch or already stored,
+    make one inquiry: the first row is inserted (`created=True`) and every other gets the
+    first inquiry's id and token with `created=False`. Returns only after the commit; if
+    it fails, nothing of the batch is stored and the error is raised for all of it.
+    A dead pooled connection is retried once, as in `store_new`.
+    """
+    try:
+        return _store_new_many(engine, rows)
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+        return _store_new_many(engine, rows)
+
+
+def find_stored(engine: Engine, keys: list[tuple[str, str]]) -> dict[tuple[str, str], Stored]:
+    """The inquiries already stored for these (channel, provider_message_id) keys."""
+    if not keys:
+        return {}
+    try:
+        with engine.connect() as connection:
+            return _stored_for(connection, keys)
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+        with engine.connect() as connection:
+            return _stored_for(connection, keys)
+
+
+def _store_new_many(engine: Engine, rows: list[dict[str, Any]]) -> list[Stored]:
+    firsts: dict[tuple[str, str], dict[str, Any]] = {}
+    for values in rows:
+        firsts.setdefault((values["channel"], values["provider_message_id"]), values)
+    with engine.begin() as connection:
+        inserted = set(
+            connection.scalars(_MANY[engine.dialect.name].statement, list(firsts.values()))
+        )
+        events = [
+            {
+                "inquiry_id": values["id"],
+                "kind": EventKind.RECEIVED.value,
+                "actor": "system",
+                "detail": {"channel": values["channel"]},
+                "at": values["created_at"],
+            }
+            for values in firsts.values()
+            if values["id"] in inserted
+        ]
+        if events:
+            connection.execute(_EVENTS_MANY.statement, events)
+        stored = {
+            key: Stored(values["id"], values["public_token"], created=True)
+            for key, values in firsts.items()
+            if values["id"] in inserted
+        }
+        missing = [key for key in firsts if key not in stored]
+        if missing:
+            stored.update(_stored_for(connection, missing))
+    results = []
+    for values in rows:
+        key = (values["channel"], values["provider_message_id"])
+        first = stored[key]
+        is_first = first.created and values is firsts[key]
+        results.append(Stored(first.inquiry_id, first.public_token, created=is_first))
+    return results
+
+
+def _stored_for(
+    connection: Connection, keys: list[tuple[str, str]]
+) -> dict[tuple[str, str], Stored]:
+    found = connection.execute(
+        select(
+            _INQUIRIES.c.channel,
+            _INQUIRIES.c.provider_message_id,
+            _INQUIRIES.c.id,
+            _INQUIRIES.c.public_token,
+        ).where(tuple_(_INQUIRIES.c.channel, _INQUIRIES.c.provider_message_id).in_(keys))
+    )
+    return {
+        (row.channel, row.provider_message_id): Stored(row.id, row.public_token, created=False)
+        for row in found
+    }
+
+
 class _Statement:
     """A statement built once, on first use. Building an INSERT of eighteen columns and
     computing its cache key cost more CPU than PostgreSQL spends storing the row; a
@@ -188,7 +288,19 @@ def _sqlite_event() -> Executable:
     )
 
 
+def _insert_many(statement: postgresql.Insert | sqlite.Insert) -> Executable:
+    """Run with a list of rows, SQLAlchemy renders it as multi-row INSERTs ("insertmanyvalues")."""
+    return statement.on_conflict_do_nothing(index_elements=_CONFLICT_COLUMNS).returning(
+        _INQUIRIES.c.id
+    )
+
+
 _POSTGRESQL = _Statement(_postgresql)
+_MANY = {
+    "postgresql": _Statement(lambda: _insert_many(postgresql.insert(_INQUIRIES))),
+    "sqlite": _Statement(lambda: _insert_many(sqlite.insert(_INQUIRIES))),
+}
+_EVENTS_MANY = _Statement(lambda: insert(_EVENTS))
 _SQLITE = _Statement(lambda: _insert_inquiry(sqlite.insert(_INQUIRIES)))
 _EVENT = _Statement(_sqlite_event)
 
