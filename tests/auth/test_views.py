@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
@@ -45,16 +46,21 @@ def _csrf(page: str) -> str:
     return match.group(1)
 
 
+def sign_in(client: TestClient, name: str, password: str) -> httpx.Response:
+    """The console's sign-in as a browser does it: fetch the form, post it with its token."""
+    form = client.get("/console/login")
+    return client.post(
+        "/console/login",
+        data={"name": name, "password": password, "csrf_token": _csrf(form.text)},
+        follow_redirects=False,
+    )
+
+
 def test_console_login_with_csrf_then_session_reads_api(
     client: TestClient, session_factory: sessionmaker[Session]
 ) -> None:
     make_staff(session_factory, "aya", Role.RESPONDER, password="correct horse")
-    form = client.get("/console/login")
-    response = client.post(
-        "/console/login",
-        data={"name": "aya", "password": "correct horse", "csrf_token": _csrf(form.text)},
-        follow_redirects=False,
-    )
+    response = sign_in(client, "aya", "correct horse")
     assert response.status_code == 303
     cookie = response.headers["set-cookie"]
     assert (
@@ -81,11 +87,7 @@ def test_console_login_without_csrf_is_refused(
 
 def test_wrong_password_is_401(client: TestClient, session_factory: sessionmaker[Session]) -> None:
     make_staff(session_factory, "aya", Role.RESPONDER, password="correct horse")
-    form = client.get("/console/login")
-    response = client.post(
-        "/console/login",
-        data={"name": "aya", "password": "wrong horse", "csrf_token": _csrf(form.text)},
-    )
+    response = sign_in(client, "aya", "wrong horse")
     assert response.status_code == 401
     assert "パスワードが違います" in response.text
 
@@ -94,11 +96,7 @@ def test_session_post_without_csrf_header_is_403(
     client: TestClient, session_factory: sessionmaker[Session]
 ) -> None:
     make_staff(session_factory, "aya", Role.RESPONDER, password="correct horse")
-    form = client.get("/console/login")
-    client.post(
-        "/console/login",
-        data={"name": "aya", "password": "correct horse", "csrf_token": _csrf(form.text)},
-    )
+    sign_in(client, "aya", "correct horse")
     inquiry = post_inquiry(client, "助けて")
     with session_factory() as session:
         session.execute(
@@ -127,11 +125,7 @@ def test_console_and_api_show_surge_mode(
 
     publish_surge_state(client.app.state.runtime.redis, True)  # type: ignore[attr-defined]
     assert client.get("/api/v1/system", headers=bearer(token)).json()["surge_active"] is True
-    form = client.get("/console/login")
-    client.post(
-        "/console/login",
-        data={"name": "aya", "password": "correct horse", "csrf_token": _csrf(form.text)},
-    )
+    sign_in(client, "aya", "correct horse")
     assert "サージモード中" in client.get("/console").text
     assert client.get("/api/v1/system").status_code == 200
 
