@@ -222,8 +222,11 @@ async def submit_form(
     chosen, texts = texts_for(lang)
     if not text.strip() or len(text) > runtime.settings.max_text_length:
         context = {
-            "t": texts, "lang": chosen, "nonce": _nonce(nonce),
-            "error": texts["error_empty"], "values": {"text": text, "contact": contact},
+            "t": texts,
+            "lang": chosen,
+            "nonce": _nonce(nonce),
+            "error": texts["error_empty"],
+            "values": {"text": text, "contact": contact},
         }
         return templates.TemplateResponse(request, "form.html", context, status_code=422)
     message = InboundMessage(
