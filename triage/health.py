@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
 from sqlalchemy import text
 
 from triage.deps import RuntimeDep
@@ -49,10 +51,19 @@ async def readyz(runtime: RuntimeDep) -> JSONResponse:
     )
 
 
+def _process_metrics() -> bytes:
+    """This process's metrics, or every API process's when they share a directory."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        return generate_latest(registry)
+    return generate_latest()
+
+
 @router.get("/metrics")
 def metrics(runtime: RuntimeDep) -> Response:
     """Prometheus metrics, plus queue depths read from Redis at scrape time."""
-    lines = [generate_latest().decode()]
+    lines = [_process_metrics().decode()]
     lines.append(
         "# HELP triage_queue_depth Jobs waiting in each RQ queue\n# TYPE triage_queue_depth gauge\n"
     )
