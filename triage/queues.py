@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 import redis
@@ -27,6 +28,7 @@ ASSESS_JOB = "triage.inquiries.jobs.assess_inquiry"
 SEND_REPLY_JOB = "triage.inquiries.jobs.send_reply"
 REFINE_DRAIN_JOB = "triage.inquiries.jobs.refine_pending"
 DEFAULT_RETRY_INTERVALS: tuple[int, ...] = (2, 10, 60)
+STALE_STARTED_AFTER = timedelta(minutes=2)
 
 
 def get_queue(name: QueueName, connection: redis.Redis) -> Queue:
@@ -48,7 +50,21 @@ def job_is_pending(connection: redis.Redis, job_id: str) -> bool:
     except NoSuchJobError:
         return False
     status = job.get_status(refresh=False)
-    return status in (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED)
+    if status == JobStatus.STARTED:
+        return _started_recently(job)
+    return status in (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED)
+
+
+def _started_recently(job: Job) -> bool:
+    """A worker killed mid-job leaves its job marked "started" until RQ's own cleanup,
+    minutes later. Triage and send jobs take milliseconds to seconds, so one started long
+    ago is presumed dead and may be enqueued again (jobs are safe to run twice)."""
+    started_at = job.started_at
+    if started_at is None:
+        return True
+    if started_at.tzinfo is None:
+        started_at = started_at.replace(tzinfo=UTC)
+    return datetime.now(UTC) - started_at < STALE_STARTED_AFTER
 
 
 def enqueue_assessment(

@@ -86,3 +86,33 @@ def test_processed_inquiries_are_not_swept(
     assert (
         sweep_once(session_factory=session_factory, redis_conn=redis_conn, settings=settings) == 0
     )
+
+
+def _mark_started(redis_conn: redis.Redis, job_id: str, minutes_ago: float) -> None:
+    from rq.job import Job, JobStatus
+
+    job = Job.fetch(job_id, connection=redis_conn)
+    job.started_at = utcnow() - timedelta(minutes=minutes_ago)
+    job.set_status(JobStatus.STARTED)
+    job.save()
+    get_queue(QueueName.TRIAGE, redis_conn).remove(job)
+
+
+def test_a_job_left_started_by_a_killed_worker_is_enqueued_again(
+    client: TestClient,
+    session_factory: sessionmaker[Session],
+    redis_conn: redis.Redis,
+    settings: Settings,
+) -> None:
+    """A worker killed mid-job leaves the job "started"; the inquiry must not wait for
+    RQ's own cleanup minutes later."""
+    working = post_inquiry(client, "助けて")
+    killed = post_inquiry(client, "水がない")
+    _mark_started(redis_conn, assess_job_id(working["id"]), minutes_ago=0.1)
+    _mark_started(redis_conn, assess_job_id(killed["id"]), minutes_ago=10)
+    _age_enqueue_stamps(session_factory, 60)
+
+    assert (
+        sweep_once(session_factory=session_factory, redis_conn=redis_conn, settings=settings) == 1
+    )
+    assert get_queue(QueueName.TRIAGE, redis_conn).job_ids == [assess_job_id(killed["id"])]
