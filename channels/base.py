@@ -48,7 +48,7 @@ class InboundMessage(BaseModel):
         description="the status-link token of the conversation this message continues (web)",
     )
 
-    @field_validator("text", "sender")
+    @field_validator("text", "sender", "language")
     @classmethod
     def _storable_text(cls, value: str | None) -> str | None:
         """Text any database can store: no NUL bytes (PostgreSQL refuses them) and no

@@ -84,8 +84,10 @@ class InquiryRateLimiter:
 
     def _count(self, checks: list[tuple[RateLimitItem, str]]) -> list[tuple[int, int]]:
         """For each window: SET NX starts it with its expiry, INCR counts, TTL says when
-        it resets. One round trip for all of them."""
-        with self._redis.pipeline(transaction=False) as pipeline:
+        it resets. One round trip for all of them, as one MULTI/EXEC: without it a key
+        expiring between SET NX and INCR came back without an expiry, and that window
+        then refused its IP or sender forever."""
+        with self._redis.pipeline(transaction=True) as pipeline:
             for item, key in checks:
                 name = f"{KEY_PREFIX}:{key}"
                 pipeline.set(name, 0, ex=item.get_expiry(), nx=True)

@@ -123,9 +123,17 @@ def _limit_and_receive_many(
         first = already.get(keys[index])
         if new.may_be_a_retry and first is not None:
             results[index] = AcceptResult(first.inquiry_id, first.public_token, created=False)
-    to_limit = [index for index, result in enumerate(results) if result is None]
+    # A double-clicked form puts one delivery twice in a batch: it is counted once, and
+    # every copy shares the first copy's verdict.
+    first_of: dict[tuple[str, str], int] = {}
+    for index, result in enumerate(results):
+        if result is None:
+            first_of.setdefault(keys[index], index)
+    to_limit = list(first_of.values())
     waits = limiter.retry_after_many([(batch[i].ip, batch[i].sender_key) for i in to_limit])
-    for index, wait in zip(to_limit, waits, strict=True):
+    wait_of = {keys[index]: wait for index, wait in zip(to_limit, waits, strict=True)}
+    for index, result in enumerate(results):
+        wait = wait_of.get(keys[index]) if result is None else None
         if wait is not None:
             results[index] = RateLimitedError(wait)
     to_store = [index for index, result in enumerate(results) if result is None]

@@ -114,3 +114,18 @@ def test_a_dead_pooled_connection_is_replaced_and_the_message_stored(
 
     assert stored.created
     assert count(session, Inquiry) == 2
+
+
+def test_a_row_the_database_refuses_does_not_fail_its_batch(
+    db_engine: Engine, session: Session
+) -> None:
+    """One bad row (here a missing text, refused on both backends) fails only itself."""
+    from triage.inquiries.store import store_new_many
+
+    rows = [new_inquiry_values(web_message(f"form:{n}"), new_inquiry_id()) for n in range(3)]
+    rows[1]["text"] = None
+    results = store_new_many(db_engine, rows)
+    assert isinstance(results[0], Stored) and results[0].created
+    assert isinstance(results[1], Exception)
+    assert isinstance(results[2], Stored) and results[2].created
+    assert count(session, Inquiry) == 2

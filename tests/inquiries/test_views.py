@@ -203,3 +203,10 @@ def test_a_chunked_body_over_the_cap_is_cut_off(client: TestClient, session: Ses
     )
     assert response.status_code == 413
     assert count_inquiries(session) == 0
+
+
+def test_a_malformed_language_tag_is_refused(client: TestClient, session: Session) -> None:
+    response = client.post("/api/v1/inquiries", json={"text": "x", "language": "ja\u0000"})
+    assert response.status_code == 422
+    assert "language" in response.json()["detail"]
+    assert count_inquiries(session) == 0

@@ -18,7 +18,7 @@ from triage.inquiries.service import (
     may_continue_a_thread,
     new_inquiry_id,
 )
-from triage.inquiries.store import new_inquiry_values, store_new, store_new_many
+from triage.inquiries.store import Stored, new_inquiry_values, store_new, store_new_many
 from triage.metrics import ENQUEUE_FAILURES, INQUIRIES_DUPLICATE, INQUIRIES_RECEIVED, INTAKE_SECONDS
 from triage.queues import enqueue_assessment, enqueue_assessments
 from triage.settings import Settings
@@ -62,20 +62,22 @@ def receive_inbound(
 
 def receive_new_batch(
     messages: list[InboundMessage], *, engine: Engine, redis_conn: redis.Redis, settings: Settings
-) -> list[AcceptResult]:
+) -> list[AcceptResult | Exception]:
     """`receive_inbound` for many messages that each start a new conversation (the API's
     group commit): one transaction and commit for all, then one Redis round trip to
     enqueue the new ones. Returns once the rows are committed, one result per message.
 
     As in `receive_inbound`: Redis down leaves the rows stored and acknowledged for the
-    sweeper; a database error raises for the whole batch, and nothing may be acknowledged.
+    sweeper. A row the database refuses gets its error in place of a result (its request
+    fails, the others stand); a database that is down raises for the whole batch.
     """
     started = time.perf_counter()
     stored = store_new_many(engine, [new_inquiry_values(m, new_inquiry_id()) for m in messages])
-    created = [s.inquiry_id for s in stored if s.created]
+    created = [s.inquiry_id for s in stored if isinstance(s, Stored) and s.created]
     for message, result in zip(messages, stored, strict=True):
-        counter = INQUIRIES_RECEIVED if result.created else INQUIRIES_DUPLICATE
-        counter.labels(channel=message.channel).inc()
+        if isinstance(result, Stored):
+            counter = INQUIRIES_RECEIVED if result.created else INQUIRIES_DUPLICATE
+            counter.labels(channel=message.channel).inc()
     try:
         enqueue_assessments(redis_conn, created, settings.job_retry_intervals)
     except redis.RedisError:
@@ -83,13 +85,18 @@ def receive_new_batch(
         log.error("enqueue failed; the sweeper will retry", extra={"inquiry_ids": created})
     elapsed = time.perf_counter() - started
     for message, result in zip(messages, stored, strict=True):
-        if result.created:
+        if isinstance(result, Stored) and result.created:
             INTAKE_SECONDS.observe(elapsed)
             log.info(
                 "inquiry received",
                 extra={"inquiry_id": result.inquiry_id, "channel": message.channel},
             )
-    return [AcceptResult(s.inquiry_id, s.public_token, created=s.created) for s in stored]
+    return [
+        AcceptResult(s.inquiry_id, s.public_token, created=s.created)
+        if isinstance(s, Stored)
+        else s
+        for s in stored
+    ]
 
 
 def _store(

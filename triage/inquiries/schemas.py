@@ -19,7 +19,12 @@ class InquiryCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: str = Field(description="the citizen's message")
-    language: str | None = Field(default=None, max_length=16)
+    language: str | None = Field(
+        default=None,
+        max_length=16,
+        pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$",
+        description="BCP 47 tag, e.g. ja, en, pt-BR, ja-easy",
+    )
     contact: str | None = Field(default=None, max_length=256, description="phone or e-mail")
     location: GeoPoint | None = None
 

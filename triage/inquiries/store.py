@@ -144,21 +144,33 @@ def _store_new(engine: Engine, values: dict[str, Any]) -> Stored:
     return Stored(values["id"], values["public_token"], created=True)
 
 
-def store_new_many(engine: Engine, rows: list[dict[str, Any]]) -> list[Stored]:
+def store_new_many(engine: Engine, rows: list[dict[str, Any]]) -> list[Stored | Exception]:
     """`store_new` for many deliveries in one transaction; one result per row, in order.
 
     Rows for the same (channel, provider_message_id), in the batch or already stored,
     make one inquiry: the first row is inserted (`created=True`) and every other gets the
     first inquiry's id and token with `created=False`. Returns only after the commit; if
-    it fails, nothing of the batch is stored and the error is raised for all of it.
-    A dead pooled connection is retried once, as in `store_new`.
+    the database refuses the batch, each row is tried alone and a row it still refuses
+    gets its error in place of a result. A dead pooled connection is retried once, as in
+    `store_new`; if it stays dead, the error is raised for all.
     """
     try:
-        return _store_new_many(engine, rows)
+        return list(_store_new_many(engine, rows))
     except DBAPIError as error:
-        if not error.connection_invalidated:
+        if error.connection_invalidated:
+            return list(_store_new_many(engine, rows))
+        if len(rows) == 1:
             raise
-        return _store_new_many(engine, rows)
+    # One row the database refuses must not fail its neighbours: store them one by one,
+    # so only the bad row's request gets the error.
+    return [_store_alone(engine, values) for values in rows]
+
+
+def _store_alone(engine: Engine, values: dict[str, Any]) -> Stored | Exception:
+    try:
+        return store_new(engine, values)
+    except DBAPIError as error:
+        return error
 
 
 def find_stored(engine: Engine, keys: list[tuple[str, str]]) -> dict[tuple[str, str], Stored]:
@@ -179,10 +191,11 @@ def _store_new_many(engine: Engine, rows: list[dict[str, Any]]) -> list[Stored]:
     firsts: dict[tuple[str, str], dict[str, Any]] = {}
     for values in rows:
         firsts.setdefault((values["channel"], values["provider_message_id"]), values)
+    # Rows go in key order, so two batches sharing keys lock them in the same order and
+    # cannot deadlock each other on PostgreSQL.
+    ordered = [firsts[key] for key in sorted(firsts)]
     with engine.begin() as connection:
-        inserted = set(
-            connection.scalars(_MANY[engine.dialect.name].statement, list(firsts.values()))
-        )
+        inserted = set(connection.scalars(_MANY[engine.dialect.name].statement, ordered))
         events = [
             {
                 "inquiry_id": values["id"],
@@ -208,7 +221,8 @@ def _store_new_many(engine: Engine, rows: list[dict[str, Any]]) -> list[Stored]:
     for values in rows:
         key = (values["channel"], values["provider_message_id"])
         first = stored[key]
-        is_first = first.created and values is firsts[key]
+        # Our own id found after a dead connection's retry also counts as created.
+        is_first = values is firsts[key] and (first.created or first.inquiry_id == values["id"])
         results.append(Stored(first.inquiry_id, first.public_token, created=is_first))
     return results
 
@@ -312,4 +326,5 @@ def _existing(connection: Connection, values: dict[str, Any]) -> Stored:
             _INQUIRIES.c.provider_message_id == values["provider_message_id"],
         )
     ).one()
-    return Stored(row.id, row.public_token, created=False)
+    # Our own id means a first try committed before its connection died: it is new.
+    return Stored(row.id, row.public_token, created=row.id == values["id"])

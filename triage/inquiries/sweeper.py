@@ -41,9 +41,13 @@ def sweep_once(
     cutoff = utcnow() - timedelta(seconds=settings.sweep_after_seconds)
     requeued = 0
     with session_scope(session_factory) as session:
+        waiting: list[str] = []
         for inquiry_id in service.unprocessed_inquiry_ids(cutoff, session=session):
             if job_is_pending(redis_conn, assess_job_id(inquiry_id)):
-                continue  # waiting behind a backlog: enqueuing again would only duplicate it
+                # Waiting behind a backlog: enqueuing again would only duplicate it. It is
+                # stamped as checked, so a long backlog does not hide the next page.
+                waiting.append(inquiry_id)
+                continue
             # Stamp first: if Redis is down the stamp is rolled back and we try next round.
             session.execute(
                 update(Inquiry).where(Inquiry.id == inquiry_id).values(enqueued_at=utcnow())
@@ -51,6 +55,11 @@ def sweep_once(
             enqueue_assessment(redis_conn, inquiry_id, settings.job_retry_intervals)
             session.commit()
             requeued += 1
+        if waiting:
+            session.execute(
+                update(Inquiry).where(Inquiry.id.in_(waiting)).values(enqueued_at=utcnow())
+            )
+            session.commit()
         stuck_replies = session.scalars(
             select(Reply.id)
             .where(Reply.status == ReplyStatus.QUEUED, Reply.updated_at < cutoff)
@@ -87,7 +96,8 @@ class SweeperThread(threading.Thread):
         interval = self.settings.sweep_interval_seconds
         while not self.stopped.wait(interval):
             try:
-                lock = self.redis_conn.lock(SWEEP_LOCK, timeout=max(interval * 3, 30))
+                # Held well past a slow sweep's length, so a second sweeper never overlaps.
+                lock = self.redis_conn.lock(SWEEP_LOCK, timeout=max(interval * 30, 300))
                 if not lock.acquire(blocking=False):
                     continue
                 try:
