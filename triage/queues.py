@@ -8,20 +8,15 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
 
 import redis
 from rq import Queue, Retry
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 
+from triage.queue_names import QueueName as QueueName  # re-exported: callers import it from here
+
 log = logging.getLogger(__name__)
-
-
-class QueueName(StrEnum):
-    TRIAGE = "triage"
-    OUTBOUND = "outbound"
-    REFINE = "refine"  # LLM refinement, only when an LLM is configured
 
 
 ASSESS_JOB = "triage.inquiries.jobs.assess_inquiry"

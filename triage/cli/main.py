@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from triage.queues import QueueName
+from triage.queue_names import QueueName
 
 app = typer.Typer(
     help="災害時問い合わせトリアージ / Disaster-time inquiry triage service.",
