@@ -92,10 +92,28 @@ class _Candidate:
         return (-self.score, -len(self.hits), -longest, self.playbook.id)
 
 
+# Each playbook's screen, by the playbook object. A PlaybookContent is frozen, so one
+# object always has the same keywords; the entry holds the object, so its id cannot be
+# reused while cached. Looking a screen up by its keywords instead meant building and
+# hashing a tuple of every keyword, per playbook and message: more than the searches.
+_SCREENS: dict[int, tuple[PlaybookContent, re.Pattern[str]]] = {}
+_SCREENS_MAX = 256
+
+
+def _screen_for(playbook: PlaybookContent) -> re.Pattern[str]:
+    cached = _SCREENS.get(id(playbook))
+    if cached is not None and cached[0] is playbook:
+        return cached[1]
+    if len(_SCREENS) >= _SCREENS_MAX:
+        _SCREENS.clear()
+    screen = _keyword_screen(tuple(chain.from_iterable(playbook.keywords.values())))
+    _SCREENS[id(playbook)] = (playbook, screen)
+    return screen
+
+
 def keyword_hits(normalized_text: str, playbook: PlaybookContent) -> tuple[str, ...]:
     """The playbook's distinct keywords (all languages) found in normalised text."""
-    every_word = tuple(chain.from_iterable(playbook.keywords.values()))
-    if not _keyword_screen(every_word).search(normalized_text):
+    if not _screen_for(playbook).search(normalized_text):
         return ()
     found: dict[str, None] = {}
     for words in playbook.keywords.values():
