@@ -210,3 +210,33 @@ def test_a_malformed_language_tag_is_refused(client: TestClient, session: Sessio
     assert response.status_code == 422
     assert "language" in response.json()["detail"]
     assert count_inquiries(session) == 0
+
+
+def test_an_idempotency_key_over_128_characters_is_refused(
+    client: TestClient, session: Session
+) -> None:
+    response = client.post(
+        "/api/v1/inquiries", json={"text": "水"}, headers={"Idempotency-Key": "k" * 129}
+    )
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": [
+            {
+                "type": "string_too_long",
+                "loc": ["header", "idempotency-key"],
+                "msg": "String should have at most 128 characters",
+                "input": "k" * 129,
+                "ctx": {"max_length": 128},
+            }
+        ]
+    }
+    assert count_inquiries(session) == 0
+
+
+def test_the_openapi_schema_documents_the_key_and_the_answer(client: TestClient) -> None:
+    operation = client.get("/openapi.json").json()["paths"]["/api/v1/inquiries"]["post"]
+    key = next(p for p in operation["parameters"] if p["name"] == "idempotency-key")
+    assert key["in"] == "header"
+    assert {"type": "string", "maxLength": 128} in key["schema"]["anyOf"]
+    answer = operation["responses"]["202"]["content"]["application/json"]["schema"]
+    assert answer == {"$ref": "#/components/schemas/InquiryAccepted"}
