@@ -35,7 +35,7 @@ def segments(text: str) -> int:
 
 def test_every_file_validates_and_is_named_after_its_id() -> None:
     files = sorted(LIBRARY_DIR.glob("*.yaml"))
-    assert len(files) == len(LIBRARY) >= 13
+    assert len(files) == len(LIBRARY) >= 17
     for path in files:
         assert read_playbook_file(path).id == path.stem
 
@@ -55,6 +55,10 @@ def test_the_library_covers_the_routine_topics() -> None:
         "health_info",
         "thanks",
         "general_info",
+        "school_status",
+        "mail_delivery",
+        "phone_charging_wifi",
+        "bathing_laundry",
     }
 
 
@@ -88,7 +92,10 @@ def test_easy_japanese_reply_fits_three_sms_segments(playbook: PlaybookContent) 
 
 @pytest.mark.parametrize("playbook", LIBRARY, ids=IDS)
 def test_no_invented_phone_numbers(playbook: PlaybookContent) -> None:
-    """Only 119, 110 and 171 are numbers we may give: the rest are unknown to the project."""
+    """Only 119, 110 and 171 are numbers we may give: the rest are unknown to the project.
+
+    00000JAPAN is the name of the nationwide disaster Wi-Fi network, not a number."""
     for text in [*playbook.answers.values(), *playbook.answers_no_location.values()]:
-        numbers = set(re.findall(r"\d{3,}", text.replace("{nearest_shelter_distance_km}", "")))
+        text = text.replace("{nearest_shelter_distance_km}", "").replace("00000JAPAN", "")
+        numbers = set(re.findall(r"\d{3,}", text))
         assert numbers <= {"171", "119", "110"}, text
