@@ -24,6 +24,9 @@ SEND_REPLY_JOB = "triage.inquiries.jobs.send_reply"
 REFINE_DRAIN_JOB = "triage.inquiries.jobs.refine_pending"
 DEFAULT_RETRY_INTERVALS: tuple[int, ...] = (2, 10, 60)
 STALE_STARTED_AFTER = timedelta(minutes=2)
+RESULT_TTL_SECONDS = 300
+# A failed job is kept a week, for the operator to see why.
+FAILURE_TTL_SECONDS = 7 * 24 * 3600
 
 
 def get_queue(name: QueueName, connection: redis.Redis) -> Queue:
@@ -62,27 +65,16 @@ def _started_recently(job: Job) -> bool:
     return datetime.now(UTC) - started_at < STALE_STARTED_AFTER
 
 
+def _retry(intervals: tuple[int, ...]) -> Retry:
+    return Retry(max=len(intervals), interval=list(intervals))
+
+
 def enqueue_assessment(
     connection: redis.Redis,
     inquiry_id: str,
     retry_intervals: tuple[int, ...] = DEFAULT_RETRY_INTERVALS,
-    *,
-    at_front: bool = False,
 ) -> None:
-    """One round trip: RQ saves the job and pushes its id in our pipeline (MULTI/EXEC)
-    instead of two pipelines of its own; intake calls this once per inquiry."""
-    with connection.pipeline() as pipeline:
-        get_queue(QueueName.TRIAGE, connection).enqueue_call(
-            ASSESS_JOB,
-            args=(inquiry_id,),
-            job_id=assess_job_id(inquiry_id),
-            retry=Retry(max=len(retry_intervals), interval=list(retry_intervals)),
-            result_ttl=300,
-            failure_ttl=7 * 24 * 3600,
-            at_front=at_front,
-            pipeline=pipeline,
-        )
-        pipeline.execute()
+    enqueue_assessments(connection, [inquiry_id], retry_intervals)
 
 
 def enqueue_assessments(
@@ -90,11 +82,12 @@ def enqueue_assessments(
     inquiry_ids: list[str],
     retry_intervals: tuple[int, ...] = DEFAULT_RETRY_INTERVALS,
 ) -> None:
-    """`enqueue_assessment` for a batch of new inquiries: all of them in one MULTI/EXEC."""
+    """One round trip for any number of inquiries: RQ saves each job and pushes its id in
+    our pipeline (one MULTI/EXEC) instead of two pipelines of its own per job."""
     if not inquiry_ids:
         return
     queue = get_queue(QueueName.TRIAGE, connection)
-    retry = Retry(max=len(retry_intervals), interval=list(retry_intervals))
+    retry = _retry(retry_intervals)
     with connection.pipeline() as pipeline:
         for inquiry_id in inquiry_ids:
             queue.enqueue_call(
@@ -102,8 +95,8 @@ def enqueue_assessments(
                 args=(inquiry_id,),
                 job_id=assess_job_id(inquiry_id),
                 retry=retry,
-                result_ttl=300,
-                failure_ttl=7 * 24 * 3600,
+                result_ttl=RESULT_TTL_SECONDS,
+                failure_ttl=FAILURE_TTL_SECONDS,
                 pipeline=pipeline,
             )
         pipeline.execute()
@@ -118,9 +111,9 @@ def enqueue_send_reply(
         SEND_REPLY_JOB,
         args=(reply_id,),
         job_id=send_job_id(reply_id),
-        retry=Retry(max=len(retry_intervals), interval=list(retry_intervals)),
-        result_ttl=300,
-        failure_ttl=7 * 24 * 3600,
+        retry=_retry(retry_intervals),
+        result_ttl=RESULT_TTL_SECONDS,
+        failure_ttl=FAILURE_TTL_SECONDS,
     )
 
 
