@@ -245,30 +245,35 @@ def _detail(inquiry: Inquiry, session: Session) -> InquiryDetail:
     )
 
 
+def _detail_of(inquiry_id: str, session: Session) -> InquiryDetail:
+    """The staff view of an inquiry as stored now (after a change was committed)."""
+    return _detail(service.get_inquiry(inquiry_id, session=session, with_history=True), session)
+
+
 @router.get("/api/v1/inquiries/{inquiry_id}", response_model=InquiryDetail, tags=["staff"])
 def get_inquiry(inquiry_id: str, session: SessionDep, _staff: Responder) -> InquiryDetail:
-    return _detail(service.get_inquiry(inquiry_id, session=session, with_history=True), session)
+    return _detail_of(inquiry_id, session)
 
 
 @router.post("/api/v1/inquiries/{inquiry_id}/claim", response_model=InquiryDetail, tags=["staff"])
 def claim(inquiry_id: str, session: SessionDep, staff: Responder) -> InquiryDetail:
     service.claim_inquiry(inquiry_id, staff.name, session=session)
     session.commit()
-    return _detail(service.get_inquiry(inquiry_id, session=session, with_history=True), session)
+    return _detail_of(inquiry_id, session)
 
 
 @router.post("/api/v1/inquiries/{inquiry_id}/release", response_model=InquiryDetail, tags=["staff"])
 def release(inquiry_id: str, session: SessionDep, staff: Responder) -> InquiryDetail:
     service.release_inquiry(inquiry_id, staff.name, session=session)
     session.commit()
-    return _detail(service.get_inquiry(inquiry_id, session=session, with_history=True), session)
+    return _detail_of(inquiry_id, session)
 
 
 @router.post("/api/v1/inquiries/{inquiry_id}/resolve", response_model=InquiryDetail, tags=["staff"])
 def resolve(inquiry_id: str, session: SessionDep, staff: Responder) -> InquiryDetail:
     service.resolve_inquiry(inquiry_id, staff.name, session=session)
     session.commit()
-    return _detail(service.get_inquiry(inquiry_id, session=session, with_history=True), session)
+    return _detail_of(inquiry_id, session)
 
 
 @router.post(
@@ -292,4 +297,4 @@ def reply(
         inquiry.status = InquiryStatus.ANSWERED
     session.commit()
     enqueue_send_reply(redis_conn, new_reply.id, runtime.settings.job_retry_intervals)
-    return _detail(service.get_inquiry(inquiry_id, session=session, with_history=True), session)
+    return _detail_of(inquiry_id, session)
