@@ -17,7 +17,6 @@ from triage.errors import (
     InvalidInputError,
     NotFoundError,
     PermissionDeniedError,
-    ServiceUnavailableError,
     TriageError,
 )
 from triage.redis_conn import connect_redis
@@ -30,7 +29,6 @@ _STATUS_FOR_ERROR: list[tuple[type[TriageError], int]] = [
     (PermissionDeniedError, 403),
     (NotFoundError, 404),
     (ConflictError, 409),
-    (ServiceUnavailableError, 503),
 ]
 
 

@@ -14,7 +14,6 @@ from triage.auth import service as auth_service
 from triage.auth.tables import Role, StaffUser
 from triage.errors import AuthenticationError, PermissionDeniedError
 from triage.runtime import Runtime
-from triage.settings import Settings
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "X-CSRF-Token"
@@ -32,10 +31,6 @@ async def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-async def get_settings_dep(runtime: RuntimeDep) -> Settings:
-    return runtime.settings
-
-
 def get_session(runtime: RuntimeDep) -> Iterator[Session]:
     session = runtime.session_factory()
     try:
@@ -48,7 +43,6 @@ async def get_redis(runtime: RuntimeDep) -> redis.Redis:
     return runtime.redis
 
 
-SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 SessionDep = Annotated[Session, Depends(get_session)]
 RedisDep = Annotated[redis.Redis, Depends(get_redis)]
 

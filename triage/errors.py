@@ -28,7 +28,3 @@ class AuthenticationError(TriageError):
 
 class PermissionDeniedError(TriageError):
     """Valid credentials, wrong role."""
-
-
-class ServiceUnavailableError(TriageError):
-    """A dependency (database, Redis) cannot be reached."""

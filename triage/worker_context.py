@@ -32,8 +32,8 @@ class WorkerContext:
     @classmethod
     def build(cls, settings: Settings, connection: Redis | None = None) -> WorkerContext:
         engine = make_engine(settings)
-        # RQ forks a work horse per job: the child must open its own database connections
-        # instead of sharing the parent's sockets (the sweeper thread uses those).
+        # RQ forks its scheduler process from the worker: a child must open its own
+        # database connections instead of sharing the parent's sockets.
         os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
         return cls(
             settings=settings,

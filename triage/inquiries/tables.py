@@ -31,8 +31,6 @@ class ReplyStatus(StrEnum):
 
 class EventKind(StrEnum):
     RECEIVED = "received"
-    DUPLICATE = "duplicate"
-    ENQUEUED = "enqueued"
     ASSESSED = "assessed"
     ROUTED = "routed"
     REASSESSED = "reassessed"
