@@ -11,20 +11,15 @@ from pathlib import Path
 import typer
 
 from playbooks import service
-from triage.db import make_engine, make_session_factory, session_scope
+from triage.cli.database import migrated_session
 from triage.errors import TriageError
-from triage.migrate import upgrade_database
-from triage.settings import get_settings
 
 IMPORT_ACTOR = "cli-import"
 
 
 def import_command(directory: Path) -> None:
-    settings = get_settings()
-    engine = make_engine(settings)
-    upgrade_database(settings, engine)
     try:
-        with session_scope(make_session_factory(engine)) as session:
+        with migrated_session() as session:
             result = service.import_directory(
                 directory, actor=IMPORT_ACTOR, session=session, publish_changes=True
             )
@@ -32,8 +27,6 @@ def import_command(directory: Path) -> None:
     except TriageError as error:
         typer.echo(f"import refused: {error}", err=True)
         raise typer.Exit(1) from None
-    finally:
-        engine.dispose()
     typer.echo(
         f"created {len(result.created)}, updated {len(result.updated)},"
         f" unchanged {len(result.unchanged)} (created and updated ones are published)"
@@ -41,12 +34,6 @@ def import_command(directory: Path) -> None:
 
 
 def export_command(directory: Path) -> None:
-    settings = get_settings()
-    engine = make_engine(settings)
-    upgrade_database(settings, engine)
-    try:
-        with session_scope(make_session_factory(engine)) as session:
-            written = service.export_directory(directory, session=session)
-    finally:
-        engine.dispose()
+    with migrated_session() as session:
+        written = service.export_directory(directory, session=session)
     typer.echo(f"exported {len(written)} playbooks to {directory}")

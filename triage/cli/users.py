@@ -9,10 +9,8 @@ import typer
 
 from triage.auth import service
 from triage.auth.tables import Role
-from triage.db import make_engine, make_session_factory, session_scope
+from triage.cli.database import migrated_session
 from triage.errors import TriageError
-from triage.migrate import upgrade_database
-from triage.settings import get_settings
 
 
 def add_user(name: str, role: str, *, password_stdin: bool, with_token: bool) -> None:
@@ -31,10 +29,7 @@ def add_user(name: str, role: str, *, password_stdin: bool, with_token: bool) ->
             )
             raise typer.Exit(2)
         password = getpass.getpass("パスワード / password: ")
-    settings = get_settings()
-    engine = make_engine(settings)
-    upgrade_database(settings, engine)
-    with session_scope(make_session_factory(engine)) as session:
+    with migrated_session() as session:
         try:
             user = service.create_user(name, parsed_role, session=session, password=password)
             token = service.issue_token(user, session=session) if with_token else None
