@@ -6,10 +6,26 @@ objects and knows nothing about Twilio or LINE.
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+@dataclass(frozen=True)
+class ChannelCapabilities:
+    """What a channel can do, declared by its adapter (never spelled out in `triage/`)."""
+
+    name: str
+    # The provider proves who sent the message (a phone number, a LINE user id), so a
+    # second message from the same sender continues the open conversation.
+    verified_sender: bool
+    # The service can write to the citizen again, e.g. to ask where they are. A web
+    # citizen reads replies on the status page and shares a location in the form.
+    can_ask_back: bool
+    # How long a reply token lets the service answer for free (LINE); None: no token.
+    reply_token_lifetime: timedelta | None = None
 
 
 class GeoPoint(BaseModel):

@@ -13,7 +13,7 @@ import yaml  # type: ignore[import-untyped]  # no stubs in the project's depende
 from pydantic import ValidationError
 
 from playbooks.schemas import PlaybookContent
-from triage.errors import InvalidInputError
+from triage.core.errors import InvalidInputError
 
 LIBRARY_DIR = Path(__file__).parent / "library"
 # libyaml's parser when PyYAML was built with it (the wheels are): the same safe

@@ -4,7 +4,8 @@ A confident match needs two independent signals to agree:
 - the assessment's category is one of the playbook's categories, and
 - the citizen's own words contain the playbook's keywords (any language: people mix them).
 
-Neither alone reaches the confidence threshold (`triage.routing.AUTO_REPLY_MIN_MATCH_SCORE`).
+Neither alone reaches the confidence threshold
+(`triage.routing.decision.AUTO_REPLY_MIN_MATCH_SCORE`).
 The only thing citizen text can do is contain keywords; playbook ids and titles are never
 looked at, so "send the volunteer playbook" is just a message that mentions volunteers.
 Text that reads like instructions to the machine is held below the threshold, so a person

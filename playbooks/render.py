@@ -1,20 +1,18 @@
 """Turn a published playbook into the exact text a citizen receives.
 
-Only three things happen here, all fixed: choose the language, fill `{variables}` from data,
-append the mandatory footer. Nothing from the citizen's message is ever put into a reply;
-variable values come from the gazetteer and the geotag, substituted in one pass so a value
-can never be read as a variable itself.
+Only three things happen here, all fixed: choose the language, fill `{variables}` from
+facts the caller looked up in data (the municipality, the nearest open shelter), append
+the mandatory footer. Nothing from the citizen's message is ever put into a reply; the
+facts are substituted in one pass, so a value can never be read as a variable itself.
+Pure: the shelter search lives with the routing layer (`triage.routing.answers`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 
 from playbooks.schemas import LOCATION_VARIABLES, PlaybookContent, variables_in
-from triage.geo.gazetteer import Gazetteer
-from triage.geo.schemas import GeoLocation, LocationPrecision
-from triage.geo.shelters import nearest_shelters
 
 # DESIGN.md policy 4: every automatic reply says a person will follow up if needed and to
 # call 119/110 when life is in danger. Kept short: Japanese SMS is 70 characters a segment.
@@ -50,11 +48,6 @@ MUNICIPALITY_FALLBACK: Mapping[str, str] = {
 }
 
 FALLBACK_LANGUAGES = ("ja-easy", "ja")
-# A nearest shelter is only named for a point or a town: from a municipality's or a
-# prefecture's centroid, "the nearest shelter" would be a guess presented as a fact.
-PRECISE_ENOUGH = frozenset({LocationPrecision.POINT, LocationPrecision.TOWN})
-# Farther than this, the location is probably wrong (or the citizen is far away): say less.
-MAX_SHELTER_DISTANCE_KM = 10.0
 
 _VARIABLE = re.compile(r"\{([a-z_]+)\}")
 
@@ -73,56 +66,29 @@ def footer(language: str) -> str:
     return FOOTERS.get(language, FOOTERS["ja"])
 
 
-def nearest_shelter_values(
-    location: GeoLocation | None, *, gazetteer: Gazetteer, closed_ids: Collection[str] = ()
-) -> dict[str, str]:
-    """`nearest_shelter_name` and `nearest_shelter_distance_km`, or {} when not known well
-    enough to tell a citizen."""
-    if location is None or location.lat is None or location.lon is None:
-        return {}
-    if location.precision not in PRECISE_ENOUGH:
-        return {}
-    found = nearest_shelters(
-        location.lat, location.lon, hazard=None, limit=1, gazetteer=gazetteer, closed_ids=closed_ids
-    )
-    if not found or found[0].distance_m / 1000 > MAX_SHELTER_DISTANCE_KM:
-        return {}
-    return {
-        "nearest_shelter_name": found[0].shelter.name,
-        "nearest_shelter_distance_km": f"{max(found[0].distance_m / 1000, 0.1):.1f}",
-    }
-
-
 def _fill(template: str, values: Mapping[str, str]) -> str:
     return _VARIABLE.sub(lambda m: values[m.group(1)], template)
 
 
-def render_reply(
-    playbook: PlaybookContent,
-    language: str,
-    location: GeoLocation | None,
-    *,
-    gazetteer: Gazetteer | None = None,
-    closed_shelter_ids: Collection[str] = (),
-) -> str:
+def render_reply(playbook: PlaybookContent, language: str, facts: Mapping[str, str]) -> str:
     """The full reply: answer in the chosen language, variables filled, footer appended.
 
-    When a location variable cannot be filled (no location, too vague, no shelter near, no
-    gazetteer given), the playbook's no-location variant in the same language is sent.
+    `facts` may hold `municipality` and the location variables (`nearest_shelter_name`,
+    `nearest_shelter_distance_km`). When an answer needs a location fact that is not
+    there (no location, too vague, no open shelter near), the playbook's no-location
+    variant in the same language is sent instead.
     """
     chosen = answer_language(playbook, language)
     body = playbook.answers[chosen]
     values = {
-        "municipality": (location.municipality if location and location.municipality else None)
+        "municipality": facts.get("municipality")
         or MUNICIPALITY_FALLBACK.get(chosen, MUNICIPALITY_FALLBACK["ja"])
     }
     needs_location = playbook.requires_location or bool(variables_in(body) & LOCATION_VARIABLES)
     if needs_location:
-        if gazetteer is not None:
-            values |= nearest_shelter_values(
-                location, gazetteer=gazetteer, closed_ids=closed_shelter_ids
-            )
-        if not values.keys() >= LOCATION_VARIABLES or location is None:
+        if facts.keys() >= LOCATION_VARIABLES:
+            values |= {name: facts[name] for name in LOCATION_VARIABLES}
+        else:
             body = _no_location_body(playbook, chosen)
     return _fill(body.strip(), values) + "\n" + footer(chosen)
 

@@ -13,8 +13,8 @@ from playbooks.files import LIBRARY_DIR as LIBRARY_DIR
 from playbooks.files import default_playbooks as default_playbooks
 from playbooks.schemas import PlaybookContent
 from playbooks.tables import Playbook
-from triage.db import make_engine, make_session_factory, session_scope
-from triage.settings import Settings
+from triage.core.db import make_engine, make_session_factory, session_scope
+from triage.core.settings import Settings
 
 SEED_ACTOR = "library"
 

@@ -24,8 +24,8 @@ from playbooks.schemas import (
     PlaybookVersionRead,
 )
 from playbooks.tables import Playbook, PlaybookVersion
-from triage.db import utcnow
-from triage.errors import ConflictError, InvalidInputError, NotFoundError
+from triage.core.db import utcnow
+from triage.core.errors import ConflictError, InvalidInputError, NotFoundError
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from triage.db import Base, UTCDateTime, utcnow
+from triage.core.db import Base, UTCDateTime, utcnow
 
 
 class Playbook(Base):

@@ -19,7 +19,8 @@ from playbooks.schemas import (
     PlaybookUpdate,
     PlaybookVersionRead,
 )
-from triage.deps import Coordinator, SessionDep
+from triage.auth.deps import Coordinator
+from triage.core.deps import SessionDep
 
 router = APIRouter(prefix="/api/v1/playbooks", tags=["playbooks"])
 

@@ -19,12 +19,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from triage.all_tables import metadata
 from triage.app import create_app
-from triage.db import make_engine, make_session_factory
-from triage.migrate import upgrade_database
-from triage.redis_conn import redis_url_of, start_embedded_redis
-from triage.settings import Settings
+from triage.core.db import make_engine, make_session_factory
+from triage.core.redis_conn import redis_url_of, start_embedded_redis
+from triage.core.resources import Resources, install_resources, installed_resources
+from triage.core.settings import Settings
+from triage.operations.all_tables import metadata
+from triage.operations.migrate import upgrade_database
 
 TEST_DATABASE_URL = os.environ.get("TRIAGE_TEST_DATABASE_URL")
 TEST_REDIS_URL = os.environ.get("TRIAGE_TEST_REDIS_URL")
@@ -146,3 +147,26 @@ def client(settings: Settings, redis_conn: redis.Redis) -> Iterator[TestClient]:
     app = create_app(settings, redis_conn=redis_conn)
     with TestClient(app, base_url="https://testserver") as test_client:
         yield test_client
+
+
+@pytest.fixture
+def resources(
+    settings: Settings,
+    db_engine: Engine,
+    session_factory: sessionmaker[Session],
+    redis_conn: redis.Redis,
+) -> Resources:
+    """What a worker process holds, on this test's database and Redis."""
+    return Resources(settings, db_engine, session_factory, redis_conn)
+
+
+@pytest.fixture(autouse=True)
+def no_resources_left_behind() -> Iterator[None]:
+    """Jobs find their database and Redis through the installed resources: a test that
+    installs some must take them away again (`resources_installed`), or the next test
+    would run its jobs against this one's database."""
+    install_resources(None)
+    yield
+    left = installed_resources()
+    install_resources(None)
+    assert left is None, "a test left its Resources installed; use resources_installed()"

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from triage.auth import service as auth_service
 from triage.auth.tables import Role
-from triage.settings import Settings
+from triage.core.settings import Settings
 
 
 def make_staff(

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tests.helpers import bearer, make_staff, post_inquiry
 from triage.auth.tables import Role
-from triage.db import utcnow
+from triage.core.db import utcnow
+from triage.core.settings import Settings
 from triage.inquiries.tables import Inquiry
-from triage.settings import Settings
 
 pytestmark = pytest.mark.slow
 

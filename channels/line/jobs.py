@@ -8,7 +8,7 @@ from channels.base import OutboundReply
 from channels.line import CHANNEL
 from channels.line.outbound import LineSender
 from channels.line.texts import WELCOME
-from triage.worker_context import current_context
+from triage.core.resources import current_resources
 
 SEND_WELCOME_JOB = "channels.line.jobs.send_welcome"
 
@@ -19,7 +19,7 @@ def send_welcome(user_id: str, reply_token: str | None, issued_at: str) -> None:
     A follow is not an inquiry, so there is no reply row; a lost welcome is harmless and
     a duplicate is unlikely (the job id is the webhook event's).
     """
-    settings = current_context().settings
+    settings = current_resources().settings
     LineSender.from_settings(settings).send(
         OutboundReply(
             channel=CHANNEL,

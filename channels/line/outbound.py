@@ -8,7 +8,7 @@ plan's monthly message quota). The result records which method was used.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import urllib3
@@ -26,15 +26,15 @@ from linebot.v3.messaging import (  # type: ignore[import-untyped]
 )
 
 from channels.base import OutboundReply, PermanentSendError, SendResult, TransientSendError
+from channels.line import REPLY_TOKEN_LIFETIME
 from channels.line.texts import SEND_LOCATION_LABEL
-from triage.settings import Settings
+from triage.core.settings import Settings
 
 log = logging.getLogger(__name__)
 
 DEFAULT_API_BASE = "https://api.line.me"
 # LINE documents about one minute; we stop trying a bit earlier, since a refused token
 # costs a round trip before the push.
-REPLY_TOKEN_LIFETIME = timedelta(seconds=50)
 MAX_TEXT_LENGTH = 5000  # LINE's limit for one text message
 REQUEST_TIMEOUT_SECONDS = 10.0
 RETRY_KEY_ALREADY_ACCEPTED = 409  # push with an X-Line-Retry-Key LINE has already seen

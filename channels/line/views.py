@@ -17,18 +17,17 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from rq import Retry
 
-from channels import optout
 from channels.base import InboundMessage, PayloadError, SignatureError
 from channels.body import BodyTooLargeError, read_capped_body
 from channels.line import CHANNEL
 from channels.line.inbound import Follow, Ignored, LineEvent, Unfollow, parse_events
 from channels.line.jobs import SEND_WELCOME_JOB
-from triage.db import session_scope
-from triage.deps import RuntimeDep
-from triage.inquiries.intake import receive_inbound
-from triage.log_format import mask_contact
-from triage.queues import QueueName, get_queue
-from triage.runtime import Runtime
+from triage.core.db import session_scope
+from triage.core.deps import ResourcesDep
+from triage.core.log_format import mask_contact
+from triage.core.queues import QueueName, get_queue
+from triage.core.resources import Resources
+from triage.intake.port import Delivery, IntakeDep, IntakePort, opt_in, opt_out
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["webhooks"])
@@ -40,10 +39,11 @@ MAX_BODY_BYTES = 1024 * 1024
 @router.post(WEBHOOK_PATH, summary="LINE Messaging API webhook")
 async def line_webhook(
     request: Request,
-    runtime: RuntimeDep,
+    resources: ResourcesDep,
+    intake: IntakeDep,
     x_line_signature: Annotated[str | None, Header()] = None,
 ) -> JSONResponse:
-    settings = runtime.settings
+    settings = resources.settings
     if settings.line_channel_secret is None:
         raise HTTPException(503, "the LINE channel is not configured (TRIAGE_LINE_CHANNEL_SECRET)")
     try:
@@ -59,39 +59,36 @@ async def line_webhook(
         raise HTTPException(403, "invalid signature") from error
     except PayloadError as error:
         raise HTTPException(400, str(error)) from error
-    await run_in_threadpool(_handle_events, events, runtime)
+    await run_in_threadpool(_handle_events, events, resources, intake)
     return JSONResponse({})
 
 
-def _handle_events(events: list[LineEvent], runtime: Runtime) -> None:
+def _handle_events(events: list[LineEvent], resources: Resources, intake: IntakePort) -> None:
     """Store each event in turn. If the database fails midway the webhook answers 500,
     LINE redelivers the batch, and the events already stored are deduplicated."""
     for event in events:
         if isinstance(event, InboundMessage):
-            receive_inbound(
-                event,
-                session_factory=runtime.session_factory,
-                redis_conn=runtime.redis,
-                settings=runtime.settings,
-            )
+            (result,) = intake.accept([Delivery(event)])
+            if isinstance(result, Exception):
+                raise result
         elif isinstance(event, Follow):
-            _follow(event, runtime)
+            _follow(event, resources)
         elif isinstance(event, Unfollow):
-            _set_opt_out(event.user_id, runtime, opted_out=True)
+            _set_opt_out(event.user_id, resources, opted_out=True)
         elif isinstance(event, Ignored):
             log.info("LINE event acknowledged, not stored", extra={"event_type": event.event_type})
 
 
-def _follow(event: Follow, runtime: Runtime) -> None:
-    _set_opt_out(event.user_id, runtime, opted_out=False)
+def _follow(event: Follow, resources: Resources) -> None:
+    _set_opt_out(event.user_id, resources, opted_out=False)
     try:
-        get_queue(QueueName.OUTBOUND, runtime.redis).enqueue_call(
+        get_queue(QueueName.OUTBOUND, resources.redis).enqueue_call(
             SEND_WELCOME_JOB,
             args=(event.user_id, event.reply_token, event.at.isoformat()),
             job_id=f"line-welcome-{event.user_id}-{int(event.at.timestamp())}",
             retry=Retry(
-                max=len(runtime.settings.job_retry_intervals),
-                interval=list(runtime.settings.job_retry_intervals),
+                max=len(resources.settings.job_retry_intervals),
+                interval=list(resources.settings.job_retry_intervals),
             ),
             result_ttl=300,
             failure_ttl=24 * 3600,
@@ -101,11 +98,11 @@ def _follow(event: Follow, runtime: Runtime) -> None:
         log.warning("could not queue a LINE welcome", extra={"user": mask_contact(event.user_id)})
 
 
-def _set_opt_out(user_id: str, runtime: Runtime, *, opted_out: bool) -> None:
-    with session_scope(runtime.session_factory) as session:
+def _set_opt_out(user_id: str, resources: Resources, *, opted_out: bool) -> None:
+    with session_scope(resources.session_factory) as session:
         if opted_out:
-            optout.opt_out(CHANNEL, user_id, "unfollow", session=session)
+            opt_out(CHANNEL, user_id, "unfollow", session=session)
         else:
-            optout.opt_in(CHANNEL, user_id, session=session)
+            opt_in(CHANNEL, user_id, session=session)
         session.commit()
     log.info("LINE follow state", extra={"user": mask_contact(user_id), "opted_out": opted_out})

@@ -19,7 +19,7 @@ from twilio.rest import Client
 from channels.base import OutboundReply, PermanentSendError, SendResult, TransientSendError
 from channels.sms.segments import MAX_REPLY_SEGMENTS, count_segments, fit_segments
 from channels.sms.texts import reply_footer
-from triage.settings import Settings
+from triage.core.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,6 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session, sessionmaker
 from twilio.twiml.messaging_response import MessagingResponse
 
-from channels import optout
 from channels.base import PayloadError, SignatureError
 from channels.sms import CHANNEL
 from channels.sms.inbound import (
@@ -28,12 +27,11 @@ from channels.sms.inbound import (
     verify_signature,
 )
 from channels.sms.texts import KEYWORD_REPLIES
-from triage.db import session_scope, utcnow
-from triage.deps import RuntimeDep
-from triage.inquiries.intake import receive_inbound
-from triage.inquiries.service import record_delivery_status
-from triage.log_format import mask_contact
-from triage.settings import Settings
+from triage.core.db import session_scope, utcnow
+from triage.core.deps import ResourcesDep
+from triage.core.log_format import mask_contact
+from triage.core.settings import Settings
+from triage.intake.port import Delivery, IntakeDep, opt_in, opt_out, record_delivery_status
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["webhooks"])
@@ -88,9 +86,9 @@ def _apply_keyword(
 ) -> None:
     with session_scope(session_factory) as session:
         if keyword is Keyword.STOP:
-            optout.opt_out(CHANNEL, number, "STOP", session=session)
+            opt_out(CHANNEL, number, "STOP", session=session)
         elif keyword is Keyword.START:
-            optout.opt_in(CHANNEL, number, session=session)
+            opt_in(CHANNEL, number, session=session)
         session.commit()
     log.info("sms keyword", extra={"keyword": str(keyword), "sender": mask_contact(number)})
 
@@ -98,14 +96,15 @@ def _apply_keyword(
 @router.post(INBOUND_PATH, response_class=Response, summary="Twilio inbound SMS webhook")
 async def inbound_sms(
     request: Request,
-    runtime: RuntimeDep,
+    resources: ResourcesDep,
+    intake: IntakeDep,
     x_twilio_signature: Annotated[str | None, Header()] = None,
 ) -> Response:
-    params = await _verified_params(request, runtime.settings, x_twilio_signature)
+    params = await _verified_params(request, resources.settings, x_twilio_signature)
     keyword = keyword_of(params.get("Body", ""))
     if keyword is not None and params.get("From"):
         await run_in_threadpool(
-            _apply_keyword, keyword, params["From"], session_factory=runtime.session_factory
+            _apply_keyword, keyword, params["From"], session_factory=resources.session_factory
         )
         if keyword is not Keyword.HELP:
             # STOP and START are requests about messaging, not inquiries to triage.
@@ -116,13 +115,7 @@ async def inbound_sms(
         raise HTTPException(400, str(error)) from error
     # HELP alone is acknowledged with the service's help text and still triaged: in a
     # disaster a one-word "help" may be a plea, and a person should see it.
-    await run_in_threadpool(
-        receive_inbound,
-        message,
-        session_factory=runtime.session_factory,
-        redis_conn=runtime.redis,
-        settings=runtime.settings,
-    )
+    await intake.submit(Delivery(message))
     return _twiml(KEYWORD_REPLIES[keyword] if keyword is Keyword.HELP else None)
 
 
@@ -137,16 +130,16 @@ def _apply_status(params: dict[str, str], *, session_factory: sessionmaker[Sessi
             sid, state, session=session, error=f"Twilio error {error_code}" if error_code else None
         )
         if error_code == UNSUBSCRIBED_RECIPIENT and params.get("To"):
-            optout.opt_out(CHANNEL, params["To"], UNSUBSCRIBED_RECIPIENT, session=session)
+            opt_out(CHANNEL, params["To"], UNSUBSCRIBED_RECIPIENT, session=session)
         session.commit()
 
 
 @router.post(STATUS_PATH, response_class=Response, summary="Twilio delivery status callback")
 async def sms_status_callback(
     request: Request,
-    runtime: RuntimeDep,
+    resources: ResourcesDep,
     x_twilio_signature: Annotated[str | None, Header()] = None,
 ) -> Response:
-    params = await _verified_params(request, runtime.settings, x_twilio_signature)
-    await run_in_threadpool(_apply_status, params, session_factory=runtime.session_factory)
+    params = await _verified_params(request, resources.settings, x_twilio_signature)
+    await run_in_threadpool(_apply_status, params, session_factory=resources.session_factory)
     return Response(status_code=204)

@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from triage.assessment.engine import AssessmentEngine  # noqa: E402
 from triage.assessment.normalize import normalize  # noqa: E402
 from triage.assessment.training_run import load_training_examples  # noqa: E402
-from triage.settings import Settings  # noqa: E402
+from triage.core.settings import Settings  # noqa: E402
 
 
 def build_messages(count: int, *, unique: bool = False) -> list[str]:

@@ -17,7 +17,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from triage.cli.assess import Pipeline
+from triage.cli.assess import load_pipeline, run_message
 
 FOLDER = Path(__file__).resolve().parents[3] / "shared" / "data" / "eval" / "crisislex_t26"
 
@@ -27,7 +27,7 @@ def main() -> None:
     parser.add_argument("--folder", type=Path, default=FOLDER)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    pipeline = Pipeline.load(with_geotagging=False)
+    pipeline = load_pipeline()
     total: Counter[str] = Counter()
     urgent: Counter[str] = Counter()
     by_type: Counter[str] = Counter()
@@ -35,7 +35,7 @@ def main() -> None:
     for path in sorted(args.folder.glob("*/*-tweets_labeled.csv")):
         with path.open(encoding="utf-8", newline="") as f:
             for row in csv.DictReader(f, skipinitialspace=True):
-                _, route, _ = pipeline.run(row["Tweet Text"])
+                route = run_message(pipeline, row["Tweet Text"]).route
                 informativeness = row["Informativeness"]
                 info_type = row["Information Type"]
                 total[informativeness] += 1

@@ -18,7 +18,7 @@ from collections import Counter
 from pathlib import Path
 
 from triage.assessment.evaluation import HUMAN_ROUTES
-from triage.cli.assess import Pipeline
+from triage.cli.assess import load_pipeline, run_message
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 DEFAULT_CSV = SHARED / "data" / "eval" / "figure8_validation.csv"
@@ -32,13 +32,14 @@ def main() -> None:
     args = parser.parse_args()
     with args.csv.open(encoding="utf-8-sig", newline="") as f:
         rows = [r for r in csv.DictReader(f) if r["genre"] == "direct"]
-    pipeline = Pipeline.load(with_geotagging=False)
+    pipeline = load_pipeline()
     requests = misses = 0
     urgent_routed = urgent_routed_request = 0
     routes: Counter[str] = Counter()
     missed: list[str] = []
     for row in rows:
-        assessment, route, _ = pipeline.run(row["message"])
+        outcome = run_message(pipeline, row["message"])
+        assessment, route = outcome.assessment, outcome.route
         is_request = row["request"] == "1"
         routes[f"request={int(is_request)} {route.value}"] += 1
         if route.value == "urgent":

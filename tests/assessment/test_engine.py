@@ -6,8 +6,8 @@ import pytest
 
 from triage.assessment.engine import AssessmentEngine
 from triage.assessment.schemas import Engine, Priority
-from triage.routing import decide_route
-from triage.settings import Settings
+from triage.core.settings import Settings
+from triage.routing.decision import RouteContext, route_for
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +25,7 @@ def test_urgent_text_is_p1_and_routes_urgent(engine: AssessmentEngine) -> None:
     assert assessment.priority is Priority.LIFE_THREAT
     assert assessment.language == "ja"
     assert {v.engine for v in assessment.verdicts} == {Engine.RULES, Engine.LOCAL_MODEL}
-    assert decide_route(assessment, None).value == "urgent"
+    assert route_for(assessment, RouteContext()).value == "urgent"
 
 
 def test_language_hint_is_used(engine: AssessmentEngine) -> None:

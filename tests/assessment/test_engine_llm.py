@@ -14,7 +14,7 @@ from triage.assessment.llm import LLMAssessor
 from triage.assessment.local_model import LocalModel
 from triage.assessment.schemas import Category, Engine, Priority
 from triage.assessment.surge import SurgeMonitor
-from triage.routing import decide_route
+from triage.routing.decision import RouteContext, route_for
 
 INJECTION_SET = Path(__file__).parents[2] / "ops" / "eval" / "assessment" / "injection.jsonl"
 
@@ -155,7 +155,7 @@ def test_an_obedient_llm_cannot_lower_or_change_a_reply(model: LocalModel) -> No
             if "injection_suspected" in local.flags:
                 assert refined.category is local.category, text
             if refined.priority is Priority.NO_ACTION:
-                assert decide_route(refined, None).value != "closed", text
+                assert route_for(refined, RouteContext()).value != "closed", text
             checked += 1
         assert checked >= 5
         assert len(server.requests) == checked
@@ -163,7 +163,7 @@ def test_an_obedient_llm_cannot_lower_or_change_a_reply(model: LocalModel) -> No
 
 def test_one_engine_serves_many_event_loops(server: FakeOpenAIServer, model: LocalModel) -> None:
     """A worker may call asyncio.run() per job; the client must not outlive its loop."""
-    from triage.settings import Settings
+    from triage.core.settings import Settings
 
     server.verdict = {**server.verdict, "priority": "P2", "category": "medical"}
     engine = AssessmentEngine.load(Settings(llm_base_url=server.base_url, llm_model="fake"))

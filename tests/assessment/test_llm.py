@@ -142,6 +142,6 @@ def test_assess_many_returns_errors_per_item(server: FakeOpenAIServer) -> None:
 
 
 def test_default_budget_allows_the_promised_twenty_calls_a_second() -> None:
-    from triage.settings import Settings
+    from triage.core.settings import Settings
 
     assert Settings(llm_base_url=None, llm_model=None).llm_budget_per_minute >= 20 * 60

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from triage.auth import service
 from triage.auth.tables import ApiToken, Role
-from triage.errors import AuthenticationError, ConflictError, InvalidInputError
+from triage.core.errors import AuthenticationError, ConflictError, InvalidInputError
 
 
 def test_passwords_are_argon2_and_verify(session: Session) -> None:

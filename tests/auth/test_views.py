@@ -116,14 +116,14 @@ def test_session_post_without_csrf_header_is_403(
 def test_console_and_api_show_surge_mode(
     client: TestClient, session_factory: sessionmaker[Session]
 ) -> None:
-    from triage.system_status import publish_surge_state
+    from triage.operations.system_status import publish_surge_state
 
     token = make_staff(session_factory, "aya", Role.RESPONDER, password="correct horse")
     status = client.get("/api/v1/system", headers=bearer(token)).json()
     assert status["surge_active"] is False
     assert set(status["queue_depths"]) == {"triage", "outbound", "refine"}
 
-    publish_surge_state(client.app.state.runtime.redis, True)  # type: ignore[attr-defined]
+    publish_surge_state(client.app.state.resources.redis, True)  # type: ignore[attr-defined]
     assert client.get("/api/v1/system", headers=bearer(token)).json()["surge_active"] is True
     sign_in(client, "aya", "correct horse")
     assert "サージモード中" in client.get("/console").text

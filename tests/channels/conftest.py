@@ -9,8 +9,6 @@ import pytest
 import redis
 from pydantic import SecretStr
 from rq import SimpleWorker
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
 
 from playbooks.seed import seed_default_playbooks
 from tests.channels.payloads import (
@@ -22,10 +20,9 @@ from tests.channels.payloads import (
 )
 from tests.fakes.line_server import FakeLine
 from tests.fakes.twilio_server import FakeTwilio
-from triage.pipeline import TriagePipeline
-from triage.queues import QueueName, get_queue
-from triage.settings import Settings
-from triage.worker_context import WorkerContext, install_context
+from triage.core.queues import QueueName, get_queue
+from triage.core.resources import Resources, resources_installed
+from triage.core.settings import Settings
 
 
 @pytest.fixture
@@ -59,24 +56,14 @@ def settings(settings: Settings, fake_twilio: FakeTwilio, fake_line: FakeLine) -
 
 @pytest.fixture
 def work(
-    settings: Settings,
-    db_engine: Engine,
-    session_factory: sessionmaker[Session],
-    redis_conn: redis.Redis,
+    settings: Settings, resources: Resources, redis_conn: redis.Redis
 ) -> Iterator[Callable[[], None]]:
     """Runs every queued job (triage, then outbound) in this process until none is left."""
     seed_default_playbooks(settings)
-    context = WorkerContext(
-        settings=settings,
-        engine=db_engine,
-        session_factory=session_factory,
-        redis=redis_conn,
-        _pipeline=TriagePipeline.load(settings),
-    )
-    install_context(context)
     queues = [get_queue(QueueName.TRIAGE, redis_conn), get_queue(QueueName.OUTBOUND, redis_conn)]
 
     def run() -> None:
         SimpleWorker(queues, connection=redis_conn).work(burst=True)
 
-    yield run
+    with resources_installed(resources):
+        yield run

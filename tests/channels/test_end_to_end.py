@@ -17,7 +17,7 @@ from tests.fakes.line_server import FakeLine
 from tests.fakes.twilio_server import FakeTwilio
 from tests.helpers import bearer, make_staff, post_inquiry
 from triage.auth.tables import Role
-from triage.db import utcnow
+from triage.core.db import utcnow
 from triage.inquiries.tables import Inquiry, Reply, ReplyStatus
 
 pytestmark = pytest.mark.slow

@@ -8,22 +8,22 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from channels import optout
 from channels.base import TransientSendError
 from tests.channels.line.test_views import post_line
 from tests.channels.payloads import line_body, twilio_form
 from tests.channels.sms.test_views import INBOUND_URL, STATUS_URL, post_signed
 from tests.fakes.line_server import FakeLine
 from tests.fakes.twilio_server import FakeTwilio
-from triage.db import utcnow
-from triage.inquiries import service
-from triage.inquiries.flows import send_reply
+from triage.core.db import utcnow
+from triage.core.resources import Resources
+from triage.core.settings import Settings
+from triage.inquiries import optout, replies
+from triage.inquiries.outbound import send_reply
 from triage.inquiries.tables import Inquiry, Reply, ReplyStatus
-from triage.settings import Settings
 
 
 def queue_reply(session: Session, inquiry: Inquiry, text: str = "給水所は七尾駅前です。") -> int:
-    reply = service.add_reply(inquiry, text, author="staff-a", session=session, language="ja")
+    reply = replies.add_reply(inquiry, text, author="staff-a", session=session, language="ja")
     session.commit()
     return reply.id
 
@@ -45,11 +45,12 @@ def test_sms_reply_stores_sid_segments_and_delivery(
     session: Session,
     session_factory: sessionmaker[Session],
     settings: Settings,
+    resources: Resources,
     fake_twilio: FakeTwilio,
 ) -> None:
     inquiry = sms_inquiry(client, session)
     reply_id = queue_reply(session, inquiry)
-    send_reply(reply_id, session_factory=session_factory, settings=settings)
+    send_reply(reply_id, resources=resources)
 
     (sent,) = fake_twilio.sent
     assert sent.to == inquiry.sender
@@ -69,12 +70,13 @@ def test_after_stop_replies_are_suppressed(
     session: Session,
     session_factory: sessionmaker[Session],
     settings: Settings,
+    resources: Resources,
     fake_twilio: FakeTwilio,
 ) -> None:
     inquiry = sms_inquiry(client, session)
     post_signed(client, INBOUND_URL, twilio_form("inbound_stop.json"))
     reply_id = queue_reply(session, inquiry)
-    send_reply(reply_id, session_factory=session_factory, settings=settings)
+    send_reply(reply_id, resources=resources)
     assert fake_twilio.calls == 0
     assert stored(session, reply_id).status == ReplyStatus.SUPPRESSED
 
@@ -84,15 +86,16 @@ def test_transient_error_leaves_the_reply_queued_for_rq_to_retry(
     session: Session,
     session_factory: sessionmaker[Session],
     settings: Settings,
+    resources: Resources,
     fake_twilio: FakeTwilio,
 ) -> None:
     inquiry = sms_inquiry(client, session)
     reply_id = queue_reply(session, inquiry)
     fake_twilio.fail_next(500)
     with pytest.raises(TransientSendError):
-        send_reply(reply_id, session_factory=session_factory, settings=settings)
+        send_reply(reply_id, resources=resources)
     assert stored(session, reply_id).status == ReplyStatus.QUEUED
-    send_reply(reply_id, session_factory=session_factory, settings=settings)
+    send_reply(reply_id, resources=resources)
     reply = stored(session, reply_id)
     assert (reply.status, reply.attempts) == (ReplyStatus.SENT, 2)
     assert len(fake_twilio.sent) == 1
@@ -103,6 +106,7 @@ def test_line_uses_the_reply_token_once_then_pushes(
     session: Session,
     session_factory: sessionmaker[Session],
     settings: Settings,
+    resources: Resources,
     fake_line: FakeLine,
 ) -> None:
     post_line(client, line_body("text_only.json"))
@@ -113,8 +117,8 @@ def test_line_uses_the_reply_token_once_then_pushes(
     session.commit()
 
     first, second = queue_reply(session, inquiry), queue_reply(session, inquiry, "続報です。")
-    send_reply(first, session_factory=session_factory, settings=settings)
-    send_reply(second, session_factory=session_factory, settings=settings)
+    send_reply(first, resources=resources)
+    send_reply(second, resources=resources)
 
     assert [c.path for c in fake_line.calls] == ["/v2/bot/message/reply", "/v2/bot/message/push"]
     assert (stored(session, first).send_method, stored(session, second).send_method) == (
@@ -134,6 +138,7 @@ def test_line_reply_after_unfollow_is_suppressed(
     session: Session,
     session_factory: sessionmaker[Session],
     settings: Settings,
+    resources: Resources,
     fake_line: FakeLine,
 ) -> None:
     post_line(client, line_body("text_only.json"))
@@ -141,6 +146,6 @@ def test_line_reply_after_unfollow_is_suppressed(
     optout.opt_out("line", inquiry.sender or "", "unfollow", session=session)
     session.commit()
     reply_id = queue_reply(session, inquiry)
-    send_reply(reply_id, session_factory=session_factory, settings=settings)
+    send_reply(reply_id, resources=resources)
     assert fake_line.calls == []
     assert stored(session, reply_id).status == ReplyStatus.SUPPRESSED

@@ -4,23 +4,31 @@ from pathlib import Path
 
 import pytest
 
-from triage.cli.assess import Pipeline, assess_stream, eval_command, evaluate_records
+from triage.cli.assess import (
+    Verdicts,
+    assess_stream,
+    eval_command,
+    evaluate_records,
+    load_pipeline,
+    run_message,
+)
+from triage.routing.pipeline import TriagePipeline
 
 FIELDS = {"id", "priority", "category", "language", "location", "route", "playbook", "engine"}
 
 
 @pytest.fixture(scope="module")
-def pipeline() -> Pipeline:
-    return Pipeline.load()
+def pipeline() -> TriagePipeline:
+    return load_pipeline()
 
 
-def run_assess(pipeline: Pipeline, lines: list[str]) -> list[dict[str, object]]:
+def run_assess(pipeline: TriagePipeline, lines: list[str]) -> list[dict[str, object]]:
     out = io.StringIO()
-    assess_stream(lines, out, pipeline)
+    assess_stream(lines, out, Verdicts(pipeline))
     return [json.loads(line) for line in out.getvalue().splitlines()]
 
 
-def test_one_output_line_per_input_with_the_documented_fields(pipeline: Pipeline) -> None:
+def test_one_output_line_per_input_with_the_documented_fields(pipeline: TriagePipeline) -> None:
     records = run_assess(
         pipeline,
         [
@@ -41,7 +49,7 @@ def test_one_output_line_per_input_with_the_documented_fields(pipeline: Pipeline
     assert isinstance(location, dict) and location["municipality"] == "輪島市"
 
 
-def test_urgent_inquiries_never_get_a_playbook(pipeline: Pipeline) -> None:
+def test_urgent_inquiries_never_get_a_playbook(pipeline: TriagePipeline) -> None:
     records = run_assess(
         pipeline, [json.dumps({"id": "x", "text": "避難所で父が倒れて意識がない"})]
     )
@@ -49,7 +57,7 @@ def test_urgent_inquiries_never_get_a_playbook(pipeline: Pipeline) -> None:
     assert records[0]["playbook"] is None
 
 
-def test_evaluate_records_reports_the_safety_metrics(pipeline: Pipeline) -> None:
+def test_evaluate_records_reports_the_safety_metrics(pipeline: TriagePipeline) -> None:
     records = [
         {
             "text": "家に閉じ込められています",
@@ -79,10 +87,14 @@ def test_eval_command_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert result["count"] == 1
 
 
-def test_a_message_without_words_goes_to_a_person() -> None:
+def test_a_message_without_words_goes_to_a_person(pipeline: TriagePipeline) -> None:
     """The same routing as the workers: an emoji alone is never closed automatically."""
-    from triage.cli.assess import Pipeline
+    outcome = run_message(pipeline, "🙏")
+    assert outcome.route.value == "staff" and outcome.playbook_id is None
 
-    assessment, route, playbook = Pipeline.load(with_geotagging=False).run("🙏")
-    assert route.value == "staff" and playbook is None
-    assert assessment is not None
+
+def test_a_closed_message_reports_the_acknowledgement_like_the_workers(
+    pipeline: TriagePipeline,
+) -> None:
+    (record,) = run_assess(pipeline, [json.dumps({"id": "t", "text": "ありがとうございました"})])
+    assert (record["route"], record["playbook"]) == ("closed", "thanks")

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from playbooks import service
 from playbooks.seed import LIBRARY_DIR, default_playbooks
 from tests.helpers import run_cli
-from triage.settings import Settings
+from triage.core.settings import Settings
 
 
 def test_import_publishes_then_export_writes_the_same_files(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from tests.helpers import run_cli
-from triage.settings import Settings
+from triage.core.settings import Settings
 
 
 def test_token_is_printed_on_the_last_line_and_works(

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from geopy.location import Location
 
+from triage.core.settings import Settings
 from triage.geo.gazetteer import Gazetteer
 from triage.geo.geocoder import OfflineGeocoder, build_geocoder
-from triage.settings import Settings
 
 
 def test_offline_geocode_returns_a_geopy_location(gazetteer: Gazetteer) -> None:

@@ -7,26 +7,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import openai
 import pytest
 import redis
 from fastapi.testclient import TestClient
 from rq import SimpleWorker
 from sqlalchemy.orm import Session, sessionmaker
 
+from playbooks.seed import seed_default_playbooks
 from tests.fakes.openai_server import FakeOpenAIServer
 from tests.helpers import post_inquiry
-from triage.assessment.engine import AssessmentEngine
-from triage.assessment.llm import LLMAssessor
-from triage.assessment.local_model import LocalModel
-from triage.db import make_engine, make_session_factory
+from triage.core.queues import QueueName, get_queue
+from triage.core.resources import Resources, resources_installed
+from triage.core.settings import Settings
 from triage.inquiries.refinement import PENDING_KEY
 from triage.inquiries.service import get_inquiry
 from triage.inquiries.tables import Inquiry
-from triage.pipeline import TriagePipeline
-from triage.queues import QueueName, get_queue
-from triage.settings import Settings
-from triage.worker_context import WorkerContext, clear_context, install_context
 
 
 @dataclass
@@ -54,27 +49,23 @@ class Service:
 
 
 @pytest.fixture
-def service(settings: Settings, redis_conn: redis.Redis, client: TestClient) -> Iterator[Service]:
+def service(
+    settings: Settings, resources: Resources, redis_conn: redis.Redis, client: TestClient
+) -> Iterator[Service]:
+    """Workers configured with an LLM (the fake server) as `triage worker` would be:
+    the pipeline is built from the settings, answers come from the published rows."""
+    seed_default_playbooks(settings)
     with FakeOpenAIServer() as fake_llm:
-        llm_client = openai.AsyncOpenAI(
-            base_url=fake_llm.base_url, api_key="t", timeout=2, max_retries=0
+        with_llm = settings.model_copy(
+            update={
+                "llm_base_url": fake_llm.base_url,
+                "llm_model": "fake",
+                "llm_timeout_seconds": 2.0,
+            }
         )
-        engine = AssessmentEngine(LocalModel.load(), LLMAssessor(llm_client, "fake"))
-        base = TriagePipeline.load(settings)
-        db_engine = make_engine(settings)
-        session_factory = make_session_factory(db_engine)
-        install_context(
-            WorkerContext(
-                settings=settings,
-                engine=db_engine,
-                session_factory=session_factory,
-                redis=redis_conn,
-                _pipeline=TriagePipeline(engine, base.gazetteer, base.planner),
-            )
-        )
-        yield Service(client, fake_llm, redis_conn, session_factory)
-        clear_context()
-        db_engine.dispose()
+        workers = Resources(with_llm, resources.engine, resources.session_factory, redis_conn)
+        with resources_installed(workers):
+            yield Service(client, fake_llm, redis_conn, resources.session_factory)
 
 
 def test_llm_raises_a_routine_inquiry_to_the_urgent_queue(service: Service) -> None:
@@ -109,13 +100,78 @@ def test_an_injected_llm_cannot_lower_a_life_threat(service: Service) -> None:
     assert "to" not in inquiry.events[-1].detail  # nothing changed
 
 
-def test_llm_down_leaves_the_local_verdict(service: Service) -> None:
-    service.llm.mode = "error500"
-    inquiry_id = service.post("家が倒壊して下敷きになっています")
+# Routine by the rules and the local model: only the LLM could raise it, so a test of
+# "the LLM is down" on it can fail if a down LLM were taken as an answer.
+ONLY_THE_LLM_RAISES = "避難所はどこですか"
+
+
+@pytest.mark.parametrize("mode", ["error500", "invalid_json", "off_schema"])
+def test_llm_down_leaves_the_local_verdict(service: Service, mode: str) -> None:
+    service.llm.mode = mode
+    service.llm.verdict = {**service.llm.verdict, "priority": "P1", "category": "rescue"}
+    inquiry_id = service.post(ONLY_THE_LLM_RAISES)
     service.triage_then_refine()
     inquiry = service.load(inquiry_id)
-    assert (inquiry.priority, inquiry.route) == ("P1", "urgent")
+    assert (inquiry.priority, inquiry.route) == ("P3", "auto_reply")
     assert inquiry.assessment is not None and "llm_unavailable" in inquiry.assessment["flags"]
+    assert service.llm.requests  # it was asked, and its failure changed nothing
+
+
+def test_a_hanging_llm_does_not_hold_up_the_drain(service: Service) -> None:
+    """The LLM answers after the client's timeout: the drain ends, each inquiry keeps its
+    local verdict, flagged, and the next drain still works."""
+    service.llm.delay_seconds = 5.0
+    ids = [service.post(f"{ONLY_THE_LLM_RAISES} {n}") for n in range(3)]
+    service.triage_then_refine()
+    for inquiry_id in ids:
+        inquiry = service.load(inquiry_id)
+        assert inquiry.priority == "P3"
+        assert inquiry.assessment is not None and "llm_unavailable" in inquiry.assessment["flags"]
+    assert service.redis.llen(PENDING_KEY) == 0
+
+
+def test_a_raise_cancels_the_automatic_answer_not_yet_sent(service: Service) -> None:
+    service.llm.verdict = {**service.llm.verdict, "priority": "P1", "category": "medical"}
+    inquiry_id = service.post(ONLY_THE_LLM_RAISES)
+    service.work(QueueName.TRIAGE)
+    routed = service.load(inquiry_id)
+    assert routed.route == "auto_reply"
+    assert [r.status for r in routed.replies] == ["queued"]
+
+    service.work(QueueName.REFINE)
+    service.work(QueueName.OUTBOUND)
+
+    raised = service.load(inquiry_id)
+    assert (raised.priority, raised.route, raised.status) == ("P1", "urgent", "triaged")
+    assert [r.status for r in raised.replies] == ["cancelled"]
+    kinds = [e.kind for e in raised.events]
+    assert "reply_cancelled" in kinds and "reply_sent" not in kinds
+    status = service.client.get(
+        f"/status/{raised.public_token}", headers={"Accept": "application/json"}
+    ).json()
+    assert status["replies"] == []  # the citizen was never told the automatic answer
+
+
+def test_the_llm_place_is_read_through_the_gazetteer(service: Service) -> None:
+    service.llm.verdict = {**service.llm.verdict, "location_expressions": ["七尾市府中町"]}
+    inquiry_id = service.post("うちの前の道路が陥没して通れません")
+    service.work(QueueName.TRIAGE)
+    assert service.load(inquiry_id).location is None  # the text names no place
+    service.work(QueueName.REFINE)
+    located = service.load(inquiry_id)
+    assert located.location is not None
+    assert (located.location["municipality"], located.location["source"]) == ("七尾市", "llm")
+    assert located.lgcode == "172022"
+    assert any(e.kind == "location_updated" for e in located.events)
+
+
+def test_llm_coordinates_are_not_trusted(service: Service) -> None:
+    """An expression that is not a place in the gazetteer (here made-up coordinates)
+    locates nothing: the LLM can name a place, never invent a point."""
+    service.llm.verdict = {**service.llm.verdict, "location_expressions": ["lat 0, lon 0"]}
+    inquiry_id = service.post("うちの前の道路が陥没して通れません")
+    service.triage_then_refine()
+    assert service.load(inquiry_id).location is None
 
 
 def test_many_waiting_inquiries_are_refined_concurrently(service: Service) -> None:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.helpers import bearer, make_staff, post_inquiry
 from triage.auth.tables import Role
-from triage.db import utcnow
+from triage.core.db import utcnow
+from triage.core.errors import ConflictError
+from triage.inquiries import service, state
 from triage.inquiries.tables import Inquiry, InquiryStatus
 
 
@@ -118,27 +123,32 @@ def test_an_untriaged_inquiry_cannot_be_claimed(
         assert inquiry is not None and inquiry.status == InquiryStatus.RECEIVED
 
 
-def test_two_responders_cannot_both_claim(
-    client: TestClient, session_factory: sessionmaker[Session]
+@pytest.mark.parametrize("racers", [2, 8])
+def test_responders_racing_for_one_inquiry_exactly_one_wins(
+    client: TestClient, session_factory: sessionmaker[Session], racers: int
 ) -> None:
-    """Two sessions race for the same inquiry: exactly one wins."""
-    from triage.errors import ConflictError
-    from triage.inquiries import service
-
+    """Real concurrency: each responder claims from its own thread and session at the
+    same instant (a barrier); the conditional update lets exactly one of them win."""
     inquiry_id = post_inquiry(client, "母と連絡が取れません")["id"]
     _triage_by_hand(session_factory, inquiry_id, "P2", "urgent", 5)
-    with session_factory() as first, session_factory() as second:
-        service.get_inquiry(inquiry_id, session=first)  # both have read it unclaimed
-        service.get_inquiry(inquiry_id, session=second)
-        service.claim_inquiry(inquiry_id, "aya", session=first)
-        first.commit()
-        try:
-            service.claim_inquiry(inquiry_id, "ken", session=second)
-            second.commit()
-            won = "ken"
-        except ConflictError:
-            won = "aya"
-    assert won == "aya"
+    start = threading.Barrier(racers)
+
+    def claim_as(name: str) -> str | None:
+        with session_factory() as session:
+            start.wait()
+            try:
+                state.claim_inquiry(inquiry_id, name, session=session)
+                session.commit()
+            except ConflictError:
+                return None
+            return name
+
+    with ThreadPoolExecutor(racers) as pool:
+        outcomes = list(pool.map(claim_as, [f"responder-{n}" for n in range(racers)]))
+
+    winners = [name for name in outcomes if name is not None]
+    assert len(winners) == 1
     with session_factory() as session:
-        inquiry = session.get(Inquiry, inquiry_id)
-        assert inquiry is not None and inquiry.claimed_by == "aya"
+        inquiry = service.get_inquiry(inquiry_id, session=session, with_history=True)
+        assert inquiry.claimed_by == winners[0]
+        assert [e.actor for e in inquiry.events if e.kind == "claimed"] == winners

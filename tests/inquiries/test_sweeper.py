@@ -10,11 +10,11 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.helpers import post_inquiry
-from triage.db import utcnow
+from triage.core.db import utcnow
+from triage.core.queues import QueueName, assess_job_id, get_queue
+from triage.core.settings import Settings
 from triage.inquiries.sweeper import sweep_once
 from triage.inquiries.tables import Inquiry, InquiryStatus
-from triage.queues import QueueName, assess_job_id, get_queue
-from triage.settings import Settings
 
 
 def _age_enqueue_stamps(session_factory: sessionmaker[Session], seconds: int) -> None:

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.helpers import post_inquiry
+from triage.core.queues import QueueName, assess_job_id, get_queue
 from triage.inquiries.tables import EventKind, Inquiry, InquiryEvent, InquiryStatus
-from triage.queues import QueueName, assess_job_id, get_queue
 
 
 def count_inquiries(session: Session) -> int:
@@ -130,15 +130,15 @@ def test_huge_body_is_413(client: TestClient, session: Session) -> None:
 
 def test_redis_down_still_stores_and_acknowledges(client: TestClient, session: Session) -> None:
     """Nothing acknowledged is lost: the sweeper enqueues it once Redis is back."""
-    runtime = client.app.state.runtime  # type: ignore[attr-defined]
-    working = runtime.redis
-    runtime.redis = redis.Redis(
+    resources = client.app.state.resources  # type: ignore[attr-defined]
+    working = resources.redis
+    resources.redis = redis.Redis(
         host="127.0.0.1", port=1, socket_connect_timeout=0.2, retry=Retry(NoBackoff(), 0)
     )
     try:
         body = post_inquiry(client, "助けて")
     finally:
-        runtime.redis = working
+        resources.redis = working
     assert session.get(Inquiry, body["id"]) is not None
 
 

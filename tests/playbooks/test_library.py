@@ -72,8 +72,8 @@ def test_languages(playbook: PlaybookContent) -> None:
 
 @pytest.mark.parametrize("playbook", LIBRARY, ids=IDS)
 def test_japanese_reply_with_footer_fits_two_sms_segments(playbook: PlaybookContent) -> None:
-    for location in (None, LOCATED):
-        reply = render_reply(playbook, "ja", location)
+    for facts in ({}, {"municipality": LOCATED.municipality or ""}):
+        reply = render_reply(playbook, "ja", facts)
         assert segments(reply) <= 2, (len(reply), reply)
     # With a shelter named: fill the template as render does, with a long name.
     if "{nearest_shelter_name}" in playbook.answers["ja"]:
@@ -82,12 +82,12 @@ def test_japanese_reply_with_footer_fits_two_sms_segments(playbook: PlaybookCont
             nearest_shelter_distance_km="12.5",
             municipality="七尾市",
         )
-        assert segments(filled + "\n" + render_reply(playbook, "ja", None).split("\n")[-1]) <= 2
+        assert segments(filled + "\n" + render_reply(playbook, "ja", {}).split("\n")[-1]) <= 2
 
 
 @pytest.mark.parametrize("playbook", LIBRARY, ids=IDS)
 def test_easy_japanese_reply_fits_three_sms_segments(playbook: PlaybookContent) -> None:
-    assert segments(render_reply(playbook, "ja-easy", None)) <= 3
+    assert segments(render_reply(playbook, "ja-easy", {})) <= 3
 
 
 @pytest.mark.parametrize("playbook", LIBRARY, ids=IDS)

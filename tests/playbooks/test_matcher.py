@@ -7,7 +7,7 @@ from playbooks.schemas import PlaybookContent
 from playbooks.seed import default_playbooks
 from tests.playbooks.factories import assessment
 from triage.assessment.schemas import Category, Priority
-from triage.routing import AUTO_REPLY_MIN_MATCH_SCORE
+from triage.routing.decision import AUTO_REPLY_MIN_MATCH_SCORE
 
 
 @pytest.fixture(scope="module")

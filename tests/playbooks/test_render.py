@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import pytest
 
 from playbooks.render import FOOTERS, answer_language, footer, render_reply
@@ -8,6 +10,20 @@ from tests.playbooks.factories import NANAO, content
 from triage.geo.gazetteer import Gazetteer, load_gazetteer
 from triage.geo.schemas import GeoLocation, LocationPrecision, LocationSource
 from triage.geo.shelters import nearest_shelters
+from triage.routing.answers import Answers, LibraryAnswers
+
+
+def render(
+    playbook: PlaybookContent,
+    language: str,
+    location: GeoLocation | None,
+    *,
+    gazetteer: Gazetteer | None = None,
+    closed_shelter_ids: Collection[str] = (),
+) -> str:
+    """The playbook rendered with the facts a worker looks up for this location."""
+    facts = Answers(LibraryAnswers([]), gazetteer).facts(location, closed_shelter_ids)
+    return render_reply(playbook, language, facts)
 
 
 @pytest.fixture(scope="module")
@@ -55,14 +71,14 @@ def test_language_fallback_order(answers: dict[str, str], asked: str, expected: 
 @pytest.mark.parametrize("language", ["ja", "en", "vi", "th", "ja-easy"])
 def test_reply_always_ends_with_the_footer_of_its_language(language: str) -> None:
     playbook = content(answers={"ja": "回答", "en": "Answer", "ja-easy": "こたえ"})
-    reply = render_reply(playbook, language, None)
+    reply = render(playbook, language, None)
     chosen = answer_language(playbook, language)
     assert reply.endswith(footer(chosen))
     assert reply.startswith(playbook.answers[chosen])
 
 
 def test_nearest_shelter_is_filled_when_the_location_is_known(gazetteer: Gazetteer) -> None:
-    reply = render_reply(shelter_playbook(), "ja", NANAO, gazetteer=gazetteer)
+    reply = render(shelter_playbook(), "ja", NANAO, gazetteer=gazetteer)
     nearest = nearest_shelters(
         NANAO.lat or 0, NANAO.lon or 0, hazard=None, limit=1, gazetteer=gazetteer
     )[0]
@@ -75,7 +91,7 @@ def test_closed_shelters_are_skipped(gazetteer: Gazetteer) -> None:
     first = nearest_shelters(
         NANAO.lat or 0, NANAO.lon or 0, hazard=None, limit=2, gazetteer=gazetteer
     )
-    reply = render_reply(
+    reply = render(
         shelter_playbook(),
         "ja",
         NANAO,
@@ -109,13 +125,13 @@ def test_closed_shelters_are_skipped(gazetteer: Gazetteer) -> None:
 def test_no_location_variant_when_the_shelter_cannot_be_named(
     gazetteer: Gazetteer, location: GeoLocation | None
 ) -> None:
-    reply = render_reply(shelter_playbook(), "en", location, gazetteer=gazetteer)
+    reply = render(shelter_playbook(), "en", location, gazetteer=gazetteer)
     assert reply.startswith("Check announcements from ")
     assert "{" not in reply and "Nearest" not in reply
 
 
 def test_municipality_has_a_fallback_in_the_reply_language() -> None:
-    reply = render_reply(shelter_playbook(), "ja", None)
+    reply = render(shelter_playbook(), "ja", None)
     assert reply.startswith("お住まいの市区町村の発表")
 
 
@@ -128,5 +144,5 @@ def test_variable_values_are_inserted_once_never_expanded(gazetteer: Gazetteer) 
         source=LocationSource.TEXT_GAZETTEER,
         confidence=0.5,
     )
-    reply = render_reply(shelter_playbook(), "ja", sneaky, gazetteer=gazetteer)
+    reply = render(shelter_playbook(), "ja", sneaky, gazetteer=gazetteer)
     assert reply.startswith("{nearest_shelter_name}の発表")

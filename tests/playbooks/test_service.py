@@ -10,7 +10,7 @@ from playbooks import service
 from playbooks.schemas import PlaybookStatus
 from playbooks.seed import default_playbooks, seed_missing
 from tests.playbooks.factories import content
-from triage.errors import ConflictError, InvalidInputError, NotFoundError
+from triage.core.errors import ConflictError, InvalidInputError, NotFoundError
 
 
 def test_create_is_an_unpublished_draft(session: Session) -> None:

@@ -20,7 +20,7 @@ from triage.assessment.local_model import LocalModel
 from triage.assessment.rules import assess_by_rules, detect_injection, remove_injection
 from triage.assessment.schemas import Assessment, Engine, LayerVerdict, most_urgent
 from triage.assessment.surge import SurgeMonitor
-from triage.settings import Settings
+from triage.core.settings import Settings
 
 if TYPE_CHECKING:
     # The OpenAI SDK is imported only when an LLM is configured (see `load`).

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from triage.auth.tables import ApiToken, Role, StaffUser
-from triage.errors import AuthenticationError, ConflictError, InvalidInputError
+from triage.core.errors import AuthenticationError, ConflictError, InvalidInputError
 
 _hasher = PasswordHasher()
 TOKEN_PREFIX = "trg_"

@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from triage.db import Base, UTCDateTime, utcnow
+from triage.core.db import Base, UTCDateTime, utcnow
 
 
 class Role(StrEnum):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 import secrets
 from typing import Annotated
 
@@ -10,21 +9,20 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from triage.auth import service
-from triage.deps import CSRF_FORM_FIELD, SESSION_USER_KEY, CurrentStaff, RuntimeDep, SessionDep
-from triage.errors import AuthenticationError
-from triage.system_status import system_status
-from triage.templating import templates
+from triage.auth.deps import (
+    CSRF_FORM_FIELD,
+    CSRF_SESSION_KEY,
+    SESSION_USER_KEY,
+    CurrentStaff,
+    csrf_token_for,
+    csrf_token_matches,
+)
+from triage.core.deps import ResourcesDep, SessionDep
+from triage.core.errors import AuthenticationError
+from triage.core.templating import templates
+from triage.operations.system_status import system_status
 
 router = APIRouter(tags=["console"])
-
-
-def csrf_token_for(request: Request) -> str:
-    """The session's CSRF token, created on first use."""
-    token = request.session.get("csrf_token")
-    if not token:
-        token = secrets.token_urlsafe(32)
-        request.session["csrf_token"] = token
-    return str(token)
 
 
 @router.get("/console/login", response_class=HTMLResponse)
@@ -42,8 +40,7 @@ def login(
     password: Annotated[str, Form(max_length=256)],
     csrf_token: Annotated[str, Form(alias=CSRF_FORM_FIELD)] = "",
 ) -> Response:
-    expected = request.session.get("csrf_token", "")
-    if not expected or not hmac.compare_digest(expected.encode(), csrf_token.encode()):
+    if not csrf_token_matches(request, csrf_token):
         return templates.TemplateResponse(
             request,
             "login.html",
@@ -66,7 +63,7 @@ def login(
     # A fresh session on sign-in (no fixation), with a fresh CSRF token.
     request.session.clear()
     request.session[SESSION_USER_KEY] = user.id
-    request.session["csrf_token"] = secrets.token_urlsafe(32)
+    request.session[CSRF_SESSION_KEY] = secrets.token_urlsafe(32)
     return RedirectResponse("/console", status_code=303)
 
 
@@ -77,9 +74,9 @@ def logout(request: Request, _staff: CurrentStaff) -> Response:
 
 
 @router.get("/console", response_class=HTMLResponse)
-def console_home(request: Request, staff: CurrentStaff, runtime: RuntimeDep) -> Response:
+def console_home(request: Request, staff: CurrentStaff, resources: ResourcesDep) -> Response:
     """Home until the responder console lands: who is signed in, surge state, links."""
-    status = system_status(runtime.redis, runtime.settings.llm_enabled)
+    status = system_status(resources.redis, resources.settings.llm_enabled)
     return templates.TemplateResponse(
         request,
         "console_home.html",

@@ -1,8 +1,11 @@
 """`triage assess`, `triage eval` and `triage model train`: plain functions the CLI registers.
 
-`assess` is offline and has no side effects: rules + local model, the bundled gazetteer,
-and the default playbooks when the playbook package provides them. It never calls the
-LLM, whatever the settings say, so its output is reproducible.
+Both run the service's own pipeline (`triage.routing.pipeline.TriagePipeline`), so what
+they print is what the workers do: rules + local model, the bundled gazetteer with the
+deployment's home area, the playbook choice and the route. Offline and reproducible:
+never the LLM or an online geocoder, whatever the settings say. Answers come from the
+default library files, or from the published playbooks of the configured database with
+`--database`.
 """
 
 from __future__ import annotations
@@ -12,134 +15,89 @@ import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from triage.assessment.engine import AssessmentEngine
+from channels.registry import capabilities_of
 from triage.assessment.evaluation import Outcome, Report, report
-from triage.assessment.schemas import Assessment, Category, Priority, Route
-from triage.routing import decide_route, has_words
-from triage.settings import Settings
+from triage.assessment.schemas import Category, Priority
+from triage.core.settings import get_settings
+from triage.routing.answers import AnswerSource, DatabaseAnswers, LibraryAnswers
+from triage.routing.pipeline import MessageFacts, TriageOutcome, TriagePipeline
 
 if TYPE_CHECKING:
     # rich is imported where it is used: `triage assess` into a pipe never draws a
     # progress bar or a table, and the import cost every process ~50 ms.
     from rich.console import Console
 
-# (assessment, text) -> (playbook id, score) or None.
-PlaybookMatcher = Callable[[Assessment, str], tuple[str, float] | None]
-Geotagger = Callable[[str], dict[str, Any] | None]
-
-
-def _no_playbooks(assessment: Assessment, text: str) -> tuple[str, float] | None:
-    return None
-
-
-def load_playbook_matcher() -> PlaybookMatcher:
-    """The playbook matcher over the default playbooks, or a matcher of nothing when the
-    playbooks package is not there yet (routing then uses decide_route(a, None))."""
-    try:
-        from playbooks.files import default_playbooks
-        from playbooks.matcher import match
-    except ImportError:
-        return _no_playbooks
-    playbooks = default_playbooks()
-    if not playbooks:
-        return _no_playbooks
-
-    def matcher(assessment: Assessment, text: str) -> tuple[str, float] | None:
-        found = match(assessment, text, playbooks)
-        return (found.playbook_id, found.score) if found else None
-
-    return matcher
-
-
-def load_geotagger() -> Geotagger:
-    from triage.geo.gazetteer import load_gazetteer
-    from triage.geo.geotag import geotag
-
-    gazetteer = load_gazetteer()
-
-    def tag(text: str) -> dict[str, Any] | None:
-        found = geotag(text, gazetteer=gazetteer)
-        if found is None:
-            return None
-        return {
-            "text": found.text,
-            "prefecture": found.prefecture,
-            "municipality": found.municipality,
-            "lat": found.lat,
-            "lon": found.lon,
-        }
-
-    return tag
-
-
-# What `triage assess` says about a text, whatever the message id: (priority, category,
-# language, location, route, playbook, engine).
-_Verdict = tuple[str, str, str, dict[str, Any] | None, str, str | None, str]
-# Distinct texts remembered by `Pipeline.record`. In a surge the same text arrives many
-# times (retweets, copied appeals, a resident resending); a few thousand entries of a
-# few hundred bytes each cover a burst of them at no real cost in memory.
+# Distinct (text, channel) pairs remembered by `Verdicts`. In a surge the same text
+# arrives many times (retweets, copied appeals, a resident resending); a few thousand
+# entries of a few hundred bytes each cover a burst of them at no real cost in memory.
 VERDICT_CACHE_SIZE = 8192
 
 
-@dataclass(frozen=True)
-class Pipeline:
-    """Everything `triage assess` does to one message, loaded once."""
+def load_pipeline(*, database: bool = False) -> TriagePipeline:
+    """The pipeline `triage assess` and `triage eval` run, offline."""
+    settings = get_settings()
+    source: AnswerSource
+    if database:
+        from triage.core.db import make_engine, make_session_factory
 
-    engine: AssessmentEngine
-    matcher: PlaybookMatcher
-    geotagger: Geotagger | None
-    _verdicts: Callable[[str], _Verdict] = field(init=False, repr=False, compare=False)
+        source = DatabaseAnswers.reading(make_session_factory(make_engine(settings)))
+    else:
+        source = LibraryAnswers()
+    return TriagePipeline.load(settings, source, offline=True)
 
-    def __post_init__(self) -> None:
-        # Every layer is a pure function of the text (assess_local, geotag, match), so a
-        # repeated text can reuse the first verdict; only the message id differs.
-        object.__setattr__(self, "_verdicts", lru_cache(VERDICT_CACHE_SIZE)(self._verdict))
 
-    @classmethod
-    def load(cls, *, with_geotagging: bool = True) -> Pipeline:
-        # Offline by construction: an engine without the LLM.
-        engine = AssessmentEngine.load(Settings(llm_base_url=None, llm_model=None))
-        return cls(engine, load_playbook_matcher(), load_geotagger() if with_geotagging else None)
+def run_message(pipeline: TriagePipeline, text: str, channel: str | None = None) -> TriageOutcome:
+    """One message as the workers would triage it as a conversation's first message."""
+    can_ask_back = capabilities_of(channel).can_ask_back if channel else False
+    return pipeline.run(text, MessageFacts(can_ask_back=can_ask_back))
 
-    def run(
-        self, text: str, language_hint: str | None = None
-    ) -> tuple[Assessment, Route, str | None]:
-        assessment = self.engine.assess_local(text, language_hint=language_hint)
-        found = self.matcher(assessment, text)
-        route = decide_route(assessment, found[1] if found else None, has_words=has_words(text))
-        playbook = found[0] if found and route is Route.AUTO_REPLY else None
-        return assessment, route, playbook
 
-    def _verdict(self, text: str) -> _Verdict:
-        assessment, route, playbook = self.run(text)
-        return (
-            assessment.priority.value,
-            assessment.category.value,
-            assessment.language,
-            self.geotagger(text) if self.geotagger else None,
-            route.value,
-            playbook,
-            assessment.engine.value,
-        )
+def location_record(outcome: TriageOutcome) -> dict[str, Any] | None:
+    found = outcome.location
+    if found is None:
+        return None
+    return {
+        "text": found.text,
+        "prefecture": found.prefecture,
+        "municipality": found.municipality,
+        "lat": found.lat,
+        "lon": found.lon,
+    }
+
+
+class Verdicts:
+    """What `triage assess` prints for a message. Every layer is a pure function of the
+    text and channel, so a repeated message reuses the first verdict; only its id differs."""
+
+    def __init__(self, pipeline: TriagePipeline) -> None:
+        self.pipeline = pipeline
+        self._verdict = lru_cache(VERDICT_CACHE_SIZE)(self._compute)
+
+    def _compute(self, text: str, channel: str | None) -> dict[str, Any]:
+        outcome = run_message(self.pipeline, text, channel)
+        return {
+            "priority": outcome.assessment.priority.value,
+            "category": outcome.assessment.category.value,
+            "language": outcome.assessment.language,
+            "location": location_record(outcome),
+            "route": outcome.route.value,
+            "playbook": outcome.playbook_id,
+            "engine": outcome.assessment.engine.value,
+        }
 
     def record(self, message: dict[str, Any]) -> dict[str, Any]:
-        text = str(message.get("text", ""))
-        priority, category, language, location, route, playbook, engine = self._verdicts(text)
+        channel = message.get("channel")
+        verdict = self._verdict(str(message.get("text", "")), str(channel) if channel else None)
+        location = verdict["location"]
+        # A copy: the cached verdict is shared by every message with this text.
         return {
             "id": message.get("id"),
-            "priority": priority,
-            "category": category,
-            "language": language,
-            # A copy: the cached verdict is shared by every message with this text.
+            **verdict,
             "location": dict(location) if location is not None else None,
-            "route": route,
-            "playbook": playbook,
-            "engine": engine,
         }
 
 
@@ -182,24 +140,24 @@ def _json_lines(stream: Iterable[str]) -> Iterator[dict[str, Any]]:
 _ENCODE_RECORD = json.JSONEncoder(ensure_ascii=False).encode
 
 
-def assess_stream(lines: Iterable[str], out: TextIO, pipeline: Pipeline) -> int:
+def assess_stream(lines: Iterable[str], out: TextIO, verdicts: Verdicts) -> int:
     count = 0
     with _progress(None, "assessing") as advance:
         for message in _json_lines(lines):
-            out.write(_ENCODE_RECORD(pipeline.record(message)) + "\n")
+            out.write(_ENCODE_RECORD(verdicts.record(message)) + "\n")
             count += 1
             advance()
     return count
 
 
-def assess_command() -> None:
+def assess_command(*, database: bool = False) -> None:
     """stdin JSON lines {"id","text","channel"?} -> stdout JSON lines (DESIGN.md)."""
-    pipeline = Pipeline.load()
+    verdicts = Verdicts(load_pipeline(database=database))
     # Everything loaded so far (modules, model, playbooks, gazetteer) lives as long as
     # the process: moved out of the collector's sight, the full collections a long
     # stream triggers no longer walk those objects each time (about 1% of a run).
     gc.freeze()
-    assess_stream(sys.stdin, sys.stdout, pipeline)
+    assess_stream(sys.stdin, sys.stdout, verdicts)
 
 
 def load_labelled(path: Path) -> list[dict[str, Any]]:
@@ -212,11 +170,12 @@ def load_labelled(path: Path) -> list[dict[str, Any]]:
     return records
 
 
-def evaluate_records(records: list[dict[str, Any]], pipeline: Pipeline) -> Report:
+def evaluate_records(records: list[dict[str, Any]], pipeline: TriagePipeline) -> Report:
     outcomes: list[Outcome] = []
     with _progress(len(records), "evaluating") as advance:
         for index, record in enumerate(records):
-            assessment, route, _playbook = pipeline.run(record["text"])
+            outcome = run_message(pipeline, record["text"], record.get("channel"))
+            assessment, route = outcome.assessment, outcome.route
             gold_category = record.get("category")
             outcomes.append(
                 Outcome(
@@ -262,9 +221,9 @@ def print_report(result: Report, console: Console) -> None:
     console.print(matrix)
 
 
-def eval_command(file: Path, json_output: bool) -> None:
+def eval_command(file: Path, json_output: bool, *, database: bool = False) -> None:
     """Print the triage metrics of a labelled JSON-lines file (`--json` for machines)."""
-    result = evaluate_records(load_labelled(file), Pipeline.load(with_geotagging=False))
+    result = evaluate_records(load_labelled(file), load_pipeline(database=database))
     if json_output:
         sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=1) + "\n")
     else:

@@ -7,9 +7,9 @@ from contextlib import contextmanager
 
 from sqlalchemy.orm import Session
 
-from triage.db import make_engine, make_session_factory, session_scope
-from triage.migrate import upgrade_database
-from triage.settings import get_settings
+from triage.core.db import make_engine, make_session_factory, session_scope
+from triage.core.settings import get_settings
+from triage.operations.migrate import upgrade_database
 
 
 @contextmanager

@@ -24,12 +24,12 @@ from rich.console import Console
 from triage.app import create_app
 from triage.auth import service as auth_service
 from triage.auth.tables import Role
-from triage.db import make_engine, make_session_factory, session_scope
-from triage.log_format import configure_logging
-from triage.migrate import upgrade_database
-from triage.queues import QueueName
-from triage.redis_conn import connect_redis, redis_url_of
-from triage.settings import Settings, get_settings
+from triage.core.db import make_engine, make_session_factory, session_scope
+from triage.core.log_format import configure_logging
+from triage.core.queues import QueueName
+from triage.core.redis_conn import connect_redis, redis_url_of
+from triage.core.settings import Settings, get_settings
+from triage.operations.migrate import upgrade_database
 
 DEMO_USER = "demo"
 RESTART_DELAY_SECONDS = 2.0

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from triage.queue_names import QueueName
+from triage.core.queue_names import QueueName
 
 app = typer.Typer(
     help="災害時問い合わせトリアージ / Disaster-time inquiry triage service.",
@@ -71,8 +71,8 @@ def sweep() -> None:
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Create or migrate the database schema to the latest version."""
-    from triage.migrate import upgrade_database
-    from triage.settings import get_settings
+    from triage.core.settings import get_settings
+    from triage.operations.migrate import upgrade_database
 
     settings = get_settings()
     upgrade_database(settings)
@@ -96,12 +96,21 @@ def users_add(
     add_user(name, role, password_stdin=password_stdin, with_token=token)
 
 
+DatabaseOption = Annotated[
+    bool,
+    typer.Option(
+        "--database",
+        help="Answer with the published playbooks of TRIAGE_DATABASE_URL, not the library files.",
+    ),
+]
+
+
 @app.command()
-def assess() -> None:
+def assess(database: DatabaseOption = False) -> None:
     """Assess JSON lines {"id","text","channel"?} from stdin; one JSON line out per input."""
     from triage.cli.assess import assess_command
 
-    assess_command()
+    assess_command(database=database)
 
 
 @app.command("eval")
@@ -110,11 +119,12 @@ def evaluate(
     json_output: Annotated[
         bool, typer.Option("--json", help="Print machine-readable JSON.")
     ] = False,
+    database: DatabaseOption = False,
 ) -> None:
-    """Evaluate triage on a labelled JSON-lines file."""
+    """Evaluate triage on a labelled JSON-lines file (the same pipeline as the workers)."""
     from triage.cli.assess import eval_command
 
-    eval_command(file, json_output)
+    eval_command(file, json_output, database=database)
 
 
 @app.command()

@@ -12,7 +12,7 @@ import typer
 
 from playbooks import service
 from triage.cli.database import migrated_session
-from triage.errors import TriageError
+from triage.core.errors import TriageError
 
 IMPORT_ACTOR = "cli-import"
 

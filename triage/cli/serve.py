@@ -9,8 +9,8 @@ from pathlib import Path
 import uvicorn
 
 from triage.app import create_app
-from triage.log_format import configure_logging
-from triage.settings import get_settings
+from triage.core.log_format import configure_logging
+from triage.core.settings import get_settings
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 

@@ -10,7 +10,7 @@ import typer
 from triage.auth import service
 from triage.auth.tables import Role
 from triage.cli.database import migrated_session
-from triage.errors import TriageError
+from triage.core.errors import TriageError
 
 
 def add_user(name: str, role: str, *, password_stdin: bool, with_token: bool) -> None:

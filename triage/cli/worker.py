@@ -6,11 +6,12 @@ import logging
 
 from rq import SimpleWorker
 
+from triage.core.log_format import configure_logging
+from triage.core.queues import QueueName, get_queue
+from triage.core.resources import Resources, install_resources
+from triage.core.settings import get_settings
+from triage.inquiries.jobs import pipeline_for
 from triage.inquiries.sweeper import SweeperThread, sweep_once
-from triage.log_format import configure_logging
-from triage.queues import QueueName, get_queue
-from triage.settings import get_settings
-from triage.worker_context import WorkerContext, install_context
 
 log = logging.getLogger(__name__)
 
@@ -20,19 +21,18 @@ WARM_UP_TEXT = "石川県七尾市の避難所はどこですか。家が浸水�
 def run_worker(queue: QueueName, *, burst: bool = False) -> None:
     settings = get_settings()
     configure_logging(settings.log_level)
-    context = WorkerContext.build(settings)
-    install_context(context)
-    if queue is QueueName.TRIAGE:
+    resources = Resources.build(settings)
+    install_resources(resources)
+    if queue in (QueueName.TRIAGE, QueueName.REFINE):
         # Load the model and gazetteer and build their lazy indexes once, up front, so
         # the first inquiry does not wait for them.
-        context.pipeline.gazetteer.build_all_indexes()
-        context.pipeline.run(WARM_UP_TEXT)
-    elif queue is QueueName.REFINE:
-        _ = context.assessment_engine
+        pipeline = pipeline_for(resources)
+        pipeline.gazetteer.build_all_indexes()
+        pipeline.run(WARM_UP_TEXT)
     sweeper: SweeperThread | None = None
     if queue is QueueName.TRIAGE and not burst:
         sweeper = SweeperThread(
-            session_factory=context.session_factory, redis_conn=context.redis, settings=settings
+            session_factory=resources.session_factory, redis_conn=resources.redis, settings=settings
         )
         sweeper.start()
     # Jobs run in this process, next to the loaded model and gazetteer. RQ's forking
@@ -40,7 +40,7 @@ def run_worker(queue: QueueName, *, burst: bool = False) -> None:
     # against 15 ms. Crash safety does not depend on the fork: a job that kills this
     # process is retried by RQ's abandoned-job handling and, failing that, re-enqueued by
     # the sweeper from the database; the supervisor (demo, compose) restarts the process.
-    rq_worker = SimpleWorker([get_queue(queue, context.redis)], connection=context.redis)
+    rq_worker = SimpleWorker([get_queue(queue, resources.redis)], connection=resources.redis)
     log.info("worker starting", extra={"queue": str(queue), "burst": burst})
     try:
         # The scheduler runs the delayed retries (Retry intervals).
@@ -52,7 +52,7 @@ def run_worker(queue: QueueName, *, burst: bool = False) -> None:
 
 def run_sweep_once() -> int:
     settings = get_settings()
-    context = WorkerContext.build(settings)
+    resources = Resources.build(settings)
     return sweep_once(
-        session_factory=context.session_factory, redis_conn=context.redis, settings=settings
+        session_factory=resources.session_factory, redis_conn=resources.redis, settings=settings
     )

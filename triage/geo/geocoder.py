@@ -17,10 +17,10 @@ from geopy.geocoders import get_geocoder_for_service
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
+from triage.core.settings import Settings
 from triage.geo.gazetteer import Gazetteer, load_gazetteer
 from triage.geo.reverse import location_from_point as location_from_point
 from triage.geo.schemas import GeoLocation, LocationSource
-from triage.settings import Settings
 
 USER_AGENT = "disaster-triage/0.1 (municipal emergency inquiry triage)"
 

@@ -66,17 +66,22 @@ def geotag(
         return location_from_point(gps.lat, gps.lon, gazetteer, source=LocationSource.CHANNEL_GPS)
     area = resolve_area(area_hint, gazetteer) if area_hint else None
     candidates = find_candidates(text, gazetteer, prefer=area)
-    for hint in hints:
-        candidates += [_discounted(c) for c in find_candidates(hint, gazetteer, prefer=area)]
-    best = best_candidate(candidates)
+    from_hints = [
+        _discounted(c) for hint in hints for c in find_candidates(hint, gazetteer, prefer=area)
+    ]
+    best = best_candidate(candidates + from_hints)
+    # A place only the LLM's expressions gave is recorded as the LLM's.
+    source = (
+        LocationSource.LLM if any(best is c for c in from_hints) else LocationSource.TEXT_GAZETTEER
+    )
     if best is not None and best.precision != LocationPrecision.PREFECTURE:
-        return _to_location(best, LocationSource.TEXT_GAZETTEER)
+        return _to_location(best, source)
     if geocoder is not None:
         found = _ask_geocoder(geocoder, [*hints, text], gazetteer)
         if found is not None:
             return found
     if best is not None:
-        return _to_location(best, LocationSource.TEXT_GAZETTEER)
+        return _to_location(best, source)
     if area is not None:
         return _area_location(area_hint or "", area)
     return None

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 class LocationSource(StrEnum):
     CHANNEL_GPS = "channel_gps"  # LINE location message, browser geolocation
     TEXT_GAZETTEER = "text_gazetteer"  # a place named in the text, found offline
+    LLM = "llm"  # a place the LLM quoted from the text, found in the gazetteer
     GEOCODER = "geocoder"  # an online geopy geocoder
     CHANNEL_HINT = "channel_hint"  # last resort, e.g. the deployment's home area
 

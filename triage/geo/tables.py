@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from triage.db import Base, UTCDateTime, utcnow
+from triage.core.db import Base, UTCDateTime, utcnow
 
 
 class ShelterStatus(Base):

@@ -1,11 +1,12 @@
 """Ask back for a place, once, when an urgent inquiry cannot be dispatched to a point.
 
 Responders dispatch by place: an urgent inquiry whose best location is a municipality
-(or nothing) costs minutes. The citizen is asked once per conversation, in their
-language, with the fixed text from `triage.geo.geotag.ask_back_text` (never model-written);
-on LINE the reply carries a "send my location" button. Their answer arrives as a new
-message in the same thread, and a finer place it carries is copied onto the inquiry
-the responders are working.
+(or nothing) costs minutes. Whether to ask is routing's decision
+(`triage.routing.decision`, from the route and the channel's capabilities); this module
+asks once per conversation, in the citizen's language, with the fixed text from
+`triage.geo.geotag.ask_back_text` (never model-written); on LINE the reply carries a
+"send my location" button. Their answer arrives as a new message in the same thread, and
+a finer place it carries is copied onto the inquiry the responders are working.
 """
 
 from __future__ import annotations
@@ -14,14 +15,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from playbooks.render import footer
-from triage.assessment.schemas import Route
-from triage.geo.geotag import ask_back_text, needs_ask_back
+from triage.geo.geotag import ask_back_text
 from triage.geo.schemas import GeoLocation, LocationPrecision
 from triage.inquiries import service
+from triage.inquiries.replies import add_reply
 from triage.inquiries.tables import EventKind, Inquiry, InquiryEvent, Reply
+from triage.inquiries.threads import location_is_coarse
 
-# Web citizens share their location in the form itself; the status page shows replies.
-ASK_BACK_CHANNELS = frozenset({"sms", "line"})
 FINE_PRECISIONS = frozenset({LocationPrecision.TOWN, LocationPrecision.POINT})
 ASK_BACK_AUTHOR = "system"
 
@@ -38,22 +38,11 @@ def already_asked(inquiry: Inquiry, *, session: Session) -> bool:
     return asked is not None
 
 
-def plan_ask_back(
-    inquiry: Inquiry,
-    route: Route,
-    location: GeoLocation | None,
-    language: str,
-    *,
-    session: Session,
-) -> Reply | None:
-    """Queue the location question when it is needed and was not asked before."""
-    if route is not Route.URGENT or inquiry.channel not in ASK_BACK_CHANNELS:
-        return None
-    if inquiry.reported_lat is not None or not needs_ask_back(location):
-        return None
+def ask_for_location(inquiry: Inquiry, language: str, *, session: Session) -> Reply | None:
+    """Queue the location question unless this conversation was asked before."""
     if already_asked(inquiry, session=session):
         return None
-    reply = service.add_reply(
+    reply = add_reply(
         inquiry,
         # Every automatic message says a person follows up and to call 119/110 (policy 4).
         f"{ask_back_text(language)}\n{footer(language)}",
@@ -78,7 +67,7 @@ def merge_location_into_thread(
     if root_id is None or root_id == inquiry.id:
         return
     root = session.get(Inquiry, root_id)
-    if root is None or not service.location_is_coarse(root):
+    if root is None or not location_is_coarse(root):
         return
     root.location = location.model_dump(mode="json")
     root.lgcode = location.lgcode

@@ -1,31 +1,39 @@
-"""RQ entry points. They take ids only and look everything else up in the process context."""
+"""RQ entry points. They take ids only and find everything else through the process's
+installed `Resources` (see `triage.core.resources`).
+
+The pipeline (model, gazetteer, playbook answers) is loaded once per `Resources`, on
+first use. Refine workers load it too: the LLM's place expressions are read through the
+gazetteer.
+"""
 
 from __future__ import annotations
 
-from triage.inquiries import flows, refinement
-from triage.worker_context import current_context
+import weakref
+
+from triage.core.resources import Resources, current_resources
+from triage.inquiries import flows, outbound, refinement
+from triage.routing.pipeline import TriagePipeline
+
+_pipelines: weakref.WeakKeyDictionary[Resources, TriagePipeline] = weakref.WeakKeyDictionary()
+
+
+def pipeline_for(resources: Resources) -> TriagePipeline:
+    """The triage pipeline of these resources, loaded on first use."""
+    pipeline = _pipelines.get(resources)
+    if pipeline is None:
+        pipeline = _pipelines[resources] = TriagePipeline.for_service(resources)
+    return pipeline
 
 
 def assess_inquiry(inquiry_id: str) -> None:
-    context = current_context()
-    flows.triage_inquiry(
-        inquiry_id,
-        session_factory=context.session_factory,
-        redis_conn=context.redis,
-        pipeline=context.pipeline,
-        settings=context.settings,
-    )
+    resources = current_resources()
+    flows.triage_inquiry(inquiry_id, resources=resources, pipeline=pipeline_for(resources))
 
 
 def send_reply(reply_id: int) -> None:
-    context = current_context()
-    flows.send_reply(reply_id, session_factory=context.session_factory, settings=context.settings)
+    outbound.send_reply(reply_id, resources=current_resources())
 
 
 def refine_pending() -> None:
-    context = current_context()
-    refinement.drain_pending(
-        session_factory=context.session_factory,
-        redis_conn=context.redis,
-        engine=context.assessment_engine,
-    )
+    resources = current_resources()
+    refinement.drain_pending(resources=resources, pipeline=pipeline_for(resources))

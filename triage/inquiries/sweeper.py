@@ -15,18 +15,18 @@ import redis
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from triage.db import session_scope, utcnow
-from triage.inquiries import service
-from triage.inquiries.tables import Inquiry, Reply, ReplyStatus
-from triage.metrics import SWEEPER_REQUEUED
-from triage.queues import (
+from triage.core.db import session_scope, utcnow
+from triage.core.metrics import SWEEPER_REQUEUED
+from triage.core.queues import (
     assess_job_id,
     enqueue_assessment,
     enqueue_send_reply,
     job_is_pending,
     send_job_id,
 )
-from triage.settings import Settings
+from triage.core.settings import Settings
+from triage.inquiries import service
+from triage.inquiries.tables import Inquiry, Reply, ReplyStatus
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from triage.db import Base, UTCDateTime, utcnow
+from triage.core.db import Base, UTCDateTime, utcnow
 
 
 class InquiryStatus(StrEnum):
@@ -27,6 +27,7 @@ class ReplyStatus(StrEnum):
     DELIVERED = "delivered"
     FAILED = "failed"
     SUPPRESSED = "suppressed"  # e.g. the number sent STOP
+    CANCELLED = "cancelled"  # an automatic answer withdrawn before it went out
 
 
 class EventKind(StrEnum):
@@ -40,6 +41,7 @@ class EventKind(StrEnum):
     REPLIED = "replied"
     REPLY_SENT = "reply_sent"
     REPLY_FAILED = "reply_failed"
+    REPLY_CANCELLED = "reply_cancelled"
     RESOLVED = "resolved"
     MESSAGE_ADDED = "message_added"
     ASKED_LOCATION = "asked_location"
@@ -131,3 +133,20 @@ class Reply(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     inquiry: Mapped[Inquiry] = relationship(back_populates="replies")
+
+
+class OptOut(Base):
+    """An address (phone number, LINE user id) that must receive nothing more from us.
+
+    SMS numbers land here after STOP / 停止; LINE users after they unfollow (block) the
+    account. START / 開始 or a new follow removes the row.
+    """
+
+    __tablename__ = "opt_outs"
+    __table_args__ = (UniqueConstraint("channel", "address"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    address: Mapped[str] = mapped_column(String(256))
+    reason: Mapped[str] = mapped_column(String(32))  # e.g. "STOP", "unfollow", "21610"
+    opted_out_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from alembic import context
 
-from triage.all_tables import metadata
-from triage.db import make_engine
-from triage.settings import Settings
+from triage.core.db import make_engine
+from triage.core.settings import Settings
+from triage.operations.all_tables import metadata
 
 config = context.config
 

@@ -2,7 +2,7 @@
 
 Prints, for each candidate threshold, the P1 recall and precision of rules + model on
 held-out folds of `triage/assessment/training/*.jsonl`; the same for P1+P2; and for the
-routing guard (`triage.routing.REVIEW_MIN_URGENT_PROBABILITY`: a P3/P4 whose P1+P2
+routing guard (`triage.routing.decision.REVIEW_MIN_URGENT_PROBABILITY`: a P3/P4 whose P1+P2
 probability reaches it goes to staff instead of an automatic reply) how many P1+P2
 messages it brings back to a person against how many P3 messages it takes from the
 automatic reply. The dev set is never used here,

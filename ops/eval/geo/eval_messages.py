@@ -16,8 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
-from triage.geo.gazetteer import load_gazetteer
-from triage.geo.geotag import geotag
+from triage.cli.assess import load_pipeline, run_message
 
 MESSAGES = Path(__file__).with_name("messages.jsonl")
 
@@ -26,14 +25,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--show-errors", action="store_true")
     args = parser.parse_args()
-    gazetteer = load_gazetteer()
+    # The pipeline the workers run: a message is located as the service locates it.
+    pipeline = load_pipeline()
     records = [json.loads(line) for line in MESSAGES.read_text(encoding="utf-8").splitlines()]
     named = [r for r in records if r["municipality"]]
     unnamed = [r for r in records if not r["municipality"]]
     municipality_ok = prefecture_ok = invented = 0
     by_language: dict[str, list[int]] = {}
     for record in named:
-        found = geotag(record["text"], gazetteer=gazetteer)
+        found = run_message(pipeline, record["text"]).location
         got = found.municipality if found else None
         ok = got is not None and (
             got == record["municipality"] or got.startswith(record["municipality"])
@@ -46,7 +46,7 @@ def main() -> None:
         if not ok and args.show_errors:
             print("MISS", record["text"], "->", got)
     for record in unnamed:
-        found = geotag(record["text"], gazetteer=gazetteer)
+        found = run_message(pipeline, record["text"]).location
         if found is not None:
             invented += 1
             if args.show_errors:

@@ -16,30 +16,31 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
-from triage.geo.gazetteer import load_gazetteer
-from triage.geo.geotag import geotag
+from triage.cli.assess import load_pipeline
 
 DATA = Path(__file__).resolve().parents[4] / "shared/data/ner/stockmark_ner_wikipedia.json"
 
 
 def main() -> None:
-    gazetteer = load_gazetteer()
+    # The pipeline the workers run, asked to place the span alone.
+    pipeline = load_pipeline()
+    gazetteer = pipeline.gazetteer
     sentences = json.loads(DATA.read_text(encoding="utf-8"))
     japanese_names = {p.name for p in gazetteer.prefectures} | {
         m.name for m in gazetteer.municipalities
     }
     spans = [e["name"] for s in sentences for e in s["entities"] if e["type"] == "地名"]
-    placed = [name for name in spans if geotag(name, gazetteer=gazetteer) is not None]
+    placed = [name for name in spans if pipeline.locate(name) is not None]
     known = [name for name in spans if name in japanese_names]
-    known_placed = [name for name in known if geotag(name, gazetteer=gazetteer) is not None]
+    known_placed = [name for name in known if pipeline.locate(name) is not None]
     facilities = [e["name"] for s in sentences for e in s["entities"] if e["type"] == "施設名"]
-    facilities_placed = [f for f in facilities if geotag(f, gazetteer=gazetteer) is not None]
+    facilities_placed = [f for f in facilities if pipeline.locate(f) is not None]
     no_place = [
         s["text"]
         for s in sentences
         if not any(e["type"] in ("地名", "施設名") for e in s["entities"])
     ]
-    false_places = [t for t in no_place if geotag(t, gazetteer=gazetteer) is not None]
+    false_places = [t for t in no_place if pipeline.locate(t) is not None]
     print(f"地名 spans: {len(spans)}; placed alone: {len(placed)} ({len(placed) / len(spans):.1%})")
     print(
         f"  of which exact Japanese prefecture/municipality names: {len(known)}; "
@@ -54,7 +55,7 @@ def main() -> None:
         f"({len(false_places) / len(no_place):.1%})"
     )
     for text in false_places[:15]:
-        print("   ", text[:60], "->", geotag(text, gazetteer=gazetteer))
+        print("   ", text[:60], "->", pipeline.locate(text))
 
 
 if __name__ == "__main__":

@@ -9,8 +9,8 @@ import pytest
 from channels.base import OutboundReply, PermanentSendError, TransientSendError
 from channels.line.outbound import LineSender
 from tests.fakes.line_server import FakeLine
-from triage.db import utcnow
-from triage.settings import Settings
+from triage.core.db import utcnow
+from triage.core.settings import Settings
 
 USER = "U11111111111111111111111111111111"
 RETRY_KEY = "123e4567-e89b-12d3-a456-426614174000"

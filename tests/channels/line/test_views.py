@@ -11,10 +11,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from channels import optout
 from tests.channels.payloads import line_body, line_signature
+from triage.core.queues import QueueName, get_queue
+from triage.inquiries import optout
 from triage.inquiries.tables import EventKind, Inquiry, InquiryEvent, InquiryStatus
-from triage.queues import QueueName, get_queue
 
 
 def post_line(client: TestClient, body: bytes, signature: str | None = None) -> httpx.Response:

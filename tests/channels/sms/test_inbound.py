@@ -13,7 +13,7 @@ from channels.sms.inbound import (
     verify_signature,
 )
 from tests.channels.payloads import PUBLIC_URL, TWILIO_AUTH_TOKEN, twilio_form, twilio_signature
-from triage.db import utcnow
+from triage.core.db import utcnow
 
 
 def test_known_answer_signature_from_twilio_docs() -> None:

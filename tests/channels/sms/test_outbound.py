@@ -9,7 +9,7 @@ from channels.sms.outbound import TwilioSmsSender, compose_body
 from channels.sms.segments import count_segments
 from tests.channels.payloads import TWILIO_FROM
 from tests.fakes.twilio_server import FakeTwilio
-from triage.settings import Settings
+from triage.core.settings import Settings
 
 STATUS_URL = "https://triage.example.jp/status/" + "t" * 32
 

@@ -9,10 +9,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from channels import optout
 from tests.channels.payloads import PUBLIC_URL, twilio_form, twilio_signature
+from triage.core.queues import QueueName, get_queue
+from triage.inquiries import optout
 from triage.inquiries.tables import EventKind, Inquiry, InquiryEvent, Reply, ReplyStatus
-from triage.queues import QueueName, get_queue
 
 INBOUND_URL = PUBLIC_URL + "/webhooks/twilio/sms"
 STATUS_URL = PUBLIC_URL + "/webhooks/twilio/status"

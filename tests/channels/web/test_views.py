@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tests.helpers import bearer, make_staff, post_inquiry
 from triage.auth.tables import Role
-from triage.inquiries import service
+from triage.inquiries import service, threads
 from triage.inquiries.tables import EventKind, Inquiry, InquiryStatus
 
 
@@ -90,7 +90,7 @@ def test_follow_up_from_the_status_page_continues_the_conversation(
     session.expire_all()
     root = session.get(Inquiry, first["id"])
     assert root is not None
-    messages = service.conversation(root, session=session)
+    messages = threads.conversation(root, session=session)
     assert [m.text for m in messages] == ["家に閉じ込められています", "2階にいます。3人です", ""]
     assert messages[1].status == InquiryStatus.RECEIVED  # triaged on its own
     assert (root.reported_lat, root.reported_lon) == (37.1, 136.9)

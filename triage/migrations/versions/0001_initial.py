@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import triage.db
+import triage.core.db
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -30,7 +30,7 @@ def upgrade() -> None:
         sa.Column("provider_message_id", sa.String(length=128), nullable=False),
         sa.Column("sender", sa.String(length=256), nullable=True),
         sa.Column("text", sa.Text(), nullable=False),
-        sa.Column("received_at", triage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("received_at", triage.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("reported_lat", sa.Double(), nullable=True),
         sa.Column("reported_lon", sa.Double(), nullable=True),
         sa.Column("attachments", sa.JSON(), nullable=False),
@@ -47,10 +47,10 @@ def upgrade() -> None:
         sa.Column("playbook_id", sa.String(length=64), nullable=True),
         sa.Column("claimed_by", sa.String(length=64), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("enqueued_at", triage.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("triaged_at", triage.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", triage.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", triage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("enqueued_at", triage.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("triaged_at", triage.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", triage.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", triage.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_inquiries")),
         sa.UniqueConstraint(
             "channel", "provider_message_id", name=op.f("uq_inquiries_channel_provider_message_id")
@@ -74,7 +74,7 @@ def upgrade() -> None:
         sa.Column("role", sa.String(length=16), nullable=False),
         sa.Column("password_hash", sa.String(length=256), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("created_at", triage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", triage.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_staff_users")),
         sa.UniqueConstraint("name", name=op.f("uq_staff_users_name")),
     )
@@ -83,8 +83,8 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("token_sha256", sa.String(length=64), nullable=False),
-        sa.Column("created_at", triage.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_used_at", triage.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", triage.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_used_at", triage.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["user_id"], ["staff_users.id"], name=op.f("fk_api_tokens_user_id_staff_users")
         ),
@@ -101,7 +101,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("actor", sa.String(length=64), nullable=False),
         sa.Column("detail", sa.JSON(), nullable=False),
-        sa.Column("at", triage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", triage.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["inquiry_id"], ["inquiries.id"], name=op.f("fk_inquiry_events_inquiry_id_inquiries")
         ),
@@ -128,9 +128,9 @@ def upgrade() -> None:
         sa.Column("send_method", sa.String(length=16), nullable=True),
         sa.Column("segments", sa.Integer(), nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
-        sa.Column("created_at", triage.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("sent_at", triage.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("updated_at", triage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", triage.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", triage.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("updated_at", triage.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["inquiry_id"], ["inquiries.id"], name=op.f("fk_replies_inquiry_id_inquiries")
         ),

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import triage.db
+import triage.core.db
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -28,7 +28,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("current_version", sa.Integer(), nullable=False),
         sa.Column("published_version", sa.Integer(), nullable=True),
-        sa.Column("updated_at", triage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", triage.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_playbooks")),
     )
     op.create_table(
@@ -37,7 +37,7 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("content", sa.JSON(), nullable=False),
         sa.Column("created_by", sa.String(length=64), nullable=False),
-        sa.Column("created_at", triage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", triage.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
             ["playbook_id"],

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import triage.db
+import triage.core.db
 
 revision: str = "0003"
 down_revision: str | None = "0001"
@@ -26,7 +26,7 @@ def upgrade() -> None:
         sa.Column("channel", sa.String(length=16), nullable=False),
         sa.Column("address", sa.String(length=256), nullable=False),
         sa.Column("reason", sa.String(length=32), nullable=False),
-        sa.Column("opted_out_at", triage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("opted_out_at", triage.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_opt_outs")),
         sa.UniqueConstraint("channel", "address", name=op.f("uq_opt_outs_channel_address")),
     )

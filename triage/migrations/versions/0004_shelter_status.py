@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import triage.db
+import triage.core.db
 
 revision: str = "0004"
 down_revision: tuple[str, ...] = ("0002", "0003")
@@ -25,7 +25,7 @@ def upgrade() -> None:
         sa.Column("shelter_id", sa.String(length=32), nullable=False),
         sa.Column("is_open", sa.Boolean(), nullable=False),
         sa.Column("evacuees", sa.Integer(), nullable=True),
-        sa.Column("updated_at", triage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", triage.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_by", sa.String(length=128), nullable=True),
         sa.PrimaryKeyConstraint("shelter_id", name=op.f("pk_shelter_status")),
     )

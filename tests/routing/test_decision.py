@@ -1,0 +1,168 @@
+"""Routing: pure decisions on an assessment, a playbook match score and the channel."""
+
+import pytest
+
+from triage.assessment.schemas import Assessment, Category, Engine, Priority, Route
+from triage.cli.assess import load_pipeline, run_message
+from triage.geo.schemas import GeoLocation, LocationPrecision, LocationSource
+from triage.routing.decision import (
+    AUTO_REPLY_MIN_MATCH_SCORE,
+    REVIEW_MIN_URGENT_PROBABILITY,
+    RouteContext,
+    decide,
+    decide_after_raise,
+    route_for,
+)
+from triage.routing.pipeline import TriagePipeline
+
+
+def decide_route(
+    assessment: Assessment,
+    score: float | None,
+    *,
+    has_words: bool = True,
+    review_min_urgent_probability: float = REVIEW_MIN_URGENT_PROBABILITY,
+) -> Route:
+    context = RouteContext(playbook_match_score=score, has_words=has_words)
+    return route_for(assessment, context, review_min_urgent_probability)
+
+
+def assessment(
+    priority: Priority, *, confidence: float = 0.9, urgent_probability: float | None = None
+) -> Assessment:
+    return Assessment(
+        priority=priority,
+        category=Category.WATER_FOOD_SUPPLIES,
+        language="en",
+        confidence=confidence,
+        engine=Engine.LOCAL_MODEL,
+        urgent_probability=urgent_probability,
+    )
+
+
+CONFIDENT_MATCH = AUTO_REPLY_MIN_MATCH_SCORE + 0.1
+LIKELY_URGENT = REVIEW_MIN_URGENT_PROBABILITY + 0.05
+UNLIKELY_URGENT = REVIEW_MIN_URGENT_PROBABILITY - 0.05
+
+
+@pytest.mark.parametrize("priority", [Priority.LIFE_THREAT, Priority.URGENT_NEED])
+def test_p1_p2_go_urgent_whatever_else(priority: Priority) -> None:
+    assert decide_route(assessment(priority, urgent_probability=0.0), CONFIDENT_MATCH) is (
+        Route.URGENT
+    )
+
+
+def test_routine_with_a_confident_match_and_small_urgency_is_answered() -> None:
+    routine = assessment(Priority.ROUTINE, urgent_probability=UNLIKELY_URGENT)
+    assert decide_route(routine, CONFIDENT_MATCH) is Route.AUTO_REPLY
+
+
+def test_routine_that_may_be_urgent_goes_to_staff_not_auto_reply_nor_urgent() -> None:
+    routine = assessment(Priority.ROUTINE, urgent_probability=LIKELY_URGENT)
+    assert decide_route(routine, CONFIDENT_MATCH) is Route.STAFF
+
+
+def test_no_action_that_may_be_urgent_is_not_closed() -> None:
+    sure = assessment(Priority.NO_ACTION, confidence=0.95, urgent_probability=LIKELY_URGENT)
+    assert decide_route(sure, None) is Route.STAFF
+    assert decide_route(sure.model_copy(update={"urgent_probability": 0.01}), None) is (
+        Route.CLOSED
+    )
+
+
+def test_without_a_model_probability_routing_is_as_before() -> None:
+    assert decide_route(assessment(Priority.ROUTINE), CONFIDENT_MATCH) is Route.AUTO_REPLY
+    assert decide_route(assessment(Priority.ROUTINE), None) is Route.STAFF
+    assert decide_route(assessment(Priority.NO_ACTION, confidence=0.5), None) is Route.STAFF
+
+
+def test_threshold_is_a_keyword() -> None:
+    routine = assessment(Priority.ROUTINE, urgent_probability=LIKELY_URGENT)
+    strict = decide_route(routine, CONFIDENT_MATCH, review_min_urgent_probability=1.0)
+    assert strict is Route.AUTO_REPLY
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> TriagePipeline:
+    return load_pipeline()
+
+
+def test_a_playbook_question_from_someone_in_need_reaches_a_person(
+    pipeline: TriagePipeline,
+) -> None:
+    """The shipped model, matcher and playbooks: the same question is answered
+    automatically alone, and held for staff when the message says the family has not
+    eaten (the model's P1+P2 probability rises although the reading stays P3)."""
+    plain = "Where is food being handed out?"
+    in_need = "Where is food being handed out? My family has not eaten today."
+    for text in (plain, in_need):
+        assessed = pipeline.engine.assess_local(text)
+        assert assessed.priority is Priority.ROUTINE
+        assert pipeline.answers.choose(assessed, text) is not None
+    assert run_message(pipeline, plain).route is Route.AUTO_REPLY
+    assert run_message(pipeline, in_need).route is Route.STAFF
+
+
+def test_a_message_without_words_is_never_answered_or_closed_alone() -> None:
+    """A bare photo, location pin or emoji: a person looks."""
+    sure_nothing = assessment(Priority.NO_ACTION, confidence=0.99, urgent_probability=0.0)
+    assert decide_route(sure_nothing, None, has_words=False) is Route.STAFF
+    routine = assessment(Priority.ROUTINE, urgent_probability=0.0)
+    assert decide_route(routine, CONFIDENT_MATCH, has_words=False) is Route.STAFF
+    assert decide_route(assessment(Priority.LIFE_THREAT), None, has_words=False) is Route.URGENT
+
+
+MUNICIPALITY_ONLY = GeoLocation(
+    prefecture="石川県",
+    municipality="七尾市",
+    precision=LocationPrecision.MUNICIPALITY,
+    source=LocationSource.TEXT_GAZETTEER,
+    confidence=0.8,
+)
+
+
+def test_a_follow_up_that_a_person_already_has_is_not_answered_by_the_machine() -> None:
+    routine = assessment(Priority.ROUTINE, urgent_probability=0.0)
+    thanks = assessment(Priority.NO_ACTION, confidence=0.99, urgent_probability=0.0)
+    for conversation in (Route.URGENT, Route.STAFF):
+        context = RouteContext(
+            playbook_match_score=CONFIDENT_MATCH, conversation_route=conversation
+        )
+        assert route_for(routine, context) is Route.STAFF
+        assert route_for(thanks, context) is Route.STAFF
+    answered = RouteContext(
+        playbook_match_score=CONFIDENT_MATCH, conversation_route=Route.AUTO_REPLY
+    )
+    assert route_for(routine, answered) is Route.AUTO_REPLY
+    urgent_again = RouteContext(conversation_route=Route.STAFF)
+    assert route_for(assessment(Priority.LIFE_THREAT), urgent_again) is Route.URGENT
+
+
+def test_asking_for_a_place_needs_an_urgent_route_a_channel_that_can_ask_and_no_gps() -> None:
+    p1 = assessment(Priority.LIFE_THREAT)
+    asks = RouteContext(can_ask_back=True, location=MUNICIPALITY_ONLY)
+    assert decide(p1, asks).ask_for_location
+    assert decide(p1, RouteContext(can_ask_back=True, location=None)).ask_for_location
+    assert not decide(
+        p1, RouteContext(can_ask_back=False, location=MUNICIPALITY_ONLY)
+    ).ask_for_location
+    gps = RouteContext(can_ask_back=True, has_gps=True, location=MUNICIPALITY_ONLY)
+    assert not decide(p1, gps).ask_for_location
+    assert not decide(assessment(Priority.ROUTINE), asks).ask_for_location
+    town = MUNICIPALITY_ONLY.model_copy(update={"precision": LocationPrecision.TOWN})
+    assert not decide(p1, RouteContext(can_ask_back=True, location=town)).ask_for_location
+
+
+def test_a_later_reading_only_moves_the_route_towards_a_person() -> None:
+    p1 = assessment(Priority.LIFE_THREAT)
+    p3 = assessment(Priority.ROUTINE, urgent_probability=0.0)
+    match = RouteContext(playbook_match_score=CONFIDENT_MATCH)
+    for current in (Route.AUTO_REPLY, Route.CLOSED, Route.STAFF):
+        raised = decide_after_raise(p1, current, match)
+        assert raised is not None and raised.route is Route.URGENT
+    assert decide_after_raise(p1, Route.URGENT, match) is None
+    # A closed P4 now read as P3 goes to a person, never to a second automatic answer.
+    reopened = decide_after_raise(p3, Route.CLOSED, match)
+    assert reopened is not None and reopened.route is Route.STAFF
+    assert decide_after_raise(p3, Route.AUTO_REPLY, match) is None
+    assert decide_after_raise(p3, Route.STAFF, match) is None

@@ -1,0 +1,48 @@
+"""The one pipeline on the shipped model, gazetteer and default playbooks, answering
+from the service's published rows."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from playbooks.seed import seed_default_playbooks
+from triage.assessment.schemas import Route
+from triage.core.settings import Settings
+from triage.routing.answers import ACKNOWLEDGEMENT_ID, DatabaseAnswers
+from triage.routing.pipeline import MessageFacts, TriagePipeline
+
+
+@pytest.fixture
+def pipeline(settings: Settings, session_factory: sessionmaker[Session]) -> TriagePipeline:
+    seed_default_playbooks(settings)
+    return TriagePipeline.load(settings, DatabaseAnswers.reading(session_factory))
+
+
+def test_thanks_are_closed_with_a_short_acknowledgement(pipeline: TriagePipeline) -> None:
+    outcome = pipeline.run("ありがとうございました。助かりました")
+    assert outcome.route is Route.CLOSED
+    assert outcome.answer is not None and outcome.answer.playbook_id == ACKNOWLEDGEMENT_ID
+    assert "119" in pipeline.answers.render(outcome.answer, outcome.location)
+
+
+@pytest.mark.parametrize("text", ["", "🙏", "...", "！！"])
+def test_messages_without_words_go_to_a_person(pipeline: TriagePipeline, text: str) -> None:
+    outcome = pipeline.run(text)
+    assert outcome.route is Route.STAFF
+    assert outcome.answer is None
+
+
+def test_a_routine_question_gets_a_playbook_answer(pipeline: TriagePipeline) -> None:
+    outcome = pipeline.run("七尾市の避難所はどこですか")
+    assert outcome.route is Route.AUTO_REPLY
+    assert outcome.answer is not None
+    assert "避難" in pipeline.answers.render(outcome.answer, outcome.location)
+
+
+def test_an_urgent_sms_with_only_a_town_name_asks_for_a_place(pipeline: TriagePipeline) -> None:
+    text = "七尾市で家が倒れて母が下敷きになっています"
+    by_sms = pipeline.run(text, MessageFacts(can_ask_back=True))
+    assert by_sms.route is Route.URGENT and by_sms.answer is None
+    assert by_sms.decision.ask_for_location
+    assert not pipeline.run(text, MessageFacts(can_ask_back=False)).decision.ask_for_location

@@ -1,0 +1,126 @@
+"""RQ queues and how work is put on them. Jobs take ids and are safe to run twice.
+
+Each worker process listens on exactly one queue: RQ is only crash-safe that way.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import redis
+from rq import Queue, Retry
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
+
+from triage.core.queue_names import (
+    QueueName as QueueName,  # re-exported: callers import it from here
+)
+
+log = logging.getLogger(__name__)
+
+
+ASSESS_JOB = "triage.inquiries.jobs.assess_inquiry"
+SEND_REPLY_JOB = "triage.inquiries.jobs.send_reply"
+REFINE_DRAIN_JOB = "triage.inquiries.jobs.refine_pending"
+DEFAULT_RETRY_INTERVALS: tuple[int, ...] = (2, 10, 60)
+STALE_STARTED_AFTER = timedelta(minutes=2)
+RESULT_TTL_SECONDS = 300
+# A failed job is kept a week, for the operator to see why.
+FAILURE_TTL_SECONDS = 7 * 24 * 3600
+
+
+def get_queue(name: QueueName, connection: redis.Redis) -> Queue:
+    return Queue(str(name), connection=connection)
+
+
+def assess_job_id(inquiry_id: str) -> str:
+    return f"assess-{inquiry_id}"
+
+
+def send_job_id(reply_id: int) -> str:
+    return f"send-reply-{reply_id}"
+
+
+def job_is_pending(connection: redis.Redis, job_id: str) -> bool:
+    """True when the job is still waiting or running, so enqueuing again would duplicate it."""
+    try:
+        job = Job.fetch(job_id, connection=connection)
+    except NoSuchJobError:
+        return False
+    status = job.get_status(refresh=False)
+    if status == JobStatus.STARTED:
+        return _started_recently(job)
+    return status in (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED)
+
+
+def _started_recently(job: Job) -> bool:
+    """A worker killed mid-job leaves its job marked "started" until RQ's own cleanup,
+    minutes later. Triage and send jobs take milliseconds to seconds, so one started long
+    ago is presumed dead and may be enqueued again (jobs are safe to run twice)."""
+    started_at = job.started_at
+    if started_at is None:
+        return True
+    if started_at.tzinfo is None:
+        started_at = started_at.replace(tzinfo=UTC)
+    return datetime.now(UTC) - started_at < STALE_STARTED_AFTER
+
+
+def _retry(intervals: tuple[int, ...]) -> Retry:
+    return Retry(max=len(intervals), interval=list(intervals))
+
+
+def enqueue_assessment(
+    connection: redis.Redis,
+    inquiry_id: str,
+    retry_intervals: tuple[int, ...] = DEFAULT_RETRY_INTERVALS,
+) -> None:
+    enqueue_assessments(connection, [inquiry_id], retry_intervals)
+
+
+def enqueue_assessments(
+    connection: redis.Redis,
+    inquiry_ids: list[str],
+    retry_intervals: tuple[int, ...] = DEFAULT_RETRY_INTERVALS,
+) -> None:
+    """One round trip for any number of inquiries: RQ saves each job and pushes its id in
+    our pipeline (one MULTI/EXEC) instead of two pipelines of its own per job."""
+    if not inquiry_ids:
+        return
+    queue = get_queue(QueueName.TRIAGE, connection)
+    retry = _retry(retry_intervals)
+    with connection.pipeline() as pipeline:
+        for inquiry_id in inquiry_ids:
+            queue.enqueue_call(
+                ASSESS_JOB,
+                args=(inquiry_id,),
+                job_id=assess_job_id(inquiry_id),
+                retry=retry,
+                result_ttl=RESULT_TTL_SECONDS,
+                failure_ttl=FAILURE_TTL_SECONDS,
+                pipeline=pipeline,
+            )
+        pipeline.execute()
+
+
+def enqueue_send_reply(
+    connection: redis.Redis,
+    reply_id: int,
+    retry_intervals: tuple[int, ...] = DEFAULT_RETRY_INTERVALS,
+) -> None:
+    get_queue(QueueName.OUTBOUND, connection).enqueue_call(
+        SEND_REPLY_JOB,
+        args=(reply_id,),
+        job_id=send_job_id(reply_id),
+        retry=_retry(retry_intervals),
+        result_ttl=RESULT_TTL_SECONDS,
+        failure_ttl=FAILURE_TTL_SECONDS,
+    )
+
+
+def enqueue_refine_drain(connection: redis.Redis) -> None:
+    """One job that refines every waiting inquiry; see triage/inquiries/refinement.py."""
+    get_queue(QueueName.REFINE, connection).enqueue_call(
+        REFINE_DRAIN_JOB, job_id=f"refine-drain-{uuid.uuid4().hex}", result_ttl=60, timeout=3600
+    )

@@ -1,0 +1,150 @@
+"""One `Settings` for the whole service, read from the environment (prefix `TRIAGE_`).
+
+Nothing is created at import time: `get_settings()` builds a Settings and the app
+factory, CLI and workers receive it explicitly. Tests build their own `Settings(...)`.
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = frozenset(
+    {"", "changeme", "change-me", "changethis", "secret", "placeholder"}
+)
+
+
+def _default_home() -> Path:
+    return Path.home() / ".triage"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="TRIAGE_", extra="ignore", frozen=True, env_ignore_empty=True
+    )
+
+    env: Literal["dev", "production"] = "dev"
+    home: Path = Field(default_factory=_default_home)
+    database_url: str | None = None
+    redis_url: str | None = None
+    public_url: str = "http://localhost:8000"
+    secret_key: SecretStr | None = Field(
+        default=None, description="signs console sessions; generated and kept in TRIAGE_HOME in dev"
+    )
+
+    twilio_account_sid: str | None = None
+    twilio_auth_token: SecretStr | None = None
+    twilio_from: str | None = None
+    twilio_api_base: str | None = Field(
+        default=None, description="override of https://api.twilio.com (tests, proxies)"
+    )
+
+    line_channel_secret: SecretStr | None = None
+    line_channel_access_token: SecretStr | None = None
+    line_api_base: str | None = Field(
+        default=None, description="override of https://api.line.me (tests, proxies)"
+    )
+
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    openai_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "TRIAGE_OPENAI_API_KEY")
+    )
+    llm_timeout_seconds: float = 10.0
+    llm_budget_per_minute: int = 1500  # >= 20 calls/s, the per-worker promise, with headroom
+
+    geocoder: str | None = Field(default=None, description="geopy geocoder name, e.g. nominatim")
+    home_area: str | None = Field(
+        default=None,
+        description="municipality served (e.g. 石川県七尾市): the last-resort location hint",
+    )
+
+    max_text_length: int = 5000
+    rate_limit_per_ip: str = Field(
+        default="60/minute;600/hour",
+        description="new web/API messages per client IP (limits syntax, ';'-separated)",
+    )
+    rate_limit_per_sender: str = Field(
+        default="10/minute;60/hour",
+        description="new web/API messages per contact or status link",
+    )
+    intake_batch_max: int = Field(
+        default=64, ge=1, description="new web/API messages stored in one group commit, at most"
+    )
+    intake_batch_wait_ms: float = Field(
+        default=2.0, ge=0, description="how long a group commit waits for more messages"
+    )
+    sweep_after_seconds: float = 30.0
+    sweep_interval_seconds: float = 10.0
+    job_retry_intervals: tuple[int, ...] = (2, 10, 60)
+    log_level: str = "INFO"
+
+    @field_validator("rate_limit_per_ip", "rate_limit_per_sender")
+    @classmethod
+    def _parse_rate_limits(cls, value: str) -> str:
+        """Refuse an unreadable limit at start-up rather than on the first message."""
+        from limits import parse_many
+
+        try:
+            parse_many(value)
+        except ValueError as error:
+            raise ValueError(f"not a rate limit such as '60/minute;600/hour': {value!r}") from error
+        return value
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secrets(self) -> Settings:
+        if self.env != "production":
+            return self
+        named = {
+            "TRIAGE_SECRET_KEY": self.secret_key,
+            "TRIAGE_TWILIO_AUTH_TOKEN": self.twilio_auth_token,
+            "TRIAGE_LINE_CHANNEL_SECRET": self.line_channel_secret,
+            "TRIAGE_LINE_CHANNEL_ACCESS_TOKEN": self.line_channel_access_token,
+        }
+        if self.secret_key is None:
+            raise ValueError("TRIAGE_SECRET_KEY must be set in production")
+        for name, value in named.items():
+            if (
+                value is not None
+                and value.get_secret_value().strip().lower() in PLACEHOLDER_SECRETS
+            ):
+                raise ValueError(f"{name} is a placeholder; set a real secret in production")
+        return self
+
+    @cached_property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.home / 'triage.db'}"
+
+    @property
+    def uses_embedded_redis(self) -> bool:
+        return not self.redis_url
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.llm_base_url and self.llm_model)
+
+    def status_url_for(self, public_token: str) -> str:
+        """The citizen's status page of a conversation, at the public URL."""
+        return f"{self.public_url.rstrip('/')}/status/{public_token}"
+
+    def session_secret(self) -> str:
+        """The console session key: configured, or generated once and kept in TRIAGE_HOME."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        self.home.mkdir(parents=True, exist_ok=True)
+        key_file = self.home / "secret_key"
+        if not key_file.exists():
+            key_file.write_text(secrets.token_urlsafe(48))
+            key_file.chmod(0o600)
+        return key_file.read_text().strip()
+
+
+def get_settings() -> Settings:
+    return Settings()

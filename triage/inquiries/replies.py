@@ -1,0 +1,111 @@
+"""Replies to citizens: queued here, sent by the outbound job, and their delivery reports.
+Functions take `*, session`; the caller commits."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from triage.core.db import utcnow
+from triage.core.errors import NotFoundError
+from triage.inquiries.service import record_event
+from triage.inquiries.tables import EventKind, Inquiry, Reply, ReplyStatus
+
+# Authors of replies the machine wrote from approved text (a playbook, the fixed
+# acknowledgement); "system" (the location question) and staff replies are not answers.
+AUTOMATIC_ANSWER_AUTHORS = frozenset({"playbook"})
+
+
+def add_reply(
+    inquiry: Inquiry,
+    text: str,
+    *,
+    author: str,
+    session: Session,
+    language: str | None = None,
+    playbook_id: str | None = None,
+    ask_location: bool = False,
+) -> Reply:
+    """Queue a reply to the citizen on the channel they used; the outbound job sends it."""
+    reply = Reply(
+        inquiry_id=inquiry.id,
+        channel=inquiry.channel,
+        text=text,
+        language=language,
+        author=author,
+        playbook_id=playbook_id,
+        ask_location=ask_location,
+    )
+    session.add(reply)
+    session.flush()
+    record_event(
+        session,
+        inquiry.id,
+        EventKind.REPLIED,
+        actor=author,
+        detail={"reply_id": reply.id, "playbook_id": playbook_id},
+    )
+    return reply
+
+
+def get_reply(reply_id: int, *, session: Session) -> Reply:
+    reply = session.get(Reply, reply_id)
+    if reply is None:
+        raise NotFoundError(f"reply {reply_id} not found")
+    return reply
+
+
+def record_delivery_status(
+    provider_message_id: str, state: str, *, session: Session, error: str | None = None
+) -> Reply | None:
+    """Apply a provider's delivery report to the reply it sent (found by its message id).
+
+    Reports can arrive out of order, so a reply never moves back from delivered or
+    failed to sent. Unknown ids (e.g. messages sent outside this service) are ignored.
+    """
+    reply = session.scalars(
+        select(Reply).where(Reply.provider_message_id == provider_message_id)
+    ).first()
+    if reply is None:
+        return None
+    final = (ReplyStatus.DELIVERED, ReplyStatus.FAILED)
+    if reply.status in final or state not in set(ReplyStatus):
+        return reply
+    if state == ReplyStatus.SENT and reply.status == ReplyStatus.SENT:
+        return reply
+    reply.status = state
+    if error:
+        reply.error = error
+    record_event(
+        session,
+        reply.inquiry_id,
+        EventKind.REPLY_FAILED if state == ReplyStatus.FAILED else EventKind.REPLY_SENT,
+        detail={"reply_id": reply.id, "delivery": state, **({"error": error} if error else {})},
+    )
+    return reply
+
+
+def cancel_automatic_answers(inquiry_id: str, reason: str, *, session: Session) -> list[int]:
+    """Cancel every automatic answer to this inquiry that has not gone out yet (it was
+    raised to P1/P2 after routing: a person answers now). Returns the cancelled ids."""
+    cancelled = list(
+        session.scalars(
+            update(Reply)
+            .where(
+                Reply.inquiry_id == inquiry_id,
+                Reply.status == ReplyStatus.QUEUED,
+                Reply.author.in_(AUTOMATIC_ANSWER_AUTHORS),
+            )
+            .values(status=ReplyStatus.CANCELLED, error=reason, updated_at=utcnow())
+            .returning(Reply.id)
+            .execution_options(synchronize_session=False)
+        ).all()
+    )
+    for reply_id in cancelled:
+        record_event(
+            session,
+            inquiry_id,
+            EventKind.REPLY_CANCELLED,
+            detail={"reply_id": reply_id, "reason": reason},
+        )
+    return cancelled

@@ -1,0 +1,208 @@
+"""Where automatic answers come from, and how one is chosen and written out.
+
+An `AnswerSource` says which playbooks are published and which shelters are closed:
+- `DatabaseAnswers`: the service's published rows. Workers are long-lived, so the list
+  is cached and read again every `REFRESH_SECONDS`; when the database cannot be read
+  the last good list is kept, and with none ever read nothing is sent automatically.
+- `LibraryAnswers`: the playbook files the project ships, for `triage assess` offline.
+
+`Answers` matches a playbook (pure, `playbooks.matcher`) and renders it (pure,
+`playbooks.render`) with facts looked up here: the municipality and the nearest open
+shelter. Choosing and rendering are apart, so `triage assess` pays only for the choice.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from playbooks.files import default_playbooks
+from playbooks.matcher import match
+from playbooks.render import answer_language, footer, render_reply
+from playbooks.schemas import PlaybookContent
+from triage.assessment.schemas import Assessment
+from triage.geo.gazetteer import Gazetteer
+from triage.geo.schemas import GeoLocation, LocationPrecision
+from triage.geo.shelters import nearest_shelters
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
+
+REFRESH_SECONDS = 30.0
+# The published playbook whose answer acknowledges a P4 message, and the id recorded for
+# that acknowledgement even when no such playbook is published (the footer alone is sent).
+ACKNOWLEDGEMENT_ID = "thanks"
+# A nearest shelter is only named for a point or a town: from a municipality's or a
+# prefecture's centroid, "the nearest shelter" would be a guess presented as a fact.
+PRECISE_ENOUGH = frozenset({LocationPrecision.POINT, LocationPrecision.TOWN})
+# Farther than this, the location is probably wrong (or the citizen is far away): say less.
+MAX_SHELTER_DISTANCE_KM = 10.0
+
+
+@dataclass(frozen=True)
+class PublishedState:
+    playbooks: tuple[PlaybookContent, ...]
+    closed_shelter_ids: frozenset[str]
+
+
+EMPTY_STATE = PublishedState(playbooks=(), closed_shelter_ids=frozenset())
+
+
+class AnswerSource(Protocol):
+    def state(self) -> PublishedState: ...
+
+
+@dataclass(frozen=True)
+class ChosenAnswer:
+    """A playbook chosen for an inquiry (never free text from a model)."""
+
+    playbook: PlaybookContent | None  # None: the footer-only acknowledgement
+    playbook_id: str
+    score: float
+    language: str
+
+
+class LibraryAnswers:
+    """The default library, read once: what `triage assess` answers with offline."""
+
+    def __init__(self, playbooks: Collection[PlaybookContent] | None = None) -> None:
+        contents = default_playbooks() if playbooks is None else playbooks
+        self._state = PublishedState(tuple(contents), frozenset())
+
+    def state(self) -> PublishedState:
+        return self._state
+
+
+def read_published_state(session_factory: sessionmaker[Session]) -> PublishedState:
+    # Imported here: `triage assess` answers from files and never loads the ORM layer.
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from playbooks import service
+    from triage.core.db import session_scope
+    from triage.geo.service import closed_shelter_ids
+
+    with session_scope(session_factory) as session:
+        playbooks = tuple(service.published_playbooks(session=session))
+        try:
+            closed = frozenset(closed_shelter_ids(session=session))
+        except SQLAlchemyError:
+            session.rollback()
+            log.warning("shelter status unreadable; naming shelters as designated")
+            closed = frozenset()
+    return PublishedState(playbooks=playbooks, closed_shelter_ids=closed)
+
+
+class DatabaseAnswers:
+    """Published rows, cached for `refresh_seconds`. Safe to share between threads."""
+
+    def __init__(
+        self,
+        load: Callable[[], PublishedState],
+        *,
+        refresh_seconds: float = REFRESH_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._load = load
+        self._refresh_seconds = refresh_seconds
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._state = EMPTY_STATE
+        self._loaded_at: float | None = None
+
+    @classmethod
+    def reading(cls, session_factory: sessionmaker[Session]) -> DatabaseAnswers:
+        return cls(lambda: read_published_state(session_factory))
+
+    def state(self) -> PublishedState:
+        with self._lock:
+            now = self._clock()
+            if self._loaded_at is None or now - self._loaded_at >= self._refresh_seconds:
+                self._loaded_at = now  # also after a failure: retry later, not per message
+                try:
+                    self._state = self._load()
+                except _database_errors():
+                    log.warning("published playbooks unreadable; keeping the last good set")
+            return self._state
+
+
+def _database_errors() -> type[Exception]:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    return SQLAlchemyError
+
+
+class Answers:
+    """Chooses and writes out automatic answers from an `AnswerSource`."""
+
+    def __init__(self, source: AnswerSource, gazetteer: Gazetteer | None) -> None:
+        self.source = source
+        self._gazetteer = gazetteer
+
+    def choose(self, assessment: Assessment, text: str) -> ChosenAnswer | None:
+        """The playbook that answers this inquiry, or None. Never for P1/P2."""
+        if assessment.priority.needs_human:
+            return None  # routing guarantees this too; a second lock on the same door
+        playbooks = self.source.state().playbooks
+        found = match(assessment, text, playbooks)
+        if found is None:
+            return None
+        playbook = next(p for p in playbooks if p.id == found.playbook_id)
+        return ChosenAnswer(
+            playbook=playbook,
+            playbook_id=playbook.id,
+            score=found.score,
+            language=answer_language(playbook, assessment.language),
+        )
+
+    def acknowledgement(self, language: str) -> ChosenAnswer:
+        """The published "thanks" answer for a closed P4; without one, the footer alone
+        (fixed, approved text), so even then nothing is made up."""
+        for playbook in self.source.state().playbooks:
+            if playbook.id == ACKNOWLEDGEMENT_ID:
+                return ChosenAnswer(playbook, ACKNOWLEDGEMENT_ID, 1.0, language)
+        return ChosenAnswer(None, ACKNOWLEDGEMENT_ID, 1.0, language)
+
+    def render(self, chosen: ChosenAnswer, location: GeoLocation | None) -> str:
+        """The exact text the citizen receives."""
+        if chosen.playbook is None:
+            language = chosen.language
+            return footer(language if language in ("ja", "ja-easy") else language.split("-")[0])
+        closed = self.source.state().closed_shelter_ids
+        return render_reply(chosen.playbook, chosen.language, self.facts(location, closed))
+
+    def facts(self, location: GeoLocation | None, closed_ids: Collection[str]) -> dict[str, str]:
+        """The values a playbook's variables may use, from data only."""
+        facts: dict[str, str] = {}
+        if location is not None and location.municipality:
+            facts["municipality"] = location.municipality
+        if self._gazetteer is not None:
+            facts |= nearest_shelter_facts(
+                location, gazetteer=self._gazetteer, closed_ids=closed_ids
+            )
+        return facts
+
+
+def nearest_shelter_facts(
+    location: GeoLocation | None, *, gazetteer: Gazetteer, closed_ids: Collection[str] = ()
+) -> dict[str, str]:
+    """`nearest_shelter_name` and `nearest_shelter_distance_km`, or {} when the place is
+    not known well enough to tell a citizen."""
+    if location is None or location.lat is None or location.lon is None:
+        return {}
+    if location.precision not in PRECISE_ENOUGH:
+        return {}
+    found = nearest_shelters(
+        location.lat, location.lon, hazard=None, limit=1, gazetteer=gazetteer, closed_ids=closed_ids
+    )
+    if not found or found[0].distance_m / 1000 > MAX_SHELTER_DISTANCE_KM:
+        return {}
+    return {
+        "nearest_shelter_name": found[0].shelter.name,
+        "nearest_shelter_distance_km": f"{max(found[0].distance_m / 1000, 0.1):.1f}",
+    }

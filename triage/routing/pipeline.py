@@ -1,0 +1,142 @@
+"""The one triage pipeline: assess, geotag, choose an answer, decide the route.
+
+Workers (`triage.inquiries.flows`), `triage assess`, `triage eval` and every script
+under `ops/eval/` call `TriagePipeline.run`, so what is measured is what runs. Pure with
+respect to storage: it reads text and returns a `TriageOutcome`; workers apply it to the
+record, the CLI prints it. What differs is only where answers come from (published rows
+in the service, the library files offline) and whether an LLM refines afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from channels.base import GeoPoint
+from triage.assessment.engine import AssessmentEngine
+from triage.assessment.schemas import Assessment, Route
+from triage.core.settings import Settings
+from triage.geo.gazetteer import Gazetteer, load_gazetteer
+from triage.geo.geocoder import build_geocoder
+from triage.geo.geotag import geotag
+from triage.geo.schemas import GeoLocation
+from triage.routing.answers import Answers, AnswerSource, ChosenAnswer, DatabaseAnswers
+from triage.routing.decision import Decision, RouteContext, decide, has_words
+
+if TYPE_CHECKING:
+    from geopy.geocoders.base import Geocoder
+
+    from triage.core.resources import Resources
+
+
+@dataclass(frozen=True)
+class MessageFacts:
+    """What the channel and the conversation tell about a message, besides its text."""
+
+    language_hint: str | None = None
+    gps: GeoPoint | None = None
+    can_ask_back: bool = False
+    conversation_route: Route | None = None
+
+
+@dataclass(frozen=True)
+class TriageOutcome:
+    assessment: Assessment
+    location: GeoLocation | None
+    decision: Decision
+    # The answer that goes out automatically: a playbook (auto_reply) or the
+    # acknowledgement of a closed P4. None on every other route.
+    answer: ChosenAnswer | None
+
+    @property
+    def route(self) -> Route:
+        return self.decision.route
+
+    @property
+    def playbook_id(self) -> str | None:
+        return self.answer.playbook_id if self.answer else None
+
+
+class TriagePipeline:
+    def __init__(
+        self,
+        engine: AssessmentEngine,
+        gazetteer: Gazetteer,
+        answers: Answers,
+        *,
+        area_hint: str | None = None,
+        geocoder: Geocoder | None = None,
+    ) -> None:
+        self.engine = engine
+        self.gazetteer = gazetteer
+        self.answers = answers
+        self.area_hint = area_hint
+        self.geocoder = geocoder
+
+    @classmethod
+    def load(
+        cls, settings: Settings, source: AnswerSource, *, offline: bool = False
+    ) -> TriagePipeline:
+        """`offline`: no LLM and no online geocoder, whatever the settings say (the CLI)."""
+        if offline:
+            settings = settings.model_copy(
+                update={"llm_base_url": None, "llm_model": None, "geocoder": None}
+            )
+        gazetteer = load_gazetteer()
+        return cls(
+            AssessmentEngine.load(settings),
+            gazetteer,
+            Answers(source, gazetteer),
+            area_hint=settings.home_area,
+            geocoder=build_geocoder(settings),
+        )
+
+    @classmethod
+    def for_service(cls, resources: Resources) -> TriagePipeline:
+        """The workers' pipeline: published playbooks from the service's own database."""
+        return cls.load(resources.settings, DatabaseAnswers.reading(resources.session_factory))
+
+    def run(self, text: str, facts: MessageFacts | None = None) -> TriageOutcome:
+        facts = facts or MessageFacts()
+        assessment = self.engine.assess_local(text, language_hint=facts.language_hint)
+        location = self.locate(text, hints=assessment.location_expressions, gps=facts.gps)
+        return self.route(text, assessment, location, facts)
+
+    def locate(
+        self, text: str, *, hints: Sequence[str] = (), gps: GeoPoint | None = None
+    ) -> GeoLocation | None:
+        """Geotag the text. `hints` are place expressions (the LLM's, after refinement):
+        read through the gazetteer too, never trusted as coordinates."""
+        return geotag(
+            text,
+            gazetteer=self.gazetteer,
+            gps=gps,
+            hints=hints,
+            area_hint=self.area_hint,
+            geocoder=self.geocoder,
+        )
+
+    def route(
+        self,
+        text: str,
+        assessment: Assessment,
+        location: GeoLocation | None,
+        facts: MessageFacts,
+    ) -> TriageOutcome:
+        chosen = self.answers.choose(assessment, text)
+        context = RouteContext(
+            playbook_match_score=chosen.score if chosen else None,
+            has_words=has_words(text),
+            conversation_route=facts.conversation_route,
+            can_ask_back=facts.can_ask_back,
+            has_gps=facts.gps is not None,
+            location=location,
+        )
+        decision = decide(assessment, context)
+        answer: ChosenAnswer | None = None
+        if decision.route is Route.AUTO_REPLY:
+            answer = chosen
+        elif decision.route is Route.CLOSED:
+            answer = self.answers.acknowledgement(assessment.language)
+        return TriageOutcome(assessment, location, decision, answer)
