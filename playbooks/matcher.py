@@ -8,21 +8,26 @@ Neither alone reaches the confidence threshold
 (`triage.routing.decision.AUTO_REPLY_MIN_MATCH_SCORE`).
 The only thing citizen text can do is contain keywords; playbook ids and titles are never
 looked at, so "send the volunteer playbook" is just a message that mentions volunteers.
-Text that reads like instructions to the machine is held below the threshold, so a person
+Text the assessment flagged as instructions to the machine (`injection_suspected`, set by
+the rules) is held below the threshold, so a person
 answers it instead.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
 
 from playbooks.schemas import PlaybookContent, PlaybookMatch
 from triage.assessment.normalize import normalize
-from triage.assessment.schemas import Assessment
+from triage.assessment.schemas import (
+    FLAG_INJECTION,
+    FLAG_INJECTION_ENTRY_PREFIX,
+    Assessment,
+)
 
 CATEGORY_WEIGHT = 0.5
 FIRST_KEYWORD_WEIGHT = 0.25
@@ -30,19 +35,6 @@ FURTHER_KEYWORD_WEIGHT = 0.1
 MAX_KEYWORD_WEIGHT = 0.45
 # Below AUTO_REPLY_MIN_MATCH_SCORE (0.6): injection-like text goes to a person.
 INJECTION_SCORE_CAP = 0.5
-
-
-def _no_injection_detector(text: str) -> list[str]:
-    return []
-
-
-def _injection_detector() -> Callable[[str], list[str]]:
-    """The assessment rules' detector when that module is present (it ships separately)."""
-    try:
-        from triage.assessment.rules import detect_injection
-    except ImportError:
-        return _no_injection_detector
-    return detect_injection
 
 
 def _is_latin(word: str) -> bool:
@@ -161,12 +153,17 @@ def match(
         "keywords: " + "、".join(best.hits),
     ]
     score = best.score
-    injection = _injection_detector()(text)
-    if injection:
+    if FLAG_INJECTION in assessment.flags:
+        # The assessment's rules found instructions to the machine in the text.
+        entries = [
+            flag.removeprefix(FLAG_INJECTION_ENTRY_PREFIX)
+            for flag in assessment.flags
+            if flag.startswith(FLAG_INJECTION_ENTRY_PREFIX)
+        ]
         score = min(score, INJECTION_SCORE_CAP)
         reasons.append(
             "text reads like instructions to the machine ("
-            + ", ".join(injection)
+            + ", ".join(entries)
             + "): held for a person"
         )
     return PlaybookMatch(playbook_id=best.playbook.id, score=score, reasons=reasons)

@@ -65,6 +65,7 @@ def _routers() -> list[APIRouter]:
     from channels.web.views import router as web_form_router
     from playbooks.views import router as playbooks_router
     from triage.auth.views import router as auth_router
+    from triage.console.views import router as console_router
     from triage.inquiries.views import router as inquiries_router
     from triage.operations.health import router as health_router
     from triage.operations.system_status import router as system_router
@@ -75,6 +76,7 @@ def _routers() -> list[APIRouter]:
         web_status_router,
         inquiries_router,
         auth_router,
+        console_router,
         sms_router,
         line_router,
         web_form_router,

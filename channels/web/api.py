@@ -17,8 +17,7 @@ from channels.web.schemas import MAX_BODY_BYTES, InquiryAccepted, InquiryCreate
 from triage.core.db import utcnow
 from triage.core.errors import InvalidInputError, PayloadTooLargeError, UnsupportedMediaTypeError
 from triage.core.resources import Resources
-from triage.intake.dedup import keyed_dedup_id
-from triage.intake.port import Delivery, IntakePort, LimitKeys
+from triage.intake.port import Delivery, IntakePort, LimitKeys, keyed_dedup_id
 
 router = APIRouter(tags=["citizen"])
 

@@ -19,8 +19,7 @@ from channels.web.templating import templates
 from channels.web.texts import texts_for
 from triage.core.db import utcnow
 from triage.core.deps import ResourcesDep
-from triage.intake.dedup import keyed_dedup_id
-from triage.intake.port import Delivery, IntakeDep, LimitKeys
+from triage.intake.port import Delivery, IntakeDep, LimitKeys, keyed_dedup_id
 
 router = APIRouter(tags=["citizen"])
 

@@ -1,6 +1,6 @@
-from triage.assessment.combine import FLAG_INJECTION, combine
+from triage.assessment.combine import combine
 from triage.assessment.llm_schema import LLMVerdict
-from triage.assessment.schemas import Category, Engine, LayerVerdict, Priority
+from triage.assessment.schemas import FLAG_INJECTION, Category, Engine, LayerVerdict, Priority
 
 
 def verdict(

@@ -116,7 +116,7 @@ def test_session_post_without_csrf_header_is_403(
 def test_console_and_api_show_surge_mode(
     client: TestClient, session_factory: sessionmaker[Session]
 ) -> None:
-    from triage.operations.system_status import publish_surge_state
+    from triage.core.surge_flag import publish_surge_state
 
     token = make_staff(session_factory, "aya", Role.RESPONDER, password="correct horse")
     status = client.get("/api/v1/system", headers=bearer(token)).json()

@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from playbooks.schemas import PlaybookContent
-from triage.assessment.schemas import Assessment, Category, Engine, Priority
+from triage.assessment.rules import detect_injection
+from triage.assessment.schemas import (
+    FLAG_INJECTION,
+    FLAG_INJECTION_ENTRY_PREFIX,
+    Assessment,
+    Category,
+    Engine,
+    Priority,
+)
 from triage.geo.schemas import GeoLocation, LocationPrecision, LocationSource
 
 # Nanao city hall (石川県七尾市), a point with designated shelters around it.
@@ -21,14 +29,23 @@ NANAO = GeoLocation(
 
 
 def assessment(
-    category: Category, *, language: str = "ja", priority: Priority = Priority.ROUTINE
+    category: Category,
+    *,
+    language: str = "ja",
+    priority: Priority = Priority.ROUTINE,
+    text: str = "",
 ) -> Assessment:
+    """An assessment as the engine would make it of `text`: flagged when the rules find
+    instructions to the machine in it."""
+    injection = detect_injection(text)
+    flags = [FLAG_INJECTION, *(f"{FLAG_INJECTION_ENTRY_PREFIX}{e}" for e in injection)]
     return Assessment(
         priority=priority,
         category=category,
         language=language,
         confidence=0.9,
         engine=Engine.LOCAL_MODEL,
+        flags=flags if injection else [],
     )
 
 

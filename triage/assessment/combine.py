@@ -11,12 +11,19 @@ then neither lower a priority nor change which playbook answers.
 from __future__ import annotations
 
 from triage.assessment.llm_schema import LLMVerdict
-from triage.assessment.schemas import Assessment, Category, Engine, LayerVerdict, most_urgent
+from triage.assessment.schemas import (
+    FLAG_INJECTION,
+    FLAG_INJECTION_ENTRY_PREFIX,
+    Assessment,
+    Category,
+    Engine,
+    LayerVerdict,
+    most_urgent,
+)
 
 # A suspected injection is never closed without a person looking (routing closes P4
 # only at confidence >= 0.8).
 INJECTION_CONFIDENCE_CAP = 0.5
-FLAG_INJECTION = "injection_suspected"
 
 
 def combine(
@@ -61,7 +68,7 @@ def combine(
     all_flags = list(flags or [])
     if injection:
         all_flags.append(FLAG_INJECTION)
-        all_flags.extend(f"injection:{entry_id}" for entry_id in injection)
+        all_flags.extend(f"{FLAG_INJECTION_ENTRY_PREFIX}{entry_id}" for entry_id in injection)
         confidence = min(confidence, INJECTION_CONFIDENCE_CAP)
     return Assessment(
         priority=priority,

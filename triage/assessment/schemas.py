@@ -11,6 +11,11 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# Set by the combination of layers when the text reads like instructions to the machine;
+# each detector entry that fired adds `injection:<id>` next to it.
+FLAG_INJECTION = "injection_suspected"
+FLAG_INJECTION_ENTRY_PREFIX = "injection:"
+
 
 class Priority(StrEnum):
     """P1 is the most urgent. String order equals urgency order ("P1" < "P4")."""

@@ -17,10 +17,9 @@ from triage.auth.deps import (
     csrf_token_for,
     csrf_token_matches,
 )
-from triage.core.deps import ResourcesDep, SessionDep
+from triage.core.deps import SessionDep
 from triage.core.errors import AuthenticationError
 from triage.core.templating import templates
-from triage.operations.system_status import system_status
 
 router = APIRouter(tags=["console"])
 
@@ -71,14 +70,3 @@ def login(
 def logout(request: Request, _staff: CurrentStaff) -> Response:
     request.session.clear()
     return RedirectResponse("/console/login", status_code=303)
-
-
-@router.get("/console", response_class=HTMLResponse)
-def console_home(request: Request, staff: CurrentStaff, resources: ResourcesDep) -> Response:
-    """Home until the responder console lands: who is signed in, surge state, links."""
-    status = system_status(resources.redis, resources.settings.llm_enabled)
-    return templates.TemplateResponse(
-        request,
-        "console_home.html",
-        {"staff": staff, "csrf_token": csrf_token_for(request), "system": status},
-    )

@@ -30,11 +30,11 @@ from triage.assessment.schemas import Assessment, Priority, Route, most_urgent
 from triage.core.db import session_scope, utcnow
 from triage.core.queues import enqueue_refine_drain, enqueue_send_reply
 from triage.core.resources import Resources
+from triage.core.surge_flag import publish_surge_state
 from triage.geo.schemas import GeoLocation, LocationPrecision, LocationSource
 from triage.inquiries import replies, service, threads
 from triage.inquiries.ask_back import ask_for_location
 from triage.inquiries.tables import EventKind, Inquiry, InquiryStatus
-from triage.operations.system_status import publish_surge_state
 from triage.routing.decision import RouteContext, decide_after_raise, has_words
 from triage.routing.pipeline import TriagePipeline
 

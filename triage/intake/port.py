@@ -51,6 +51,7 @@ from triage.inquiries.threads import (
     may_continue_a_thread,
     open_inquiry_for,
 )
+from triage.intake.dedup import keyed_dedup_id
 from triage.intake.group_commit import GroupCommit
 from triage.intake.ratelimit import InquiryRateLimiter
 from triage.intake.rows import (
@@ -70,6 +71,7 @@ __all__ = [
     "IntakePort",
     "LimitKeys",
     "citizen_view",
+    "keyed_dedup_id",
     "opt_in",
     "opt_out",
     "record_delivery_status",

@@ -1,8 +1,8 @@
 """What staff and operators need to know about the service right now: queue depths and
 whether surge mode is on (the LLM is being skipped where the local verdict is clear).
 
-Surge mode is decided inside the refine worker; it publishes the state to Redis with a
-short expiry, so a stopped worker reads as "off" within two minutes.
+Surge mode is decided inside the refine worker, which publishes it to Redis
+(`triage.core.surge_flag`).
 """
 
 from __future__ import annotations
@@ -14,19 +14,9 @@ from pydantic import BaseModel
 from triage.auth.deps import CurrentStaff
 from triage.core.deps import ResourcesDep
 from triage.core.queues import QueueName, get_queue
-
-SURGE_KEY = "triage:surge-active"
-SURGE_TTL_SECONDS = 120
+from triage.core.surge_flag import read_surge_state
 
 router = APIRouter(tags=["staff"])
-
-
-def publish_surge_state(redis_conn: redis.Redis, active: bool) -> None:
-    redis_conn.set(SURGE_KEY, "1" if active else "0", ex=SURGE_TTL_SECONDS)
-
-
-def read_surge_state(redis_conn: redis.Redis) -> bool:
-    return redis_conn.get(SURGE_KEY) == b"1"
 
 
 class SystemStatus(BaseModel):
