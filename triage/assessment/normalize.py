@@ -46,7 +46,8 @@ def _build_latin_fold_table() -> dict[int, str]:
 # Precomputed translation tables: normalisation runs on every message, twice per
 # assessment budget of half a millisecond, so per-character Python loops are too slow.
 _LATIN_FOLD = _build_latin_fold_table()
-# Katakana ァ..ヶ map to hiragana ぁ..ゖ by a fixed offset (what jaconv.kata2hira does).
+# Katakana ァ..ヶ map to hiragana ぁ..ゖ by a fixed offset (as jaconv.kata2hira does, without
+# a dependency for one table).
 _KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}
 
 
