@@ -12,7 +12,6 @@ from triage.assessment.llm import (
     CircuitBreaker,
     LLMAssessor,
     LLMUnavailable,
-    MinuteBudget,
     build_user_message,
 )
 from triage.assessment.schemas import Category, Priority
@@ -24,11 +23,19 @@ def server() -> Iterator[FakeOpenAIServer]:
         yield fake
 
 
-def assessor(server: FakeOpenAIServer, *, timeout: float = 5.0, **kwargs: object) -> LLMAssessor:
+def assessor(
+    server: FakeOpenAIServer, *, timeout: float = 5.0, retries: int = 0, **kwargs: object
+) -> LLMAssessor:
+    """An assessor over a ready client whose SDK retries `retries` times."""
     client = openai.AsyncOpenAI(
-        base_url=server.base_url, api_key="test", timeout=timeout, max_retries=0
+        base_url=server.base_url, api_key="test", timeout=timeout, max_retries=retries
     )
     return LLMAssessor(client, "fake-model", **kwargs)  # type: ignore[arg-type]
+
+
+def from_settings(server: FakeOpenAIServer, *, timeout: float = 5.0) -> LLMAssessor:
+    """The production path: the client is built with the default retries."""
+    return LLMAssessor.from_settings(server.base_url, "fake-model", None, timeout, 100)
 
 
 def run(coro):  # type: ignore[no-untyped-def]
@@ -60,23 +67,61 @@ def test_failures_raise_llm_unavailable(server: FakeOpenAIServer, mode: str) -> 
         run(assessor(server).assess("給水はいつ"))
 
 
-def test_server_error_is_retried_once(server: FakeOpenAIServer) -> None:
+def test_a_server_error_is_retried_and_the_later_answer_used(server: FakeOpenAIServer) -> None:
+    server.fail_first = 1
+    server.verdict = {**server.verdict, "priority": "P2", "category": "medical"}
+    llm = from_settings(server)
+    verdict = run(llm.assess("薬が切れた"))
+    assert verdict.priority is Priority.URGENT_NEED
+    assert len(server.requests) == 2
+    assert not llm.breaker.is_open
+
+
+@pytest.mark.parametrize("retries", [0, 1])
+def test_a_persistent_server_error_ends_unavailable_after_the_retries(
+    server: FakeOpenAIServer, retries: int
+) -> None:
+    server.mode = "error500"
+    with pytest.raises(LLMUnavailable, match="InternalServerError"):
+        run(assessor(server, retries=retries).assess("給水はいつ"))
+    assert len(server.requests) == 1 + retries
+
+
+def test_default_client_retries_a_server_error_once(server: FakeOpenAIServer) -> None:
     server.mode = "error500"
     with pytest.raises(LLMUnavailable):
-        run(assessor(server, max_retries=1).assess("給水はいつ"))
+        run(from_settings(server).assess("給水はいつ"))
     assert len(server.requests) == 2
 
 
-def test_timeout_raises_llm_unavailable_without_retry(server: FakeOpenAIServer) -> None:
+def test_a_timeout_is_not_retried_although_the_client_retries(server: FakeOpenAIServer) -> None:
     server.delay_seconds = 1.0
     with pytest.raises(LLMUnavailable, match="Timeout"):
-        run(assessor(server, timeout=0.2).assess("給水はいつ"))
+        run(from_settings(server, timeout=0.2).assess("給水はいつ"))
     assert len(server.requests) == 1
+
+
+def test_a_failed_call_counts_once_for_the_breaker_however_many_retries(
+    server: FakeOpenAIServer,
+) -> None:
+    server.mode = "error500"
+    llm = assessor(server, retries=1, breaker=CircuitBreaker(failure_threshold=2))
+
+    async def two_calls() -> list[bool]:
+        open_after = []
+        for _ in range(2):
+            with pytest.raises(LLMUnavailable):
+                await llm.assess("x")
+            open_after.append(llm.breaker.is_open)
+        return open_after
+
+    assert run(two_calls()) == [False, True]
+    assert len(server.requests) == 4
 
 
 def test_circuit_opens_after_repeated_failures(server: FakeOpenAIServer) -> None:
     server.mode = "error500"
-    llm = assessor(server, max_retries=0, breaker=CircuitBreaker(failure_threshold=3))
+    llm = assessor(server, breaker=CircuitBreaker(failure_threshold=3))
 
     async def four_calls() -> list[str]:
         messages = []
@@ -118,13 +163,24 @@ def test_budget_limits_calls_per_minute(server: FakeOpenAIServer) -> None:
     assert len(server.requests) == 2
 
 
-def test_budget_window_slides() -> None:
+def test_a_call_refused_by_the_budget_leaves_the_half_open_trial(
+    server: FakeOpenAIServer,
+) -> None:
     now = [0.0]
-    budget = MinuteBudget(1, clock=lambda: now[0])
-    assert budget.try_spend()
-    assert not budget.try_spend()
-    now[0] = 60.0
-    assert budget.try_spend()
+    breaker = CircuitBreaker(failure_threshold=1, reset_seconds=30, clock=lambda: now[0])
+    server.mode = "error500"
+    llm = assessor(server, budget_per_minute=1, breaker=breaker)
+
+    async def two_calls() -> None:
+        with pytest.raises(LLMUnavailable, match="InternalServerError"):
+            await llm.assess("a")  # spends the budget and opens the circuit
+        now[0] = 31.0
+        with pytest.raises(LLMUnavailable, match="budget"):
+            await llm.assess("b")
+
+    run(two_calls())
+    assert len(server.requests) == 1
+    assert breaker.allow()  # the one trial is still there for a call the budget admits
 
 
 def test_assess_many_runs_calls_concurrently(server: FakeOpenAIServer) -> None:

@@ -12,6 +12,9 @@ Modes:
 - "obey_injection": a gullible model: when the citizen text contains instructions, it
   obeys them and answers P4/other with full confidence; otherwise like normal.
 
+`fail_first = n` answers the next n requests with HTTP 500 whatever the mode (a server
+that recovers), to test the client's retries.
+
 Run standalone for benchmarks: `python -m tests.fakes.openai_server --delay 2`.
 """
 
@@ -93,10 +96,12 @@ class FakeOpenAIServer:
         delay_seconds: float = 0.0,
         verdict: dict[str, Any] | None = None,
         verdict_for: Callable[[str], dict[str, Any]] | None = None,
+        fail_first: int = 0,
         port: int = 0,
     ) -> None:
         self.mode = mode
         self.delay_seconds = delay_seconds
+        self.fail_first = fail_first
         self.verdict = verdict or DEFAULT_VERDICT
         self.verdict_for = verdict_for
         self.requests: list[dict[str, Any]] = []
@@ -132,7 +137,11 @@ class FakeOpenAIServer:
         if self.delay_seconds or self.mode == "sleep":
             time.sleep(self.delay_seconds)
         model = str(body.get("model", "fake"))
-        if self.mode == "error500":
+        with self._lock:
+            failing = self.fail_first > 0
+            if failing:
+                self.fail_first -= 1
+        if failing or self.mode == "error500":
             return 500, b'{"error": {"message": "boom", "type": "server_error"}}'
         if self.mode == "invalid_json":
             content = "Sure! The priority is probably P3 {not json"

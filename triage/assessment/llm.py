@@ -13,11 +13,13 @@ import asyncio
 import json
 import time
 import weakref
-from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from typing import Final
 
 import openai
+from limits import RateLimitItemPerMinute
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
 from pydantic import ValidationError
 
 from triage.assessment.llm_schema import LLMUnavailable, LLMVerdict
@@ -88,24 +90,6 @@ class CircuitBreaker:
             self._opened_at = self._clock()
 
 
-class MinuteBudget:
-    """At most `per_minute` calls in any sliding 60-second window (cost control)."""
-
-    def __init__(self, per_minute: int, clock: Clock = time.monotonic) -> None:
-        self._per_minute = per_minute
-        self._clock = clock
-        self._calls: deque[float] = deque()
-
-    def try_spend(self) -> bool:
-        now = self._clock()
-        while self._calls and now - self._calls[0] >= 60.0:
-            self._calls.popleft()
-        if len(self._calls) >= self._per_minute:
-            return False
-        self._calls.append(now)
-        return True
-
-
 def build_user_message(text: str, hints: Mapping[str, str] | None) -> str:
     """The citizen text as a JSON string value: quotes, braces and fake role lines stay data."""
     return json.dumps({"hints": dict(hints or {}), "citizen_message": text}, ensure_ascii=False)
@@ -131,6 +115,16 @@ class LLMAssessor:
     """`await assess(text, hints)` -> LLMVerdict, or LLMUnavailable. Safe to share across
     coroutines; `assess_many` runs calls concurrently (bounded by `max_concurrency`).
 
+    Retries are the SDK's (`max_retries` of the client: connection errors, 408, 409, 429
+    and 5xx, with exponential backoff, honouring Retry-After). A ready client is used as
+    given; `from_settings` builds one with `max_retries`.
+
+    `timeout_seconds` bounds the whole call, retries and backoff included. The SDK also
+    retries a timed-out attempt and has no option to retry everything but a timeout; with
+    the client's per-attempt timeout equal to this allowance (as `from_settings` sets
+    them), an attempt that times out has spent the whole allowance, so a timeout is never
+    retried while a quick 500 still is. None leaves only the client's per-attempt timeout.
+
     An async HTTP client belongs to the event loop it first ran on. A worker that calls
     `asyncio.run(...)` once per job gets a new loop each time, so with a factory the
     assessor keeps one client and one semaphore per loop instead of reusing a dead one.
@@ -142,20 +136,22 @@ class LLMAssessor:
         model: str,
         *,
         budget_per_minute: int = 1500,
-        max_retries: int = 1,
+        timeout_seconds: float | None = None,
         max_concurrency: int = 64,
         breaker: CircuitBreaker | None = None,
-        clock: Clock = time.monotonic,
     ) -> None:
         self._factory: ClientFactory | None = (
             None if isinstance(client, openai.AsyncOpenAI) else client
         )
         self._fixed_client = client if isinstance(client, openai.AsyncOpenAI) else None
         self._model = model
-        self._max_retries = max_retries
+        self._timeout_seconds = timeout_seconds
         self._max_concurrency = max_concurrency
-        self._budget = MinuteBudget(budget_per_minute, clock)
-        self.breaker = breaker or CircuitBreaker(clock=clock)
+        # Cost control: at most `budget_per_minute` calls in any moving 60-second window,
+        # counted in this process.
+        self._budget = RateLimitItemPerMinute(budget_per_minute)
+        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+        self.breaker = breaker or CircuitBreaker()
         self._per_loop: weakref.WeakKeyDictionary[
             asyncio.AbstractEventLoop, tuple[openai.AsyncOpenAI, asyncio.Semaphore]
         ] = weakref.WeakKeyDictionary()
@@ -168,17 +164,20 @@ class LLMAssessor:
         api_key: str | None,
         timeout_seconds: float,
         budget_per_minute: int,
+        *,
+        max_retries: int = 1,
     ) -> LLMAssessor:
         def client() -> openai.AsyncOpenAI:
-            # The SDK's own retries are off: ours are bounded and counted by the breaker.
             return openai.AsyncOpenAI(
                 base_url=base_url,
                 api_key=api_key or "not-needed",
                 timeout=timeout_seconds,
-                max_retries=0,
+                max_retries=max_retries,
             )
 
-        return cls(client, model, budget_per_minute=budget_per_minute)
+        return cls(
+            client, model, budget_per_minute=budget_per_minute, timeout_seconds=timeout_seconds
+        )
 
     def _loop_state(self) -> tuple[openai.AsyncOpenAI, asyncio.Semaphore]:
         loop = asyncio.get_running_loop()
@@ -193,8 +192,9 @@ class LLMAssessor:
             self._per_loop[loop] = state
         return state
 
-    async def _call_once(self, text: str, hints: Mapping[str, str] | None) -> LLMVerdict:
-        client, _semaphore = self._loop_state()
+    async def _call(
+        self, client: openai.AsyncOpenAI, text: str, hints: Mapping[str, str] | None
+    ) -> LLMVerdict:
         response = await client.chat.completions.create(
             model=self._model,
             temperature=0,
@@ -209,34 +209,28 @@ class LLMAssessor:
         return parse_verdict(response.choices[0].message.content)
 
     async def assess(self, text: str, hints: Mapping[str, str] | None = None) -> LLMVerdict:
+        # The budget comes first: a half-open breaker grants one trial, and a trial then
+        # refused by the budget would never end, leaving the circuit open for good. Calls
+        # refused by an open circuit therefore count against the budget (errs on less).
+        if not self._limiter.hit(self._budget, "llm"):
+            raise LLMUnavailable("per-minute budget exceeded")
         if not self.breaker.allow():
             raise LLMUnavailable("circuit open")
-        if not self._budget.try_spend():
-            raise LLMUnavailable("per-minute budget exceeded")
-        _client, semaphore = self._loop_state()
+        client, semaphore = self._loop_state()
         async with semaphore:
-            last_error: Exception | None = None
-            for _attempt in range(1 + self._max_retries):
-                try:
-                    verdict = await self._call_once(text, hints)
-                except openai.APITimeoutError as error:
-                    # A timeout already cost the whole allowance: do not wait again.
-                    last_error = error
-                    break
-                except (
-                    openai.APIConnectionError,
-                    openai.InternalServerError,
-                    openai.RateLimitError,
-                ) as error:
-                    last_error = error
-                    continue
-                except (openai.APIStatusError, LLMUnavailable) as error:
-                    last_error = error
-                    break
-                self.breaker.record_success()
-                return verdict
-        self.breaker.record_failure()
-        raise LLMUnavailable(f"{type(last_error).__name__}: {last_error}") from last_error
+            try:
+                async with asyncio.timeout(self._timeout_seconds):
+                    verdict = await self._call(client, text, hints)
+            except TimeoutError as error:
+                self.breaker.record_failure()
+                raise LLMUnavailable(
+                    f"TimeoutError: no answer within {self._timeout_seconds} s"
+                ) from error
+            except (openai.OpenAIError, LLMUnavailable) as error:
+                self.breaker.record_failure()
+                raise LLMUnavailable(f"{type(error).__name__}: {error}") from error
+        self.breaker.record_success()
+        return verdict
 
     async def assess_many(
         self, items: Sequence[tuple[str, Mapping[str, str] | None]]
