@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -125,3 +126,17 @@ class TransientSendError(ChannelError):
 
 class PermanentSendError(ChannelError):
     """The provider refused for good (bad number, blocked user): do not retry."""
+
+
+class OutcomeUnknownError(ChannelError):
+    """The request may have reached the provider but no answer came (a read timeout, a
+    connection dropped mid-answer): the citizen may or may not have the message, so it
+    must not simply be sent again."""
+
+
+class Lookup(StrEnum):
+    """What a provider says about a message we may have sent."""
+
+    SENT = "sent"  # it has the message: record it as sent, never send again
+    NOT_SENT = "not_sent"  # it has no such message: sending it now makes one
+    CANNOT_TELL = "cannot_tell"  # no way to know: a person decides

@@ -3,10 +3,11 @@ Adapters declare their CHANNEL name and CAPABILITIES; `triage/` asks here."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol
 
 from channels import line, sms, web
-from channels.base import ChannelCapabilities, OutboundReply, SendResult
+from channels.base import ChannelCapabilities, Lookup, OutboundReply, SendResult
 from triage.core.settings import Settings
 
 CAPABILITIES: dict[str, ChannelCapabilities] = {
@@ -19,6 +20,12 @@ UNKNOWN = ChannelCapabilities(name="unknown", verified_sender=False, can_ask_bac
 
 class ReplySender(Protocol):
     def send(self, reply: OutboundReply) -> SendResult: ...
+
+
+class DeliveryLookup(Protocol):
+    """A provider that can say whether it has a message (Twilio's message list)."""
+
+    def lookup(self, reply: OutboundReply, since: datetime) -> tuple[Lookup, SendResult | None]: ...
 
 
 def capabilities_of(channel: str) -> ChannelCapabilities:
@@ -38,3 +45,15 @@ def sender_for(channel: str, settings: Settings) -> ReplySender:
 
         return LineSender.from_settings(settings)
     raise LookupError(f"no reply sender for channel {channel!r}")
+
+
+def lookup_for(channel: str, settings: Settings) -> DeliveryLookup | None:
+    """Who can settle an unknown outcome on this channel; None: only a person can.
+
+    LINE has no such API: a push is made safe to retry by its X-Line-Retry-Key instead,
+    and a reply-token message whose answer was lost cannot be checked."""
+    if channel == sms.CHANNEL:
+        from channels.sms.outbound import TwilioSmsSender
+
+        return TwilioSmsSender.from_settings(settings)
+    return None

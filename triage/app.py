@@ -13,9 +13,12 @@ import redis
 from fastapi import APIRouter, FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
+from triage.core.body_limits import BodyLimitMiddleware, body_caps
 from triage.core.errors import TriageError
 from triage.core.http_errors import handle_triage_error
+from triage.core.load_shedding import IntakeLoadGuard, OverloadedError, handle_overloaded
 from triage.core.resources import Resources
+from triage.core.security_headers import SecurityHeadersMiddleware
 from triage.core.settings import Settings, get_settings
 from triage.intake.port import IntakePort
 
@@ -43,6 +46,7 @@ def create_app(
     )
     app.state.resources = resources
     app.state.intake = intake
+    app.state.intake_guard = IntakeLoadGuard(settings.intake_max_in_flight)
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.session_secret(),
@@ -51,7 +55,12 @@ def create_app(
         same_site="strict",
         https_only=settings.public_url.startswith("https://"),
     )
+    # Added last, so outermost: bodies are capped before anything reads them, and every
+    # answer (a 413 too) gets the security headers.
+    app.add_middleware(BodyLimitMiddleware, caps=body_caps(settings))
+    app.add_middleware(SecurityHeadersMiddleware)
     app.add_exception_handler(TriageError, handle_triage_error)
+    app.add_exception_handler(OverloadedError, handle_overloaded)
     for router in _routers():
         app.include_router(router)
     return app

@@ -74,7 +74,8 @@ def parse_events(body: bytes, signature: str | None, channel_secret: str) -> lis
         events = parser.parse(text, signature)
     except InvalidSignatureError as error:
         raise SignatureError("the LINE signature does not match the body") from error
-    except (ValueError, KeyError, TypeError) as error:
+    except (ValueError, KeyError, TypeError, RecursionError) as error:
+        # RecursionError: JSON nested deeper than the decoder goes (a signed oddity).
         raise PayloadError(f"a signed but unreadable LINE webhook body: {error}") from error
     return [_convert(event) for event in events]
 
@@ -82,7 +83,10 @@ def parse_events(body: bytes, signature: str | None, channel_secret: str) -> lis
 def _received_at(timestamp_ms: int | None) -> datetime:
     if timestamp_ms is None:
         return datetime.now(UTC)
-    return datetime.fromtimestamp(timestamp_ms / 1000, UTC)
+    try:
+        return datetime.fromtimestamp(timestamp_ms / 1000, UTC)
+    except (ValueError, OSError, OverflowError) as error:
+        raise PayloadError(f"the event timestamp {timestamp_ms} is no time") from error
 
 
 def _address_of(source: Any) -> str | None:

@@ -25,7 +25,13 @@ from linebot.v3.messaging import (  # type: ignore[import-untyped]
     TextMessage,
 )
 
-from channels.base import OutboundReply, PermanentSendError, SendResult, TransientSendError
+from channels.base import (
+    OutboundReply,
+    OutcomeUnknownError,
+    PermanentSendError,
+    SendResult,
+    TransientSendError,
+)
 from channels.line import REPLY_TOKEN_LIFETIME
 from channels.line.texts import SEND_LOCATION_LABEL
 from triage.core.settings import Settings
@@ -41,16 +47,26 @@ RETRY_KEY_ALREADY_ACCEPTED = 409  # push with an X-Line-Retry-Key LINE has alrea
 
 
 class LineSender:
-    def __init__(self, access_token: str, api_base: str | None = None) -> None:
+    def __init__(
+        self,
+        access_token: str,
+        api_base: str | None = None,
+        timeout: float = REQUEST_TIMEOUT_SECONDS,
+    ) -> None:
         self._configuration = Configuration(
             host=(api_base or DEFAULT_API_BASE).rstrip("/"), access_token=access_token
         )
+        self._timeout = timeout
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LineSender:
         if settings.line_channel_access_token is None:
             raise PermanentSendError("LINE is not configured (TRIAGE_LINE_CHANNEL_ACCESS_TOKEN)")
-        return cls(settings.line_channel_access_token.get_secret_value(), settings.line_api_base)
+        return cls(
+            settings.line_channel_access_token.get_secret_value(),
+            settings.line_api_base,
+            settings.outbound_timeout_seconds,
+        )
 
     def send(self, reply: OutboundReply) -> SendResult:
         messages = [self._text_message(reply)]
@@ -61,6 +77,7 @@ class LineSender:
                     response = _call(
                         api.reply_message,
                         ReplyMessageRequest(reply_token=reply.reply_token, messages=messages),
+                        timeout=self._timeout,
                     )
                     return SendResult(provider_message_id=_first_id(response), method="reply")
                 except PermanentSendError as error:
@@ -70,6 +87,7 @@ class LineSender:
                 response = _call(
                     api.push_message,
                     PushMessageRequest(to=reply.recipient, messages=messages),
+                    timeout=self._timeout,
                     x_line_retry_key=reply.idempotency_key,
                 )
             except _AlreadyAccepted:
@@ -101,10 +119,15 @@ def _first_id(response: Any) -> str | None:
     return str(sent[0].id) if sent else None
 
 
-def _call(method: Any, request: Any, **kwargs: Any) -> Any:
-    """One API call, its failures sorted into retry-worthy and not."""
+def _call(method: Any, request: Any, *, timeout: float, **kwargs: Any) -> Any:
+    """One API call, its failures sorted into retry-worthy, not, and unknown.
+
+    A lost answer is safe to retry only for a push with an X-Line-Retry-Key (LINE
+    recognises the retry and answers 409). A reply-token message whose answer was lost
+    may have arrived, and its retry would fall back to a push: a second message. So that
+    outcome is unknown, and a person decides."""
     try:
-        return method(request, _request_timeout=REQUEST_TIMEOUT_SECONDS, **kwargs)
+        return method(request, _request_timeout=timeout, **kwargs)
     except ApiException as error:
         status = int(error.status or 0)
         if status == RETRY_KEY_ALREADY_ACCEPTED and kwargs.get("x_line_retry_key"):
@@ -114,4 +137,20 @@ def _call(method: Any, request: Any, **kwargs: Any) -> Any:
             raise TransientSendError(reason) from error
         raise PermanentSendError(reason) from error
     except (urllib3.exceptions.HTTPError, OSError) as error:
-        raise TransientSendError(f"LINE API unreachable: {error}") from error
+        if _never_connected(error):
+            raise TransientSendError(f"LINE API unreachable: {error}") from error
+        if kwargs.get("x_line_retry_key"):
+            raise TransientSendError(f"LINE API answer lost, safe to retry: {error}") from error
+        raise OutcomeUnknownError(f"LINE API answer lost: {error}") from error
+
+
+def _never_connected(error: BaseException) -> bool:
+    """A connection never made cannot have delivered the request; one dropped later may."""
+    if isinstance(error, urllib3.exceptions.MaxRetryError) and error.reason is not None:
+        error = error.reason
+    return isinstance(
+        error,
+        urllib3.exceptions.NewConnectionError
+        | urllib3.exceptions.ConnectTimeoutError
+        | ConnectionRefusedError,
+    )

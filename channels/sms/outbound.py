@@ -3,11 +3,16 @@
 The body is a short answer plus the citizen's status link, kept within two segments
 (see `segments`); the number of segments sent is recorded. Delivery reports come back
 to the status callback URL.
+
+Exactly once: Twilio has no idempotency key, so a request whose answer was lost (a read
+timeout) raises `OutcomeUnknownError`, and `lookup` asks Twilio's message list whether
+the message exists before anything is sent again.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -16,7 +21,14 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from channels.base import OutboundReply, PermanentSendError, SendResult, TransientSendError
+from channels.base import (
+    Lookup,
+    OutboundReply,
+    OutcomeUnknownError,
+    PermanentSendError,
+    SendResult,
+    TransientSendError,
+)
 from channels.sms.segments import MAX_REPLY_SEGMENTS, count_segments, fit_segments
 from channels.sms.texts import reply_footer
 from triage.core.settings import Settings
@@ -27,6 +39,8 @@ STATUS_CALLBACK_PATH = "/webhooks/twilio/status"
 REQUEST_TIMEOUT_SECONDS = 10.0
 # Twilio error codes that no retry can fix, beyond plain 4xx answers.
 UNSUBSCRIBED_RECIPIENT = 21610
+# How far back `lookup` looks: Twilio stamps DateSent by the day, so a little slack.
+LOOKUP_SLACK = timedelta(minutes=10)
 
 
 class BaseUrlHttpClient(TwilioHttpClient):  # type: ignore[misc]
@@ -60,11 +74,10 @@ class TwilioSmsSender:
         from_number: str,
         status_callback_url: str | None,
         api_base: str | None = None,
+        timeout: float = REQUEST_TIMEOUT_SECONDS,
     ) -> None:
         http_client = (
-            BaseUrlHttpClient(api_base)
-            if api_base
-            else TwilioHttpClient(timeout=REQUEST_TIMEOUT_SECONDS)
+            BaseUrlHttpClient(api_base, timeout) if api_base else TwilioHttpClient(timeout=timeout)
         )
         self._client = Client(account_sid, auth_token, http_client=http_client)
         self._from = from_number
@@ -84,6 +97,7 @@ class TwilioSmsSender:
             from_number=settings.twilio_from,
             status_callback_url=settings.public_url.rstrip("/") + STATUS_CALLBACK_PATH,
             api_base=settings.twilio_api_base,
+            timeout=settings.outbound_timeout_seconds,
         )
 
     def send(self, reply: OutboundReply) -> SendResult:
@@ -98,11 +112,45 @@ class TwilioSmsSender:
             if error.status == 429 or error.status >= 500:
                 raise TransientSendError(reason) from error
             raise PermanentSendError(reason) from error
-        except requests.RequestException as error:
-            raise TransientSendError(f"Twilio unreachable: {error}") from error
+        except (requests.ConnectTimeout, requests.ConnectionError) as error:
+            if _never_connected(error):
+                raise TransientSendError(f"Twilio unreachable: {error}") from error
+            raise OutcomeUnknownError(f"Twilio's answer was lost: {error}") from error
+        except requests.RequestException as error:  # a read timeout: it may have sent
+            raise OutcomeUnknownError(f"Twilio's answer was lost: {error}") from error
         return SendResult(
             provider_message_id=str(message.sid),
             method="rest",
             segments=count_segments(body).segments,
             status="sent",
         )
+
+    def lookup(self, reply: OutboundReply, since: datetime) -> tuple[Lookup, SendResult | None]:
+        """Whether Twilio has this message, sent to this number since `since`."""
+        body = compose_body(reply.text, reply.status_url, reply.language)
+        try:
+            found = self._client.messages.list(
+                to=reply.recipient, from_=self._from, date_sent_after=since - LOOKUP_SLACK
+            )
+        except (TwilioRestException, requests.RequestException) as error:
+            log.warning("Twilio message lookup failed", extra={"error": type(error).__name__})
+            return Lookup.CANNOT_TELL, None
+        for message in found:
+            if message.body == body:
+                result = SendResult(
+                    provider_message_id=str(message.sid),
+                    method="rest",
+                    segments=count_segments(body).segments,
+                    status="sent",
+                )
+                return Lookup.SENT, result
+        return Lookup.NOT_SENT, None
+
+
+def _never_connected(error: requests.RequestException) -> bool:
+    """A connection that was never made (refused, unresolvable, connect timeout) cannot
+    have delivered the request; one dropped later may have."""
+    if isinstance(error, requests.ConnectTimeout):
+        return True
+    reason = repr(error)
+    return "NewConnectionError" in reason or "NameResolutionError" in reason

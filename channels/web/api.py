@@ -6,7 +6,6 @@ import json
 import uuid
 
 from fastapi import APIRouter, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
@@ -14,8 +13,11 @@ from channels.base import GeoPoint, InboundMessage
 from channels.body import BodyTooLargeError, read_capped_body
 from channels.web import CHANNEL
 from channels.web.schemas import MAX_BODY_BYTES, InquiryAccepted, InquiryCreate
+from triage.core.client_address import client_address
 from triage.core.db import utcnow
 from triage.core.errors import InvalidInputError, PayloadTooLargeError, UnsupportedMediaTypeError
+from triage.core.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotency_key
+from triage.core.load_shedding import intake_guard_of
 from triage.core.resources import Resources
 from triage.intake.port import Delivery, IntakePort, LimitKeys, keyed_dedup_id
 
@@ -52,60 +54,28 @@ async def _read_json_body(request: Request) -> InquiryCreate:
         raise InvalidInputError(reasons) from error
 
 
-IDEMPOTENCY_KEY_MAX_LENGTH = 128
-_IDEMPOTENCY_KEY_PARAMETER = {
-    "name": "idempotency-key",
-    "in": "header",
-    "required": False,
-    "schema": {
-        "anyOf": [{"type": "string", "maxLength": IDEMPOTENCY_KEY_MAX_LENGTH}, {"type": "null"}],
-        "title": "Idempotency-Key",
-    },
-}
-
-
-def _idempotency_key(request: Request) -> str | None:
-    """The Idempotency-Key header, read directly rather than through a `Header()`
-    parameter, whose dependency solving was a visible share of this hot path's CPU. An
-    over-long key gets the very 422 that `Header(max_length=128)` gave."""
-    key = request.headers.get("idempotency-key")
-    if key is not None and len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
-        raise RequestValidationError(
-            [
-                {
-                    "type": "string_too_long",
-                    "loc": ("header", "idempotency-key"),
-                    "msg": f"String should have at most {IDEMPOTENCY_KEY_MAX_LENGTH} characters",
-                    "input": key,
-                    "ctx": {"max_length": IDEMPOTENCY_KEY_MAX_LENGTH},
-                }
-            ]
-        )
-    return key
-
-
 @router.post(
     "/api/v1/inquiries",
     status_code=202,
     response_model=InquiryAccepted,
     response_class=JSONResponse,
     summary="Send an inquiry (stored before the 202)",
-    openapi_extra={"parameters": [_IDEMPOTENCY_KEY_PARAMETER]},
+    openapi_extra={"parameters": [IDEMPOTENCY_KEY_PARAMETER]},
 )
 async def create_inquiry(request: Request) -> JSONResponse:
     """Answers with a `JSONResponse` of an `InquiryAccepted` (the schema stays in the
     OpenAPI document through `response_model`): two strings need no validating again."""
     resources: Resources = request.app.state.resources
     intake: IntakePort = request.app.state.intake
-    idempotency_key = _idempotency_key(request)
+    key = idempotency_key(request)
     payload = await _read_json_body(request)
     message = InboundMessage(
         channel=CHANNEL,
         # The Idempotency-Key makes a retried or double-clicked request one inquiry.
         provider_message_id=keyed_dedup_id(
-            "key", idempotency_key, payload.text, payload.contact, _point(payload.location)
+            "key", key, payload.text, payload.contact, _point(payload.location)
         )
-        if idempotency_key
+        if key
         else f"id:{uuid.uuid4().hex}",
         sender=payload.contact,
         text=payload.text,
@@ -113,15 +83,13 @@ async def create_inquiry(request: Request) -> JSONResponse:
         language=payload.language,
         received_at=utcnow(),
     )
-    accepted = await intake.submit(
-        Delivery(
-            message,
-            limit=LimitKeys(
-                ip=request.client.host if request.client else None, sender=payload.contact
-            ),
-            may_be_a_retry=idempotency_key is not None,
-        )
+    limit = LimitKeys(
+        ip=client_address(request, resources.settings.trusted_proxies), sender=payload.contact
     )
+    with intake_guard_of(request).admitted():
+        accepted = await intake.submit(
+            Delivery(message, limit=limit, may_be_a_retry=key is not None)
+        )
     body: dict[str, str] = {
         "id": accepted.inquiry_id,
         "status_url": resources.settings.status_url_for(accepted.public_token),

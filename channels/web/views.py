@@ -1,7 +1,11 @@
 """The citizen web form (`/`) and follow-ups from the status page.
 
-Plain HTML forms that work with JavaScript off; a small script adds "use my location".
-Both go through the same intake port as the JSON API, with the same abuse limits.
+Plain HTML forms that work with JavaScript off; a small script adds "use my location"
+(it carries the response's CSP nonce). Both go through the same intake port as the JSON
+API, with the same abuse limits (counted against the client address behind the trusted
+proxies) and the same load shedding (503 for everyone when this process is overloaded).
+Bodies are capped and multipart is refused before any of this runs
+(`triage.core.body_limits`).
 """
 
 from __future__ import annotations
@@ -17,15 +21,18 @@ from channels.base import GeoPoint, InboundMessage
 from channels.web import CHANNEL
 from channels.web.templating import templates
 from channels.web.texts import texts_for
+from triage.core.client_address import client_address
 from triage.core.db import utcnow
 from triage.core.deps import ResourcesDep
+from triage.core.load_shedding import intake_guard_of
+from triage.core.resources import Resources
 from triage.intake.port import Delivery, IntakeDep, LimitKeys, keyed_dedup_id
 
 router = APIRouter(tags=["citizen"])
 
 
-def _client_ip(request: Request) -> str | None:
-    return request.client.host if request.client else None
+def _client_ip(request: Request, resources: Resources) -> str | None:
+    return client_address(request, resources.settings.trusted_proxies)
 
 
 def _location(lat: str | None, lon: str | None) -> GeoPoint | None:
@@ -85,8 +92,9 @@ async def submit_form(
         location=_location(lat, lon),
         received_at=utcnow(),
     )
-    limit = LimitKeys(ip=_client_ip(request), sender=contact or None)
-    accepted = await intake.submit(Delivery(message, limit=limit))
+    limit = LimitKeys(ip=_client_ip(request, resources), sender=contact or None)
+    with intake_guard_of(request).admitted():
+        accepted = await intake.submit(Delivery(message, limit=limit))
     return RedirectResponse(f"/status/{accepted.public_token}?lang={chosen}", status_code=303)
 
 
@@ -115,6 +123,7 @@ async def follow_up(
         received_at=utcnow(),
         continues_token=public_token,
     )
-    limit = LimitKeys(ip=_client_ip(request), sender=f"status:{public_token}")
-    await intake.submit(Delivery(message, limit=limit))
+    limit = LimitKeys(ip=_client_ip(request, resources), sender=f"status:{public_token}")
+    with intake_guard_of(request).admitted():
+        await intake.submit(Delivery(message, limit=limit))
     return RedirectResponse(f"/status/{public_token}?lang={chosen}", status_code=303)

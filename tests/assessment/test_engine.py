@@ -1,13 +1,21 @@
 """The engine without an LLM (the embedded default); LLM paths are in test_engine_llm."""
 
 import asyncio
+import logging
+from typing import NoReturn
 
 import pytest
 
+from triage.assessment.combine import (
+    FAILED_LAYER_CONFIDENCE_CAP,
+    FLAG_LAYER_FAILED_PREFIX,
+    failed_layers,
+)
 from triage.assessment.engine import AssessmentEngine
-from triage.assessment.schemas import Engine, Priority
+from triage.assessment.llm_schema import LLMVerdict
+from triage.assessment.schemas import Category, Engine, Priority
 from triage.core.settings import Settings
-from triage.routing.decision import RouteContext, route_for
+from triage.routing.decision import CLOSE_MIN_CONFIDENCE, RouteContext, route_for
 
 
 @pytest.fixture(scope="module")
@@ -64,3 +72,87 @@ def test_language_hints_are_mapped_to_supported_codes(
     engine: AssessmentEngine, hint: str, expected: str
 ) -> None:
     assert engine.assess_local("避難所はどこですか", language_hint=hint).language == expected
+
+
+class LayerBug(Exception):
+    """What an unforeseen bug in a layer raises; its message carries the citizen's text."""
+
+
+def _raising(*args: object, **kwargs: object) -> NoReturn:
+    raise LayerBug(f"cannot read {args!r}")
+
+
+TRAPPED = "家が潰れて母が中に閉じ込められています"
+
+
+@pytest.mark.parametrize(
+    ("target", "layer"),
+    [
+        ("triage.assessment.engine.assess_by_rules", "rules"),
+        ("triage.assessment.engine.detect_injection", "injection"),
+        ("triage.assessment.engine.detect_language", "language"),
+    ],
+)
+def test_a_failing_layer_is_skipped_logged_and_flagged(
+    engine: AssessmentEngine,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    target: str,
+    layer: str,
+) -> None:
+    monkeypatch.setattr(target, _raising)
+    with caplog.at_level(logging.ERROR, logger="triage.assessment.engine"):
+        assessment = engine.assess_local(TRAPPED)
+    assert failed_layers(assessment) == [layer]
+    assert f"{FLAG_LAYER_FAILED_PREFIX}{layer}" in assessment.flags
+    # The others decide: the model still reads a life threat here.
+    assert assessment.priority is Priority.LIFE_THREAT
+    assert assessment.confidence <= FAILED_LAYER_CONFIDENCE_CAP
+    assert layer in caplog.text and "LayerBug" in caplog.text
+    assert "閉じ込め" not in caplog.text  # never the message in the logs
+
+
+def test_a_failing_local_model_leaves_the_rules_to_decide(
+    engine: AssessmentEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine.local_model, "predict", _raising)
+    assessment = engine.assess_local(TRAPPED)
+    assert failed_layers(assessment) == ["local_model"]
+    assert [v.engine for v in assessment.verdicts] == [Engine.RULES]
+    assert assessment.priority is Priority.LIFE_THREAT
+
+
+def test_when_every_layer_fails_a_person_looks(
+    engine: AssessmentEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("assess_by_rules", "detect_injection", "detect_language"):
+        monkeypatch.setattr(f"triage.assessment.engine.{name}", _raising)
+    monkeypatch.setattr(engine.local_model, "predict", _raising)
+    assessment = engine.assess_local("ありがとうございました")
+    assert failed_layers(assessment) == ["language", "rules", "injection", "local_model"]
+    assert assessment.verdicts == []
+    assert assessment.confidence < CLOSE_MIN_CONFIDENCE  # never closed automatically
+
+
+class CalmLLM:
+    """The LLM's contract (`await assess(text, hints) -> LLMVerdict`), always reading calm."""
+
+    async def assess(self, text: str, hints: object = None) -> LLMVerdict:
+        return LLMVerdict(
+            priority=Priority.NO_ACTION,
+            category=Category.OTHER,
+            language="ja",
+            summary_ja="お礼",
+            confidence=0.99,
+        )
+
+
+def test_a_refinement_keeps_the_failed_layers_on_record(
+    engine: AssessmentEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("triage.assessment.engine.assess_by_rules", _raising)
+    with_llm = AssessmentEngine(engine.local_model, CalmLLM())  # type: ignore[arg-type]
+    local = with_llm.assess_local("ありがとうございました")
+    refined = asyncio.run(with_llm.refine("ありがとうございました", local, {}))
+    assert failed_layers(refined) == ["rules"]
+    assert refined.confidence <= FAILED_LAYER_CONFIDENCE_CAP

@@ -44,9 +44,12 @@ def outbound(redis_conn: redis.Redis) -> Queue:
 def staff_reply_to_an_sms(
     client: TestClient, session: Session, session_factory: sessionmaker[Session]
 ) -> tuple[Inquiry, int]:
-    """An SMS comes in and a responder answers it through the API, which queues the send."""
+    """An SMS comes in, is routed to staff, and a responder answers it through the API,
+    which queues the send. (The triage job is not run: its own replies would mix in.)"""
     post_signed(client, INBOUND_URL, twilio_form("inbound_sms.json"))
     inquiry = session.scalars(select(Inquiry)).one()
+    inquiry.status, inquiry.route, inquiry.priority = "triaged", "staff", "P3"
+    session.commit()
     token = make_staff(session_factory, "aya", Role.RESPONDER)
     response = client.post(
         f"/api/v1/inquiries/{inquiry.id}/reply",
@@ -211,7 +214,8 @@ def test_a_permanent_error_fails_the_reply_without_a_retry(
     assert reply.error and "21610" in reply.error
     failed = session.scalars(
         select(InquiryEvent).where(
-            InquiryEvent.inquiry_id == inquiry.id, InquiryEvent.kind == EventKind.REPLY_FAILED
+            InquiryEvent.inquiry_id == inquiry.id,
+            InquiryEvent.kind == EventKind.REPLY_DEAD_LETTERED,
         )
     ).all()
     assert [event.detail["reply_id"] for event in failed] == [reply_id]

@@ -11,8 +11,9 @@ from triage.cli.assess import (
     evaluate_records,
     load_pipeline,
     run_message,
+    tolerant_streams,
 )
-from triage.routing.pipeline import TriagePipeline
+from triage.routing.pipeline import MessageFacts, TriageOutcome, TriagePipeline
 
 FIELDS = {"id", "priority", "category", "language", "location", "route", "playbook", "engine"}
 
@@ -98,3 +99,57 @@ def test_a_closed_message_reports_the_acknowledgement_like_the_workers(
 ) -> None:
     (record,) = run_assess(pipeline, [json.dumps({"id": "t", "text": "ありがとうございました"})])
     assert (record["route"], record["playbook"]) == ("closed", "thanks")
+
+
+class FailingOn(TriagePipeline):
+    """The real pipeline, except that one text makes it raise, as an unforeseen bug would."""
+
+    def __init__(self, inner: TriagePipeline, poison: str) -> None:
+        super().__init__(
+            inner.engine,
+            inner.gazetteer,
+            inner.answers,
+            area_hint=inner.area_hint,
+            geocoder=inner.geocoder,
+        )
+        self.poison = poison
+
+    def run(self, text: str, facts: MessageFacts | None = None) -> TriageOutcome:
+        if text == self.poison:
+            raise RuntimeError(f"unexpected, about {text}")
+        return super().run(text, facts)
+
+
+def test_one_bad_message_never_aborts_the_batch(pipeline: TriagePipeline) -> None:
+    poison = "住所は秘密の場所"
+    lines = [
+        json.dumps({"id": "before", "text": "ありがとうございました"}),
+        json.dumps({"id": "bad", "text": poison}, ensure_ascii=False),
+        "[" * 100_000,  # nested past the JSON decoder's recursion limit
+        '{"id": ' + "1" * 5000 + ', "text": "x"}',  # past Python's int(str) digit limit
+        json.dumps({"id": "after", "text": "家に閉じ込められています"}, ensure_ascii=False),
+    ]
+    records = run_assess(FailingOn(pipeline, poison), lines)
+    assert [r["id"] for r in records] == ["before", "bad", None, None, "after"]
+    bad = records[1]
+    assert bad["route"] == "staff" and bad["error"] == "RuntimeError"
+    assert poison not in json.dumps(bad, ensure_ascii=False)
+    assert set(bad) == FIELDS | {"error"}
+    assert records[4]["route"] == "urgent"
+    assert all(r["route"] in {"urgent", "auto_reply", "staff", "closed"} for r in records)
+
+
+def test_broken_characters_in_and_out_do_not_stop_the_stream(pipeline: TriagePipeline) -> None:
+    raw_in = b'{"id": "a", "text": "\xff\xfe\xe5\xae"}\n{"id": "\\ud800", "text": "\\udc00"}\n'
+    stdin, stdout = tolerant_streams(
+        io.TextIOWrapper(io.BytesIO(raw_in), encoding="utf-8"),
+        io.TextIOWrapper(io.BytesIO(), encoding="utf-8"),
+    )
+    assess_stream(stdin, stdout, Verdicts(pipeline))
+    stdout.flush()
+    assert isinstance(stdout, io.TextIOWrapper)
+    buffer = stdout.buffer
+    assert isinstance(buffer, io.BytesIO)
+    records = [json.loads(line) for line in buffer.getvalue().decode("utf-8").splitlines()]
+    assert [r["id"] for r in records] == ["a", "\ud800"]
+    assert all(r["route"] == "staff" for r in records)

@@ -1,10 +1,11 @@
-"""`triage users add`: roles, password from stdin, token on the last line."""
+"""`triage users add`, `issue-token`, `revoke-token`: roles, password from stdin, token on
+the last line, and revoking every token of an account."""
 
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.helpers import run_cli
+from tests.helpers import bearer, run_cli
 from triage.core.settings import Settings
 
 
@@ -47,3 +48,28 @@ def test_bad_role_and_duplicate_name_fail_clearly(settings: Settings) -> None:
     assert run_cli(settings, "users", "add", "aya", "--role", "admin", "--token").returncode == 0
     again = run_cli(settings, "users", "add", "aya", "--role", "admin", "--token")
     assert again.returncode == 1 and "already exists" in again.stderr
+
+
+def test_revoke_token_stops_every_token_of_the_account(
+    settings: Settings, client: TestClient
+) -> None:
+    added = run_cli(settings, "users", "add", "bot", "--role", "admin", "--token")
+    issued = run_cli(settings, "users", "issue-token", "bot")
+    assert issued.returncode == 0, issued.stderr
+    assert "expires" in issued.stderr
+    tokens = [r.stdout.strip().splitlines()[-1] for r in (added, issued)]
+    assert tokens[0] != tokens[1]
+    for token in tokens:
+        assert client.get("/api/v1/inquiries", headers=bearer(token)).status_code == 200
+
+    revoked = run_cli(settings, "users", "revoke-token", "bot")
+    assert revoked.returncode == 0, revoked.stderr
+    assert "revoked 2 tokens of bot" in revoked.stdout
+    for token in tokens:
+        assert client.get("/api/v1/inquiries", headers=bearer(token)).status_code == 401
+
+
+def test_token_commands_for_an_unknown_account_fail_clearly(settings: Settings) -> None:
+    for command in ("revoke-token", "issue-token"):
+        result = run_cli(settings, "users", command, "nobody")
+        assert result.returncode == 1 and "no user 'nobody'" in result.stderr

@@ -6,13 +6,19 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 
+# A scripted "failure" that is worse than an error: the provider takes the request and
+# its answer never arrives (what a read timeout looks like from the client).
+STALL = -1
+
 
 @dataclass
 class JsonApiServer:
+    stall_seconds: float = field(default=2.0, init=False)
     _failures: list[int] = field(default_factory=list, init=False)
     _server: ThreadingHTTPServer | None = field(default=None, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
@@ -24,12 +30,16 @@ class JsonApiServer:
         return f"http://{host!s}:{port}"
 
     def fail_next(self, status: int, times: int = 1) -> None:
-        """Answer `status` to the next `times` calls, as a provider under load would."""
+        """Answer `status` to the next `times` calls, as a provider under load would;
+        `STALL` takes the request (it counts as sent) and never answers."""
         with self._lock:
             self._failures.extend([status] * times)
 
     def handle(self, request: BaseHTTPRequestHandler) -> tuple[int, dict[str, Any]]:
         raise NotImplementedError
+
+    def handle_get(self, request: BaseHTTPRequestHandler) -> tuple[int, dict[str, Any]]:
+        return 404, {"message": f"no resource at {request.path}"}
 
     def start(self) -> Self:
         fake = self
@@ -39,7 +49,18 @@ class JsonApiServer:
                 pass
 
             def do_POST(self) -> None:
-                status, payload = fake.handle(self)
+                self._answer(*fake.handle(self))
+
+            def do_GET(self) -> None:
+                self._answer(*fake.handle_get(self))
+
+            def _answer(self, status: int, payload: dict[str, Any]) -> None:
+                if status == STALL:
+                    # Accepted, then the answer is lost: hold the connection past the
+                    # client's timeout and close it unanswered.
+                    time.sleep(fake.stall_seconds)
+                    self.close_connection = True
+                    return
                 data = json.dumps(payload).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")

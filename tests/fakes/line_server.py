@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from tests.fakes.json_api import JsonApiServer
+from tests.fakes.json_api import STALL, JsonApiServer
 
 
 @dataclass
@@ -53,7 +53,7 @@ class FakeLine(JsonApiServer):
         with self._lock:
             self.calls.append(call)
             failure = self._failures.pop(0) if self._failures else None
-        if failure is not None:
+        if failure is not None and failure != STALL:
             return failure, {"message": "injected failure"}
         problem = _message_problem(body.get("messages"))
         if problem:
@@ -75,6 +75,8 @@ class FakeLine(JsonApiServer):
             return 404, {"message": "Not found"}
         with self._lock:
             self.delivered.append(call)
+        if failure == STALL:
+            return STALL, {}
         sent = [
             {"id": str(uuid.uuid4().int)[:18], "quoteToken": uuid.uuid4().hex}
             for _ in body["messages"]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from geopy.location import Location
 
 from channels.base import GeoPoint
 from triage.geo.gazetteer import Gazetteer
@@ -80,3 +81,44 @@ def test_ask_back_text_in_every_language() -> None:
         assert ask_back_text(language) == ASK_BACK_TEXTS[language]
     assert ask_back_text("fr") == ASK_BACK_TEXTS["ja"]
     assert "住所か近くの目印を返信してください" in ask_back_text("ja")
+
+
+class RecordingGeocoder:
+    """An online geocoder's contract (`geocode(query, exactly_one=...)`), answering from
+    a fixed table and remembering every query it was sent."""
+
+    def __init__(self, answers: dict[str, tuple[float, float]] | None = None) -> None:
+        self.answers = answers or {}
+        self.queries: list[str] = []
+
+    def geocode(self, query: str, *, exactly_one: bool = True) -> Location | None:
+        self.queries.append(query)
+        point = self.answers.get(query)
+        return Location(query, point, {}) if point is not None else None
+
+
+def test_the_whole_message_never_goes_to_the_online_geocoder(gazetteer: Gazetteer) -> None:
+    text = "母が家の下敷きになっています、早く来てください"
+    geocoder = RecordingGeocoder()
+    assert geotag(text, gazetteer=gazetteer, geocoder=geocoder) is None  # type: ignore[arg-type]
+    assert geocoder.queries == []  # no place expression: nothing to ask
+
+
+def test_the_geocoder_gets_the_hints_and_the_address_written_in_the_text(
+    gazetteer: Gazetteer,
+) -> None:
+    # A municipality the gazetteer does not know, after a prefecture it does.
+    text = "石川県ほげ町1-2で祖母が倒れています。すぐ来てください"
+    geocoder = RecordingGeocoder({"石川県ほげ町1-2": (37.39, 136.90)})
+    found = geotag(text, gazetteer=gazetteer, hints=["ほげ町"], geocoder=geocoder)  # type: ignore[arg-type]
+    assert geocoder.queries == ["ほげ町", "石川県ほげ町1-2"]
+    assert found is not None and found.source == LocationSource.GEOCODER
+    assert found.text == "石川県ほげ町1-2" and found.municipality == "輪島市"
+
+
+def test_a_bare_prefecture_name_is_not_sent(gazetteer: Gazetteer) -> None:
+    geocoder = RecordingGeocoder({"石川県": (36.59, 136.63)})
+    found = geotag("石川県にいます。助けて", gazetteer=gazetteer, geocoder=geocoder)  # type: ignore[arg-type]
+    assert geocoder.queries == []
+    assert found is not None and found.precision == LocationPrecision.PREFECTURE
+    assert found.source == LocationSource.TEXT_GAZETTEER

@@ -43,3 +43,32 @@ def test_split_town_by_rule(rest: str, town: str) -> None:
 
 def test_romaji_key_folds_macrons_and_long_vowels() -> None:
     assert romaji_key("Ōsaka") == romaji_key("Oosaka") == romaji_key("Osaka") == "osaka"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "国道10000線",
+        "100000丁目",
+        "北12345条西1丁目",
+        "99999番丁",
+        "1" * 5000 + "丁目",  # past Python's 4,300-digit limit on int(str)
+        "0" * 5000 + "3丁目",
+    ],
+)
+def test_a_number_no_town_has_is_left_as_written(text: str) -> None:
+    # It used to raise IndexError (10,000 and up) or ValueError (over 4,300 digits).
+    normalized = normalize_text(text)
+    assert normalized.endswith(text[-2:])
+    assert split_town(normalized)[0] is not None
+
+
+def test_numbers_from_ten_thousand_keep_their_digits() -> None:
+    assert normalize_text("国道10000線") == "国道10000線"
+    assert normalize_text("9999丁目") == "九千九百九十九丁目"
+    assert normalize_text("0003丁目") == "三丁目"
+    assert int_to_kanji(10000) == "10000"
+
+
+def test_a_very_long_positional_numeral_is_read() -> None:
+    assert kanji_to_int("一" * 5000) == (10**5000 - 1) // 9  # int(str) refuses 4,301+ digits

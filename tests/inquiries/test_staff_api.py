@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+import redis
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
@@ -15,8 +16,11 @@ from tests.helpers import bearer, make_staff, post_inquiry
 from triage.auth.tables import Role
 from triage.core.db import utcnow
 from triage.core.errors import ConflictError
+from triage.core.queues import QueueName, get_queue
+from triage.core.settings import Settings
 from triage.inquiries import service, state
-from triage.inquiries.tables import Inquiry, InquiryStatus
+from triage.inquiries.sweeper import sweep_once
+from triage.inquiries.tables import Inquiry, InquiryStatus, Reply
 
 
 def _triage_by_hand(
@@ -152,3 +156,102 @@ def test_responders_racing_for_one_inquiry_exactly_one_wins(
         inquiry = service.get_inquiry(inquiry_id, session=session, with_history=True)
         assert inquiry.claimed_by == winners[0]
         assert [e.actor for e in inquiry.events if e.kind == "claimed"] == winners
+
+
+def _post(client: TestClient, token: str, inquiry_id: str, action: str, **body: object) -> int:
+    response = client.post(
+        f"/api/v1/inquiries/{inquiry_id}/{action}", json=body or None, headers=bearer(token)
+    )
+    return response.status_code
+
+
+def test_only_the_claim_holder_or_an_admin_may_reply_release_or_resolve(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    aya = make_staff(session_factory, "aya", Role.RESPONDER)
+    ken = make_staff(session_factory, "ken", Role.RESPONDER)
+    boss = make_staff(session_factory, "boss", Role.ADMIN)
+    inquiry_id = post_inquiry(client, "母と連絡が取れません")["id"]
+    _triage_by_hand(session_factory, inquiry_id, "P2", "urgent", 5)
+    assert _post(client, aya, inquiry_id, "claim") == 200
+
+    assert _post(client, ken, inquiry_id, "reply", text="向かいます") == 409
+    assert _post(client, ken, inquiry_id, "resolve") == 409
+    assert _post(client, ken, inquiry_id, "release") == 409
+    assert _post(client, aya, inquiry_id, "reply", text="向かいます") == 202
+    assert _post(client, boss, inquiry_id, "resolve", outcome="helped", note="救助済み") == 200
+
+    with session_factory() as session:
+        inquiry = service.get_inquiry(inquiry_id, session=session, with_history=True)
+        resolved = [e for e in inquiry.events if e.kind == "resolved"]
+        assert resolved[0].actor == "boss"
+        assert resolved[0].detail == {"outcome": "helped", "note": "救助済み"}
+    # Resolved: no more replies, no second resolve, no claim.
+    assert _post(client, aya, inquiry_id, "reply", text="追加") == 409
+    assert _post(client, aya, inquiry_id, "resolve") == 409
+    assert _post(client, aya, inquiry_id, "claim") == 409
+    assert _post(client, aya, inquiry_id, "resolve", outcome="sideways") == 422
+
+
+def test_an_inquiry_not_yet_triaged_cannot_be_resolved(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    """Resolving it would take it away from triage for good."""
+    aya = make_staff(session_factory, "aya", Role.RESPONDER)
+    inquiry_id = post_inquiry(client, "家に閉じ込められています")["id"]  # status: received
+    response = client.post(f"/api/v1/inquiries/{inquiry_id}/resolve", headers=bearer(aya))
+    assert response.status_code == 409
+    assert "triaged" in response.json()["detail"]
+    with session_factory() as session:
+        assert service.get_inquiry(inquiry_id, session=session).status == "received"
+
+
+def test_a_retried_staff_reply_with_the_same_key_is_one_reply(
+    client: TestClient, session_factory: sessionmaker[Session], redis_conn: redis.Redis
+) -> None:
+    aya = make_staff(session_factory, "aya", Role.RESPONDER)
+    inquiry_id = post_inquiry(client, "母と連絡が取れません")["id"]
+    _triage_by_hand(session_factory, inquiry_id, "P2", "urgent", 5)
+    headers = {**bearer(aya), "Idempotency-Key": "reply-1"}
+    for _ in range(3):
+        response = client.post(
+            f"/api/v1/inquiries/{inquiry_id}/reply", json={"text": "向かいます"}, headers=headers
+        )
+        assert response.status_code == 202
+    assert len(response.json()["replies"]) == 1
+    assert get_queue(QueueName.OUTBOUND, redis_conn).count == 1
+
+
+def test_a_staff_reply_is_accepted_when_redis_is_down_and_sent_by_the_sweeper(
+    client: TestClient,
+    session_factory: sessionmaker[Session],
+    redis_conn: redis.Redis,
+    settings: Settings,
+) -> None:
+    """Committed, then enqueued: a failed enqueue must not answer 500 (the retry would
+    queue a second message); the sweeper finds the queued reply instead."""
+    aya = make_staff(session_factory, "aya", Role.RESPONDER)
+    inquiry_id = post_inquiry(client, "母と連絡が取れません")["id"]
+    _triage_by_hand(session_factory, inquiry_id, "P2", "urgent", 5)
+    resources = client.app.state.resources  # type: ignore[attr-defined]
+    working = resources.redis
+    resources.redis = redis.Redis(port=1, socket_connect_timeout=0.2)
+    try:
+        response = client.post(
+            f"/api/v1/inquiries/{inquiry_id}/reply",
+            json={"text": "向かいます"},
+            headers=bearer(aya),
+        )
+    finally:
+        resources.redis = working
+    assert response.status_code == 202
+    (queued,) = response.json()["replies"]
+    with session_factory() as session:
+        session.execute(
+            update(Reply)
+            .where(Reply.id == queued["id"])
+            .values(updated_at=utcnow() - timedelta(minutes=5))
+        )
+        session.commit()
+    sweep_once(session_factory=session_factory, redis_conn=redis_conn, settings=settings)
+    assert get_queue(QueueName.OUTBOUND, redis_conn).job_ids == [f"send-reply-{queued['id']}"]

@@ -25,7 +25,8 @@ from triage.core.queues import (
 )
 from triage.core.settings import Settings
 from triage.inquiries import replies
-from triage.inquiries.sweeper import MAX_REPLY_ATTEMPTS, SWEEP_LOCK, SweeperThread, sweep_once
+from triage.inquiries.delivery import MAX_REPLY_ATTEMPTS
+from triage.inquiries.sweeper import SWEEP_LOCK, SweeperThread, sweep_once
 from triage.inquiries.tables import Inquiry, InquiryStatus, Reply
 
 

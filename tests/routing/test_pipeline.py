@@ -3,10 +3,14 @@ from the service's published rows."""
 
 from __future__ import annotations
 
+import logging
+from typing import NoReturn
+
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from playbooks.seed import seed_default_playbooks
+from triage.assessment.combine import failed_layers
 from triage.assessment.schemas import Route
 from triage.core.settings import Settings
 from triage.routing.answers import ACKNOWLEDGEMENT_ID, DatabaseAnswers
@@ -46,3 +50,54 @@ def test_an_urgent_sms_with_only_a_town_name_asks_for_a_place(pipeline: TriagePi
     assert by_sms.route is Route.URGENT and by_sms.answer is None
     assert by_sms.decision.ask_for_location
     assert not pipeline.run(text, MessageFacts(can_ask_back=False)).decision.ask_for_location
+
+
+def _raising(*args: object, **kwargs: object) -> NoReturn:
+    raise RuntimeError(f"unforeseen, about {args!r}")
+
+
+def test_a_failing_geotagger_is_skipped_and_a_person_answers(
+    pipeline: TriagePipeline, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr("triage.routing.pipeline.geotag", _raising)
+    with caplog.at_level(logging.ERROR, logger="triage.routing.pipeline"):
+        routine = pipeline.run("七尾市の避難所はどこですか")
+    assert routine.location is None
+    assert failed_layers(routine.assessment) == ["geotag"]
+    assert routine.route is Route.STAFF and routine.answer is None  # no location: staff
+    assert "geotag" in caplog.text and "RuntimeError" in caplog.text
+    assert "避難所" not in caplog.text
+    urgent = pipeline.run(
+        "七尾市で家が倒れて母が下敷きになっています", MessageFacts(can_ask_back=True)
+    )
+    assert urgent.route is Route.URGENT and urgent.decision.ask_for_location
+
+
+def test_a_failing_playbook_matcher_is_skipped_and_a_person_answers(
+    pipeline: TriagePipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline.answers, "choose", _raising)
+    routine = pipeline.run("七尾市の避難所はどこですか")
+    assert failed_layers(routine.assessment) == ["playbooks"]
+    assert routine.route is Route.STAFF and routine.answer is None
+    thanks = pipeline.run("ありがとうございました。助かりました")
+    assert thanks.route is Route.STAFF  # not closed: no automatic answer without a layer
+
+
+def test_without_the_rules_the_model_alone_never_answers(
+    pipeline: TriagePipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("triage.assessment.engine.assess_by_rules", _raising)
+    routine = pipeline.run("七尾市の避難所はどこですか")
+    assert failed_layers(routine.assessment) == ["rules"]
+    assert routine.route is Route.STAFF and routine.answer is None
+    thanks = pipeline.run("ありがとうございました。助かりました")
+    assert thanks.route is Route.STAFF
+    urgent = pipeline.run("七尾市で家が倒れて母が下敷きになっています")
+    assert urgent.route is Route.URGENT
+
+
+def test_a_number_no_town_has_no_longer_crashes_triage(pipeline: TriagePipeline) -> None:
+    outcome = pipeline.run("国道10000線で車が流されて人が中に閉じ込められています")
+    assert outcome.route is Route.URGENT
+    assert failed_layers(outcome.assessment) == []

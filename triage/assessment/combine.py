@@ -6,9 +6,23 @@ layer that agrees with the final priority, preferring the LLM (it reads context)
 then the rules (a reviewed expression), then the local model. When the text looks like
 a prompt injection the LLM's category and prose are not used at all: an injection can
 then neither lower a priority nor change which playbook answers.
+
+A layer that raised is skipped, and the rule for it is the same whichever layer it was
+(the rules, the injection detector, the language detector, the local model, or later in
+the pipeline the geotagger or the playbook matcher): the assessment is flagged
+`layer_failed:<layer>` and its confidence capped at `FAILED_LAYER_CONFIDENCE_CAP`, and
+nothing is answered or closed automatically; a person looks. The priority is still the
+most urgent of the layers that ran, so a P1 they see goes to the urgent queue at once,
+and a message they read as routine goes to staff, not to P2: a failure is not an
+emergency, but it is never an automatic answer either. In particular, without the rules
+the local model alone never answers a citizen.
 """
 
 from __future__ import annotations
+
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
 
 from triage.assessment.llm_schema import LLMVerdict
 from triage.assessment.schemas import (
@@ -24,6 +38,10 @@ from triage.assessment.schemas import (
 # A suspected injection is never closed without a person looking (routing closes P4
 # only at confidence >= 0.8).
 INJECTION_CONFIDENCE_CAP = 0.5
+# An assessment a layer is missing from is never closed (routing closes P4 only at
+# confidence >= 0.8) and gets no playbook (`TriagePipeline.route`).
+FAILED_LAYER_CONFIDENCE_CAP = 0.5
+FLAG_LAYER_FAILED_PREFIX = "layer_failed:"
 
 
 def combine(
@@ -34,8 +52,12 @@ def combine(
     *,
     injection: list[str] | None = None,
     flags: list[str] | None = None,
+    failed_layers: Sequence[str] = (),
 ) -> Assessment:
-    """One `Assessment` from up to three layer verdicts (any may be missing)."""
+    """One `Assessment` from up to three layer verdicts (any may be missing).
+
+    `failed_layers` names the layers that raised and were skipped (see the module).
+    """
     injection = injection or []
     llm_layer = llm.as_layer_verdict() if llm is not None else None
     layers = [v for v in (rules, local, llm_layer) if v is not None]
@@ -70,6 +92,9 @@ def combine(
         all_flags.append(FLAG_INJECTION)
         all_flags.extend(f"{FLAG_INJECTION_ENTRY_PREFIX}{entry_id}" for entry_id in injection)
         confidence = min(confidence, INJECTION_CONFIDENCE_CAP)
+    if failed_layers:
+        all_flags.extend(f"{FLAG_LAYER_FAILED_PREFIX}{layer}" for layer in failed_layers)
+        confidence = min(confidence, FAILED_LAYER_CONFIDENCE_CAP)
     return Assessment(
         priority=priority,
         category=category or Category.OTHER,
@@ -87,3 +112,27 @@ def combine(
         # automatic answer from a message the model thinks may be urgent.
         urgent_probability=local.urgent_probability if local is not None else None,
     )
+
+
+def failed_layers(assessment: Assessment) -> list[str]:
+    """The layers that raised and were skipped for this assessment, in order."""
+    prefix = FLAG_LAYER_FAILED_PREFIX
+    return [flag[len(prefix) :] for flag in assessment.flags if flag.startswith(prefix)]
+
+
+def with_failed_layer(assessment: Assessment, layer: str) -> Assessment:
+    """`assessment` with one more skipped layer (the geotagger, the playbook matcher)."""
+    return assessment.model_copy(
+        update={
+            "flags": [*assessment.flags, f"{FLAG_LAYER_FAILED_PREFIX}{layer}"],
+            "confidence": min(assessment.confidence, FAILED_LAYER_CONFIDENCE_CAP),
+        }
+    )
+
+
+def describe_failure(error: BaseException) -> str:
+    """An exception as a log line may show it: its type and where it was raised, never
+    its message (which may quote the citizen's text)."""
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    return f"{type(error).__name__}{where}"

@@ -4,6 +4,10 @@
 route an urgent inquiry within a second of receipt whatever the LLM is doing.
 `refine` adds the LLM afterwards; its result is combined with the local layers and can
 only raise the priority (DESIGN.md policy 2).
+
+No text can make assessment raise: a layer that does is logged (its name and the
+exception type, never the text), skipped and flagged, and the other layers decide; the
+rule for a failed layer is written in `triage.assessment.combine`.
 """
 
 from __future__ import annotations
@@ -13,8 +17,8 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from triage.assessment.combine import combine
-from triage.assessment.language import SUPPORTED_LANGUAGES, detect_language
+from triage.assessment.combine import combine, describe_failure, failed_layers
+from triage.assessment.language import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, detect_language
 from triage.assessment.llm_schema import LLMUnavailable
 from triage.assessment.local_model import LocalModel
 from triage.assessment.rules import assess_by_rules, detect_injection, remove_injection
@@ -32,6 +36,11 @@ FLAG_LLM_UNAVAILABLE = "llm_unavailable"
 FLAG_SURGE_LOCAL_ONLY = "surge_local_only"
 # Below this local-model confidence the LLM is consulted even in surge mode.
 SURGE_MIN_LOCAL_CONFIDENCE = 0.75
+# The layers `assess_local` isolates, as named in `layer_failed:<layer>` flags.
+LAYER_LANGUAGE = "language"
+LAYER_RULES = "rules"
+LAYER_INJECTION = "injection"
+LAYER_LOCAL_MODEL = "local_model"
 
 
 def _supported(hint: str | None) -> str | None:
@@ -78,13 +87,40 @@ class AssessmentEngine:
         return self.surge.surge_active
 
     def assess_local(self, text: str, *, language_hint: str | None = None) -> Assessment:
-        """Rules + local model: offline, fast, enough to route."""
-        language = _supported(language_hint) or detect_language(text)
-        rules = assess_by_rules(text, language)
-        injection = detect_injection(text)
-        model_text = remove_injection(text) if injection else text
-        local = self.local_model.predict(model_text) if self.local_model else None
-        return combine(rules, local, None, language, injection=injection)
+        """Rules + local model: offline, fast, enough to route.
+
+        Never raises: each layer runs in its own `try`; one that fails is skipped and
+        flagged `layer_failed:<layer>` (without a language detector the language is
+        Japanese, without an injection detector none is found). A `try` costs nothing
+        while no layer fails.
+        """
+        failed: list[str] = []
+        language = _supported(language_hint)
+        if language is None:
+            try:
+                language = detect_language(text)
+            except Exception as error:
+                language = DEFAULT_LANGUAGE
+                _layer_failed(LAYER_LANGUAGE, error, failed)
+        rules: LayerVerdict | None = None
+        try:
+            rules = assess_by_rules(text, language)
+        except Exception as error:
+            _layer_failed(LAYER_RULES, error, failed)
+        injection = _injection_in(text, failed)
+        model_text = text
+        if injection:
+            try:
+                model_text = remove_injection(text)
+            except Exception as error:
+                _layer_failed(LAYER_INJECTION, error, failed)
+        local: LayerVerdict | None = None
+        if self.local_model is not None:
+            try:
+                local = self.local_model.predict(model_text)
+            except Exception as error:
+                _layer_failed(LAYER_LOCAL_MODEL, error, failed)
+        return combine(rules, local, None, language, injection=injection, failed_layers=failed)
 
     def needs_llm(self, local: Assessment) -> bool:
         """Whether refinement is worth an LLM call now (always, unless in surge mode)."""
@@ -116,12 +152,16 @@ class AssessmentEngine:
             logger.warning("LLM unavailable, keeping the local verdict: %s", error)
             return local.model_copy(update={"flags": [*local.flags, FLAG_LLM_UNAVAILABLE]})
         by_engine: dict[Engine, LayerVerdict] = {v.engine: v for v in local.verdicts}
+        # A layer that failed locally stays on the record: the LLM does not stand in for it.
+        failed = failed_layers(local)
+        injection = _injection_in(text, failed)
         refined = combine(
             by_engine.get(Engine.RULES),
             by_engine.get(Engine.LOCAL_MODEL),
             verdict,
             local.language,
-            injection=detect_injection(text),
+            injection=injection,
+            failed_layers=list(dict.fromkeys(failed)),
         )
         # Belt and braces: whatever combine does, the refinement never lowers.
         if most_urgent(refined.priority, local.priority) is not refined.priority:
@@ -136,3 +176,16 @@ class AssessmentEngine:
         return list(
             await asyncio.gather(*(self.refine(text, local, hints) for text, local, hints in items))
         )
+
+
+def _injection_in(text: str, failed: list[str]) -> list[str]:
+    try:
+        return detect_injection(text)
+    except Exception as error:
+        _layer_failed(LAYER_INJECTION, error, failed)
+        return []
+
+
+def _layer_failed(layer: str, error: Exception, failed: list[str]) -> None:
+    logger.error("assessment layer %s failed (%s); skipped", layer, describe_failure(error))
+    failed.append(layer)

@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from triage.assessment.llm_schema import LLMUnavailable, LLMVerdict
 from triage.assessment.schemas import Category, Priority
+from triage.core.metrics import LLM_CALL_SECONDS, LLM_CIRCUIT_OPEN, LLM_ERRORS
 
 Clock = Callable[[], float]
 
@@ -82,12 +83,27 @@ class CircuitBreaker:
         self._failures = 0
         self._opened_at = None
         self._trial_running = False
+        LLM_CIRCUIT_OPEN.set(0)
 
     def record_failure(self) -> None:
         self._failures += 1
         self._trial_running = False
         if self._opened_at is not None or self._failures >= self._threshold:
             self._opened_at = self._clock()
+            LLM_CIRCUIT_OPEN.set(1)
+
+
+def error_kind(error: BaseException) -> str:
+    """The `kind` label of `triage_llm_errors_total` for a failed call."""
+    if isinstance(error, TimeoutError | openai.APITimeoutError):
+        return "timeout"
+    if isinstance(error, openai.APIStatusError):
+        return "http_status"
+    if isinstance(error, openai.APIConnectionError):
+        return "connection"
+    if isinstance(error, LLMUnavailable):
+        return "invalid_answer"
+    return "other"
 
 
 def build_user_message(text: str, hints: Mapping[str, str] | None) -> str:
@@ -213,22 +229,29 @@ class LLMAssessor:
         # refused by the budget would never end, leaving the circuit open for good. Calls
         # refused by an open circuit therefore count against the budget (errs on less).
         if not self._limiter.hit(self._budget, "llm"):
+            LLM_ERRORS.labels(kind="budget").inc()
             raise LLMUnavailable("per-minute budget exceeded")
         if not self.breaker.allow():
+            LLM_ERRORS.labels(kind="circuit_open").inc()
             raise LLMUnavailable("circuit open")
         client, semaphore = self._loop_state()
         async with semaphore:
+            started = time.perf_counter()
             try:
                 async with asyncio.timeout(self._timeout_seconds):
                     verdict = await self._call(client, text, hints)
             except TimeoutError as error:
                 self.breaker.record_failure()
+                LLM_ERRORS.labels(kind=error_kind(error)).inc()
                 raise LLMUnavailable(
                     f"TimeoutError: no answer within {self._timeout_seconds} s"
                 ) from error
             except (openai.OpenAIError, LLMUnavailable) as error:
                 self.breaker.record_failure()
+                LLM_ERRORS.labels(kind=error_kind(error)).inc()
                 raise LLMUnavailable(f"{type(error).__name__}: {error}") from error
+            finally:
+                LLM_CALL_SECONDS.observe(time.perf_counter() - started)
         self.breaker.record_success()
         return verdict
 

@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from triage.core.metrics import LLM_IN_FLIGHT, SURGE_ACTIVE
+
 
 class SurgeMonitor:
     def __init__(
@@ -46,6 +48,7 @@ class SurgeMonitor:
             self._active = (
                 backlog > self.max_backlog or self.latency_seconds > self.max_latency_seconds
             )
+        SURGE_ACTIVE.set(1 if self._active else 0)
         return self._active
 
     def observe_backlog(self, waiting: int) -> None:
@@ -62,9 +65,11 @@ class SurgeMonitor:
     def llm_call(self) -> Iterator[None]:
         """Count a call in flight and record its latency, even when it fails."""
         self.in_flight += 1
+        LLM_IN_FLIGHT.inc()
         started = self._clock()
         try:
             yield
         finally:
             self.in_flight -= 1
+            LLM_IN_FLIGHT.dec()
             self.observe_latency(self._clock() - started)

@@ -1,8 +1,11 @@
 """Who is asking: staff identity for the console and the staff API, with one CSRF check.
 
-Bearer tokens (API clients) or the console's signed session cookie (people).
-Cookie-authenticated requests that change state must carry the session's CSRF token;
-bearer requests cannot be forged cross-site, so they need none.
+Bearer tokens (API clients; refused once revoked or `TRIAGE_API_TOKEN_TTL_DAYS` old) or
+the console's signed session cookie (people). The cookie carries the account's session
+epoch from sign-in; signing out (or a new password) moves the epoch on, so an old
+cookie, even one copied before sign-out, is refused. Cookie-authenticated requests that
+change state must carry the session's CSRF token; bearer requests cannot be forged
+cross-site, so they need none.
 """
 
 from __future__ import annotations
@@ -10,13 +13,14 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
 
 from triage.auth import service as auth_service
 from triage.auth.tables import Role, StaffUser
-from triage.core.deps import SessionDep
+from triage.core.deps import ResourcesDep, SessionDep
 from triage.core.errors import AuthenticationError, PermissionDeniedError
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -24,6 +28,7 @@ CSRF_HEADER = "X-CSRF-Token"
 CSRF_FORM_FIELD = "csrf_token"
 CSRF_SESSION_KEY = "csrf_token"
 SESSION_USER_KEY = "staff_user_id"
+SESSION_EPOCH_KEY = "session_epoch"
 
 
 def csrf_token_for(request: Request) -> str:
@@ -56,16 +61,25 @@ async def _csrf_token_from(request: Request) -> str | None:
     return None
 
 
-async def get_current_staff(request: Request, session: SessionDep) -> StaffUser:
+async def get_current_staff(
+    request: Request, session: SessionDep, resources: ResourcesDep
+) -> StaffUser:
     authorization = request.headers.get("authorization", "")
     if authorization.lower().startswith("bearer "):
-        return auth_service.user_for_token(authorization[7:].strip(), session=session)
+        return auth_service.user_for_token(
+            authorization[7:].strip(),
+            session=session,
+            max_age=timedelta(days=resources.settings.api_token_ttl_days),
+        )
     user_id = request.session.get(SESSION_USER_KEY) if "session" in request.scope else None
     if user_id is None:
         raise AuthenticationError("sign in or send a bearer token")
     user = session.get(StaffUser, user_id)
     if user is None or not user.active:
         raise AuthenticationError("account disabled")
+    if request.session.get(SESSION_EPOCH_KEY) != user.session_epoch:
+        request.session.clear()
+        raise AuthenticationError("signed out; sign in again")
     if request.method not in SAFE_METHODS and not csrf_token_matches(
         request, await _csrf_token_from(request)
     ):

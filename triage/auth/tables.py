@@ -1,4 +1,5 @@
-"""Staff accounts and their API tokens (only hashes are stored)."""
+"""Staff accounts and their API tokens (only hashes are stored; a token expires
+`TRIAGE_API_TOKEN_TTL_DAYS` after `created_at`)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ class StaffUser(Base):
     role: Mapped[str] = mapped_column(String(16))
     password_hash: Mapped[str | None] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(default=True)
+    # Bumped on sign-out and on a new password: console cookies of an older epoch are
+    # refused, so a signed-out session cannot be replayed.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -6,12 +6,18 @@ deployment's home area, the playbook choice and the route. Offline and reproduci
 never the LLM or an online geocoder, whatever the settings say. Answers come from the
 default library files, or from the published playbooks of the configured database with
 `--database`.
+
+One bad message never stops a batch: every input line gets its output line (an
+unexpected error gives route "staff" and an "error" field with the exception type),
+and the command exits 0.
 """
 
 from __future__ import annotations
 
 import gc
+import io
 import json
+import logging
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -20,8 +26,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from channels.registry import capabilities_of
+from triage.assessment.combine import describe_failure
 from triage.assessment.evaluation import Outcome, Report, report
-from triage.assessment.schemas import Category, Priority
+from triage.assessment.schemas import Category, Priority, Route
 from triage.core.settings import get_settings
 from triage.routing.answers import AnswerSource, DatabaseAnswers, LibraryAnswers
 from triage.routing.pipeline import MessageFacts, TriageOutcome, TriagePipeline
@@ -35,6 +42,8 @@ if TYPE_CHECKING:
 # arrives many times (retweets, copied appeals, a resident resending); a few thousand
 # entries of a few hundred bytes each cover a burst of them at no real cost in memory.
 VERDICT_CACHE_SIZE = 8192
+
+logger = logging.getLogger(__name__)
 
 
 def load_pipeline(*, database: bool = False) -> TriagePipeline:
@@ -128,7 +137,7 @@ def _json_lines(stream: Iterable[str]) -> Iterator[dict[str, Any]]:
             continue
         try:
             value = json.loads(line)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # not JSON, nested too deep, a 4,301-digit number
             value = {"id": None, "text": line.rstrip("\r\n"), "error": f"line {number}: not JSON"}
         if not isinstance(value, dict):
             value = {"id": None, "text": str(value)}
@@ -140,14 +149,47 @@ def _json_lines(stream: Iterable[str]) -> Iterator[dict[str, Any]]:
 _ENCODE_RECORD = json.JSONEncoder(ensure_ascii=False).encode
 
 
+def failed_record(message: dict[str, Any], error: Exception) -> dict[str, Any]:
+    """The output line of a message the pipeline raised on: a person looks at it."""
+    return {
+        "id": message.get("id"),
+        "priority": None,
+        "category": None,
+        "language": None,
+        "location": None,
+        "route": Route.STAFF.value,
+        "playbook": None,
+        "engine": None,
+        "error": type(error).__name__,
+    }
+
+
 def assess_stream(lines: Iterable[str], out: TextIO, verdicts: Verdicts) -> int:
+    """One output line per message, whatever a message does to the pipeline."""
     count = 0
     with _progress(None, "assessing") as advance:
         for message in _json_lines(lines):
-            out.write(_ENCODE_RECORD(verdicts.record(message)) + "\n")
+            try:
+                record = verdicts.record(message)
+            except Exception as error:
+                # The error's type and origin only: its message may quote the text.
+                logger.error("message %d failed (%s)", count + 1, describe_failure(error))
+                record = failed_record(message, error)
+            out.write(_ENCODE_RECORD(record) + "\n")
             count += 1
             advance()
     return count
+
+
+def tolerant_streams(stdin: TextIO, stdout: TextIO) -> tuple[TextIO, TextIO]:
+    """stdin and stdout that a broken character cannot stop: invalid UTF-8 is read as
+    U+FFFD, and a lone surrogate (a JSON "\\ud800" in an id) is written back as the same
+    JSON escape, so every line still comes out as JSON."""
+    if isinstance(stdin, io.TextIOWrapper):
+        stdin.reconfigure(errors="replace")
+    if isinstance(stdout, io.TextIOWrapper):
+        stdout.reconfigure(errors="backslashreplace")
+    return stdin, stdout
 
 
 def assess_command(*, database: bool = False) -> None:
@@ -157,7 +199,7 @@ def assess_command(*, database: bool = False) -> None:
     # the process: moved out of the collector's sight, the full collections a long
     # stream triggers no longer walk those objects each time (about 1% of a run).
     gc.freeze()
-    assess_stream(sys.stdin, sys.stdout, verdicts)
+    assess_stream(*tolerant_streams(sys.stdin, sys.stdout), verdicts)
 
 
 def load_labelled(path: Path) -> list[dict[str, Any]]:

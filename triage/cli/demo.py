@@ -17,14 +17,18 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
 
 import uvicorn
 from rich.console import Console
+from sqlalchemy.orm import Session
 
 from triage.app import create_app
 from triage.auth import service as auth_service
-from triage.auth.tables import Role
+from triage.auth.tables import Role, StaffUser
 from triage.core.db import make_engine, make_session_factory, session_scope
+from triage.core.errors import AuthenticationError
 from triage.core.log_format import configure_logging
 from triage.core.queues import QueueName
 from triage.core.redis_conn import connect_redis, redis_url_of
@@ -32,6 +36,7 @@ from triage.core.settings import Settings, get_settings
 from triage.operations.migrate import upgrade_database
 
 DEMO_USER = "demo"
+DEMO_TOKEN_FILE = "demo_token"
 RESTART_DELAY_SECONDS = 2.0
 
 console = Console(stderr=True, soft_wrap=True)
@@ -87,9 +92,13 @@ class WorkerSupervisor:
 
 
 def ensure_demo_account(settings: Settings) -> tuple[str, str]:
-    """A demo responder/admin with a fresh password, shown once on the terminal."""
+    """A demo admin with a fresh password (shown once on the terminal) and a bearer
+    token that stays the same across restarts: it is kept in TRIAGE_HOME/demo_token
+    (0600), and a new one is minted only when that one no longer works (expired,
+    revoked, or for another database)."""
     engine = make_engine(settings)
     password = secrets.token_urlsafe(9)
+    token_file = settings.home / DEMO_TOKEN_FILE
     with session_scope(make_session_factory(engine)) as session:
         user = auth_service.user_by_name(DEMO_USER, session=session)
         if user is None:
@@ -98,10 +107,34 @@ def ensure_demo_account(settings: Settings) -> tuple[str, str]:
             )
         else:
             auth_service.set_password(user, password)
-        token = auth_service.issue_token(user, session=session)
+        token = _kept_token(token_file, user, settings, session=session)
+        fresh = token is None
+        if token is None:
+            token = auth_service.issue_token(user, session=session)
         session.commit()
     engine.dispose()
+    if fresh:
+        token_file.parent.mkdir(parents=True, exist_ok=True)
+        token_file.touch(mode=0o600)
+        token_file.chmod(0o600)
+        token_file.write_text(token)
     return password, token
+
+
+def _kept_token(
+    token_file: Path, user: StaffUser, settings: Settings, *, session: Session
+) -> str | None:
+    """The token a previous start minted, when it still works for the demo account."""
+    if not token_file.exists():
+        return None
+    token = token_file.read_text().strip()
+    try:
+        owner = auth_service.user_for_token(
+            token, session=session, max_age=timedelta(days=settings.api_token_ttl_days)
+        )
+    except AuthenticationError:
+        return None
+    return token if owner.id == user.id else None
 
 
 def seed_playbooks(settings: Settings) -> int:

@@ -23,6 +23,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(model_app, name="model")
 app.add_typer(playbooks_app, name="playbooks")
+keys_app = typer.Typer(help="Data keys of the encrypted columns.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
 
 HostOption = Annotated[str, typer.Option(help="Address to listen on.")]
 PortOption = Annotated[int, typer.Option(help="Port to listen on.")]
@@ -96,6 +98,22 @@ def users_add(
     add_user(name, role, password_stdin=password_stdin, with_token=token)
 
 
+@users_app.command("issue-token")
+def users_issue_token(name: str) -> None:
+    """Print a new bearer API token for an account on the last line (shown once)."""
+    from triage.cli.users import issue_token
+
+    issue_token(name)
+
+
+@users_app.command("revoke-token")
+def users_revoke_token(name: str) -> None:
+    """Revoke every bearer API token of an account, at once."""
+    from triage.cli.users import revoke_tokens
+
+    revoke_tokens(name)
+
+
 DatabaseOption = Annotated[
     bool,
     typer.Option(
@@ -159,6 +177,41 @@ def playbooks_export(directory: Path) -> None:
     from triage.cli.playbooks import export_command
 
     export_command(directory)
+
+
+@app.command()
+def purge(
+    older_than: Annotated[
+        int,
+        typer.Option(
+            "--older-than",
+            metavar="DAYS",
+            min=1,
+            help="Anonymise conversations resolved or closed and unchanged this many days.",
+        ),
+    ],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only count; change nothing.")] = False,
+) -> None:
+    """Anonymise old finished inquiries: contact, text, replies, GPS, attachments."""
+    from triage.cli.purge import purge_command
+
+    purge_command(older_than, dry_run=dry_run)
+
+
+@keys_app.command("rotate")
+def keys_rotate() -> None:
+    """Re-encrypt every stored contact and message with the newest TRIAGE_DATA_KEY."""
+    from triage.cli.keys import rotate_command
+
+    rotate_command()
+
+
+@keys_app.command("generate")
+def keys_generate() -> None:
+    """Print a new data key (put it first in TRIAGE_DATA_KEY, then rotate)."""
+    from triage.cli.keys import generate_command
+
+    generate_command()
 
 
 def main() -> None:

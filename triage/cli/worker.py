@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from rq import SimpleWorker
-
+from triage.core.job_failures import TriageWorker
 from triage.core.log_format import configure_logging
+from triage.core.metrics import serve_worker_metrics
 from triage.core.queues import QueueName, get_queue
 from triage.core.resources import Resources, install_resources
 from triage.core.settings import get_settings
+from triage.core.worker_liveness import LivenessBeacon, worker_name_for
 from triage.inquiries.jobs import pipeline_for
 from triage.inquiries.sweeper import SweeperThread, sweep_once
 
@@ -21,6 +22,9 @@ WARM_UP_TEXT = "石川県七尾市の避難所はどこですか。家が浸水�
 def run_worker(queue: QueueName, *, burst: bool = False) -> None:
     settings = get_settings()
     configure_logging(settings.log_level)
+    if settings.worker_metrics_port is not None:
+        # This process's own counters (routed, LLM, sends, sweeps) for Prometheus.
+        serve_worker_metrics(settings.worker_metrics_port)
     resources = Resources.build(settings)
     install_resources(resources)
     if queue in (QueueName.TRIAGE, QueueName.REFINE):
@@ -40,12 +44,20 @@ def run_worker(queue: QueueName, *, burst: bool = False) -> None:
     # against 15 ms. Crash safety does not depend on the fork: a job that kills this
     # process is retried by RQ's abandoned-job handling and, failing that, re-enqueued by
     # the sweeper from the database; the supervisor (demo, compose) restarts the process.
-    rq_worker = SimpleWorker([get_queue(queue, resources.redis)], connection=resources.redis)
+    rq_worker = TriageWorker(
+        [get_queue(queue, resources.redis)],
+        connection=resources.redis,
+        name=worker_name_for(str(queue)),
+    )
+    # The sweeper re-runs a job whose worker's beacon stopped (see worker_liveness).
+    beacon = LivenessBeacon(resources.redis, rq_worker.name)
+    beacon.start()
     log.info("worker starting", extra={"queue": str(queue), "burst": burst})
     try:
         # The scheduler runs the delayed retries (Retry intervals).
         rq_worker.work(burst=burst, with_scheduler=not burst, logging_level=settings.log_level)
     finally:
+        beacon.stop()
         if sweeper is not None:
             sweeper.stop()
 

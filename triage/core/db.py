@@ -9,12 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from triage.core.crypto import DataCipher, install_cipher
+from triage.core.private_files import ensure_private_dir, ensure_private_file
 from triage.core.settings import Settings
 
 # Stable constraint names so that migrations are the same on SQLite and PostgreSQL.
@@ -67,11 +70,24 @@ def _enable_sqlite_wal(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(settings: Settings) -> Engine:
+    """The engine for Settings' database.
+
+    `hide_parameters`: a statement's parameters are citizens' words and phone numbers, and
+    an error's text travels into logs and RQ's failed-job registry (kept for days), so
+    errors show the SQL only. The SQLite file (and so its -wal and -shm files, which SQLite
+    creates with the database file's mode) and TRIAGE_HOME are private to this user. The
+    engine carries the data keys its encrypted columns are read and written with."""
     url = settings.resolved_database_url
     if url.startswith("sqlite"):
-        settings.home.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+        ensure_private_dir(settings.home)
+        database = make_url(url).database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            ensure_private_file(Path(database))
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 10}, hide_parameters=True
+        )
         event.listen(engine, "connect", _enable_sqlite_wal)
+        install_cipher(engine, DataCipher(settings.data_keys()))
         return engine
     if url.startswith("postgresql://"):
         # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
@@ -80,7 +96,11 @@ def make_engine(settings: Settings) -> Engine:
     # intake). Connections are recycled before servers or proxies drop idle ones, and a
     # connection found dead is invalidated with its pool, so only the statement that met
     # it fails; intake retries that one (`triage.intake.rows`), jobs are retried by RQ.
-    return create_engine(url, pool_size=20, max_overflow=20, pool_recycle=1800)
+    engine = create_engine(
+        url, pool_size=20, max_overflow=20, pool_recycle=1800, hide_parameters=True
+    )
+    install_cipher(engine, DataCipher(settings.data_keys()))
+    return engine
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

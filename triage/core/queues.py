@@ -17,15 +17,19 @@ from rq.job import Job, JobStatus
 from triage.core.queue_names import (
     QueueName as QueueName,  # re-exported: callers import it from here
 )
+from triage.core.worker_liveness import is_beaconed_worker, worker_is_alive
 
 log = logging.getLogger(__name__)
 
 
 ASSESS_JOB = "triage.inquiries.jobs.assess_inquiry"
 SEND_REPLY_JOB = "triage.inquiries.jobs.send_reply"
+SETTLE_REPLY_JOB = "triage.inquiries.jobs.settle_reply"
 REFINE_DRAIN_JOB = "triage.inquiries.jobs.refine_pending"
 DEFAULT_RETRY_INTERVALS: tuple[int, ...] = (2, 10, 60)
-STALE_STARTED_AFTER = timedelta(minutes=2)
+# A job started by a worker without a liveness beacon (a plain `rq worker`) counts as
+# abandoned after this long; `triage worker` jobs are judged by their worker's beacon.
+STALE_STARTED_AFTER = timedelta(seconds=30)
 RESULT_TTL_SECONDS = 300
 # A failed job is kept a week, for the operator to see why.
 FAILURE_TTL_SECONDS = 7 * 24 * 3600
@@ -43,6 +47,10 @@ def send_job_id(reply_id: int) -> str:
     return f"send-reply-{reply_id}"
 
 
+def settle_job_id(reply_id: int) -> str:
+    return f"settle-reply-{reply_id}"
+
+
 def job_is_pending(connection: redis.Redis, job_id: str) -> bool:
     """True when the job is still waiting or running, so enqueuing again would duplicate it."""
     try:
@@ -51,20 +59,22 @@ def job_is_pending(connection: redis.Redis, job_id: str) -> bool:
         return False
     status = job.get_status(refresh=False)
     if status == JobStatus.STARTED:
-        return _started_recently(job)
+        return not job_was_abandoned(connection, job)
     return status in (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED)
 
 
-def _started_recently(job: Job) -> bool:
-    """A worker killed mid-job leaves its job marked "started" until RQ's own cleanup,
-    minutes later. Triage and send jobs take milliseconds to seconds, so one started long
-    ago is presumed dead and may be enqueued again (jobs are safe to run twice)."""
+def job_was_abandoned(connection: redis.Redis, job: Job) -> bool:
+    """A started job whose worker died: its beacon is gone (see worker_liveness). A job
+    that is merely slow keeps its worker's beacon and is never run twice."""
+    name = job.worker_name or ""
+    if is_beaconed_worker(name):
+        return not worker_is_alive(connection, name)
     started_at = job.started_at
     if started_at is None:
-        return True
+        return False
     if started_at.tzinfo is None:
         started_at = started_at.replace(tzinfo=UTC)
-    return datetime.now(UTC) - started_at < STALE_STARTED_AFTER
+    return datetime.now(UTC) - started_at >= STALE_STARTED_AFTER
 
 
 def _retry(intervals: tuple[int, ...]) -> Retry:
@@ -117,6 +127,39 @@ def enqueue_send_reply(
         result_ttl=RESULT_TTL_SECONDS,
         failure_ttl=FAILURE_TTL_SECONDS,
     )
+
+
+def enqueue_settle_reply(
+    connection: redis.Redis,
+    reply_id: int,
+    retry_intervals: tuple[int, ...] = DEFAULT_RETRY_INTERVALS,
+) -> None:
+    """Settle a reply whose outcome is unknown (see triage/inquiries/outbound.py)."""
+    get_queue(QueueName.OUTBOUND, connection).enqueue_call(
+        SETTLE_REPLY_JOB,
+        args=(reply_id,),
+        job_id=settle_job_id(reply_id),
+        retry=_retry(retry_intervals),
+        result_ttl=RESULT_TTL_SECONDS,
+        failure_ttl=FAILURE_TTL_SECONDS,
+    )
+
+
+def reenqueue_job(
+    connection: redis.Redis, job_id: str, retry_intervals: tuple[int, ...] = DEFAULT_RETRY_INTERVALS
+) -> bool:
+    """Enqueue one of our jobs again by its id (a fresh job of the same id). False for
+    an id that is none of ours."""
+    kind, _, key = job_id.rpartition("-")
+    if kind == "assess":
+        enqueue_assessment(connection, key, retry_intervals)
+    elif kind == "send-reply" and key.isdigit():
+        enqueue_send_reply(connection, int(key), retry_intervals)
+    elif kind == "settle-reply" and key.isdigit():
+        enqueue_settle_reply(connection, int(key), retry_intervals)
+    else:
+        return False
+    return True
 
 
 def enqueue_refine_drain(connection: redis.Redis) -> None:

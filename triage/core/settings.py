@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import secrets
 from functools import cached_property
+from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from triage.core.private_files import read_or_create_secret
 
 PLACEHOLDER_SECRETS = frozenset(
     {"", "changeme", "change-me", "changethis", "secret", "placeholder"}
@@ -32,9 +35,20 @@ class Settings(BaseSettings):
     home: Path = Field(default_factory=_default_home)
     database_url: str | None = None
     redis_url: str | None = None
+    redis_password: SecretStr | None = Field(
+        default=None,
+        description="Redis password when TRIAGE_REDIS_URL carries none (a password there wins)",
+    )
     public_url: str = "http://localhost:8000"
     secret_key: SecretStr | None = Field(
         default=None, description="signs console sessions; generated and kept in TRIAGE_HOME in dev"
+    )
+    data_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Fernet keys (comma-separated, newest first) encrypting contacts and messages "
+            "at rest; generated and kept in TRIAGE_HOME in dev"
+        ),
     )
 
     twilio_account_sid: str | None = None
@@ -66,12 +80,32 @@ class Settings(BaseSettings):
 
     max_text_length: int = 5000
     rate_limit_per_ip: str = Field(
-        default="60/minute;600/hour",
+        # Sized for carrier-grade NAT: hundreds of phones on a Japanese mobile network
+        # can share one IPv4 address, and so can an evacuation centre's Wi-Fi.
+        default="600/minute;6000/hour",
         description="new web/API messages per client IP (limits syntax, ';'-separated)",
     )
     rate_limit_per_sender: str = Field(
         default="10/minute;60/hour",
         description="new web/API messages per contact or status link",
+    )
+    trusted_proxies: Annotated[tuple[IPv4Network | IPv6Network, ...], NoDecode] = Field(
+        default=(),
+        description="reverse proxies whose X-Forwarded-For is believed (CIDRs, comma-separated)",
+    )
+    intake_max_in_flight: int = Field(
+        default=512,
+        ge=1,
+        description="new web/API messages one API process holds at once; beyond it, 503",
+    )
+    login_limit_per_account: str = Field(
+        default="10/minute;100/hour", description="console sign-in attempts per account name"
+    )
+    login_limit_per_ip: str = Field(
+        default="60/minute;600/hour", description="console sign-in attempts per client address"
+    )
+    api_token_ttl_days: int = Field(
+        default=30, ge=1, description="a bearer token is refused this many days after issue"
     )
     intake_batch_max: int = Field(
         default=64, ge=1, description="new web/API messages stored in one group commit, at most"
@@ -79,12 +113,41 @@ class Settings(BaseSettings):
     intake_batch_wait_ms: float = Field(
         default=2.0, ge=0, description="how long a group commit waits for more messages"
     )
+    outbound_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="how long a send waits for Twilio's or LINE's answer"
+    )
+    reply_sending_timeout_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="a reply still 'sending' this long (its worker died) has an unknown outcome",
+    )
     sweep_after_seconds: float = 30.0
     sweep_interval_seconds: float = 10.0
     job_retry_intervals: tuple[int, ...] = (2, 10, 60)
+    worker_metrics_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="each `triage worker` serves its Prometheus metrics on this port; unset: off",
+    )
     log_level: str = "INFO"
 
-    @field_validator("rate_limit_per_ip", "rate_limit_per_sender")
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: Any) -> Any:
+        """'10.0.0.0/8,192.0.2.7' from the environment; a typo refuses to start."""
+        if not isinstance(value, str):
+            return value
+        from triage.core.client_address import parse_trusted_proxies
+
+        return parse_trusted_proxies(value)
+
+    @field_validator(
+        "rate_limit_per_ip",
+        "rate_limit_per_sender",
+        "login_limit_per_account",
+        "login_limit_per_ip",
+    )
     @classmethod
     def _parse_rate_limits(cls, value: str) -> str:
         """Refuse an unreadable limit at start-up rather than on the first message."""
@@ -94,6 +157,16 @@ class Settings(BaseSettings):
             parse_many(value)
         except ValueError as error:
             raise ValueError(f"not a rate limit such as '60/minute;600/hour': {value!r}") from error
+        return value
+
+    @field_validator("data_key")
+    @classmethod
+    def _parse_data_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        """Refuse a malformed key at start-up rather than on the first message."""
+        from triage.core.crypto import parse_data_keys
+
+        if value is not None:
+            parse_data_keys(value.get_secret_value())
         return value
 
     @model_validator(mode="after")
@@ -108,6 +181,9 @@ class Settings(BaseSettings):
         }
         if self.secret_key is None:
             raise ValueError("TRIAGE_SECRET_KEY must be set in production")
+        if self.data_key is None:
+            # A key generated on one machine would leave the others unable to read.
+            raise ValueError("TRIAGE_DATA_KEY must be set in production (triage keys generate)")
         for name, value in named.items():
             if (
                 value is not None
@@ -138,12 +214,16 @@ class Settings(BaseSettings):
         """The console session key: configured, or generated once and kept in TRIAGE_HOME."""
         if self.secret_key is not None:
             return self.secret_key.get_secret_value()
-        self.home.mkdir(parents=True, exist_ok=True)
-        key_file = self.home / "secret_key"
-        if not key_file.exists():
-            key_file.write_text(secrets.token_urlsafe(48))
-            key_file.chmod(0o600)
-        return key_file.read_text().strip()
+        return read_or_create_secret(self.home / "secret_key", lambda: secrets.token_urlsafe(48))
+
+    def data_keys(self) -> list[str]:
+        """The data keys, newest first: configured, or generated once and kept in
+        TRIAGE_HOME (the file takes the same comma-separated form as TRIAGE_DATA_KEY)."""
+        from triage.core.crypto import generate_data_key, parse_data_keys
+
+        if self.data_key is not None:
+            return parse_data_keys(self.data_key.get_secret_value())
+        return parse_data_keys(read_or_create_secret(self.home / "data_key", generate_data_key))
 
 
 def get_settings() -> Settings:

@@ -3,18 +3,21 @@
 Sources, best first: the channel's GPS point; places named in the text (and the LLM's
 location expressions) read with the bundled gazetteer; an online geocoder when one is
 configured; the deployment's home area, marked CHANNEL_HINT. Pure apart from the
-optional geocoder: no database, no network unless a geocoder is passed.
+optional geocoder: no database, no network unless a geocoder is passed. The online
+geocoder is a third party: it gets place expressions only, never the citizen's message.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from channels.base import GeoPoint
 from triage.geo.extract import Candidate, best_candidate, find_candidates
 from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
+from triage.geo.normalize import normalize_text
 from triage.geo.reverse import location_from_point
 from triage.geo.schemas import GeoLocation, LocationPrecision, LocationSource
 
@@ -27,6 +30,10 @@ logger = logging.getLogger(__name__)
 HINT_DISCOUNT = 0.9  # an LLM's expression is read the same way, trusted a little less
 GEOCODER_CONFIDENCE = 0.6
 AREA_HINT_CONFIDENCE = 0.3
+# What the online geocoder may be sent from the text: the address after a place name,
+# cut at the first particle or punctuation mark, and never longer than this.
+GEOCODER_QUERY_MAX_CHARS = 32
+_EXPRESSION_END = re.compile(r"[でにはをへがもやと、。,.!?()（）「」『』:;]")
 
 ASK_BACK_TEXTS = {
     "ja": "住所か近くの目印を返信してください。",
@@ -60,7 +67,8 @@ def geotag(
     `hints` are the LLM's location expressions; `area_hint` is the deployment's home area
     (settings.home_area): it breaks ties between same-named places and is the last
     resort. `geocoder` (an online geopy geocoder) is asked only when the text gave
-    nothing better than a prefecture.
+    nothing better than a prefecture, and only about place expressions: the hints, then
+    the addresses written in the text (`place_expressions`).
     """
     if gps is not None:
         return location_from_point(gps.lat, gps.lon, gazetteer, source=LocationSource.CHANNEL_GPS)
@@ -77,7 +85,8 @@ def geotag(
     if best is not None and best.precision != LocationPrecision.PREFECTURE:
         return _to_location(best, source)
     if geocoder is not None:
-        found = _ask_geocoder(geocoder, [*hints, text], gazetteer)
+        queries = [*hints, *place_expressions(text, candidates)]
+        found = _ask_geocoder(geocoder, queries, gazetteer) if queries else None
         if found is not None:
             return found
     if best is not None:
@@ -85,6 +94,33 @@ def geotag(
     if area is not None:
         return _area_location(area_hint or "", area)
     return None
+
+
+def place_expressions(text: str, candidates: Sequence[Candidate]) -> list[str]:
+    """What the text says about where it is, for an online geocoder, without the rest of
+    the message: each place the gazetteer found in it, read on over the address written
+    after it (石川県ほげ町1-2 when the gazetteer knows 石川県 but not ほげ町) up to a
+    particle or punctuation mark, at most `GEOCODER_QUERY_MAX_CHARS`.
+
+    A bare prefecture name is left out: it tells a geocoder nothing the gazetteer does
+    not, and its point would be placed in one municipality, more precise than the text.
+    A Latin-script name is sent as found (normalisation removed its spaces, so reading on
+    would run into the sentence).
+    """
+    normalized = normalize_text(text)
+    expressions: list[str] = []
+    for candidate in candidates:
+        expression = candidate.text
+        start = normalized.find(expression)
+        if start >= 0 and not expression.isascii():
+            window = normalized[start : start + GEOCODER_QUERY_MAX_CHARS]
+            end = _EXPRESSION_END.search(window, len(expression))
+            expression = window[: end.start()] if end else window
+        if candidate.precision == LocationPrecision.PREFECTURE and expression == candidate.text:
+            continue
+        if expression not in expressions:
+            expressions.append(expression)
+    return expressions
 
 
 def resolve_area(area_hint: str, gazetteer: Gazetteer) -> Municipality | Prefecture | None:

@@ -57,11 +57,18 @@ def place_keys(names: list[str]) -> list[str]:
 
 
 def kanji_to_int(numeral: str) -> int | None:
-    """Read 漢数字 such as 二十三, 百五, 一〇二 (positional) as an int; None if not a numeral."""
+    """Read 漢数字 such as 二十三, 百五, 一〇二 (positional) as an int; None if not a numeral.
+
+    Positional numerals are read digit by digit, not through `int(str)`, which refuses
+    more than 4,300 digits: any text can reach here.
+    """
     if not numeral or any(c not in _KANJI_VALUE and c not in _KANJI_UNIT for c in numeral):
         return None
     if not any(c in _KANJI_UNIT for c in numeral):
-        return int("".join(str(_KANJI_VALUE[c]) for c in numeral))
+        value = 0
+        for c in numeral:
+            value = value * 10 + _KANJI_VALUE[c]
+        return value
     total, digit = 0, 0
     for c in numeral:
         if c in _KANJI_UNIT:
@@ -72,9 +79,17 @@ def kanji_to_int(numeral: str) -> int | None:
     return total + digit
 
 
+# The largest number `int_to_kanji` writes in 漢数字: 万 is never part of a town name.
+MAX_KANJI_NUMBER = 9999
+
+
 def int_to_kanji(value: int) -> str:
-    """Write 1..9999 the way town names write chome numbers: 3 -> 三, 12 -> 十二, 20 -> 二十."""
-    if value <= 0:
+    """Write 1..9999 the way town names write chome numbers: 3 -> 三, 12 -> 十二, 20 -> 二十.
+
+    Any other number is returned in ASCII digits, as written: no town has a 0th or a
+    10000th chome (国道10000線 is a road), and 千 is the largest unit a town name uses.
+    """
+    if not 0 < value <= MAX_KANJI_NUMBER:
         return str(value)
     parts: list[str] = []
     for unit_value, unit in ((1000, "千"), (100, "百"), (10, "十")):
@@ -90,8 +105,19 @@ _CHOME_DIGITS = re.compile(r"([0-9]+)(丁目|丁(?!目)|条|線|番丁)")
 
 
 def chome_to_kanji(text: str) -> str:
-    """3丁目 -> 三丁目, 24条 -> 二十四条, 12番丁 -> 十二番丁: town names write these in 漢数字."""
-    return _CHOME_DIGITS.sub(lambda m: int_to_kanji(int(m.group(1))) + m.group(2), text)
+    """3丁目 -> 三丁目, 24条 -> 二十四条, 12番丁 -> 十二番丁: town names write these in 漢数字.
+
+    A number past 9999 (国道10000線, a 5,000-digit string) is left as written.
+    """
+    return _CHOME_DIGITS.sub(_chome_in_kanji, text)
+
+
+def _chome_in_kanji(match: re.Match[str]) -> str:
+    digits = match.group(1).lstrip("0") or "0"
+    if len(digits) > len(str(MAX_KANJI_NUMBER)):
+        # Checked before `int()`: past 4,300 digits it raises instead of converting.
+        return match.group(0)
+    return int_to_kanji(int(digits)) + match.group(2)
 
 
 # Where the town part of an address ends: a block number in ASCII digits, a 番地 written

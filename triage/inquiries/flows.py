@@ -17,7 +17,7 @@ from channels.base import GeoPoint
 from channels.registry import capabilities_of
 from triage.assessment.schemas import Category, Priority, Route, most_urgent
 from triage.core.db import session_scope, utcnow
-from triage.core.metrics import INQUIRIES_ROUTED
+from triage.core.metrics import INQUIRIES_ROUTED, RECEIPT_TO_ROUTED_SECONDS
 from triage.core.queues import enqueue_send_reply
 from triage.core.resources import Resources
 from triage.inquiries import replies, service, threads
@@ -62,6 +62,7 @@ def triage_inquiry(inquiry_id: str, *, resources: Resources, pipeline: TriagePip
         if reply_ids is None:
             return
     INQUIRIES_ROUTED.labels(route=outcome.route, priority=outcome.assessment.priority).inc()
+    _observe_receipt_to_routed(inquiry, outcome.assessment.priority)
     log.info(
         "inquiry routed",
         extra={
@@ -74,6 +75,12 @@ def triage_inquiry(inquiry_id: str, *, resources: Resources, pipeline: TriagePip
         enqueue_send_reply(resources.redis, reply_id, resources.settings.job_retry_intervals)
     if pipeline.engine.llm is not None:
         request_refinement(resources.redis, inquiry_id)
+
+
+def _observe_receipt_to_routed(inquiry: Inquiry, priority: str) -> None:
+    """Seconds from receipt (the API's clock) to now (this worker's); skew reads as 0."""
+    waited = (utcnow() - inquiry.received_at).total_seconds()
+    RECEIPT_TO_ROUTED_SECONDS.labels(priority=priority).observe(max(0.0, waited))
 
 
 def message_facts(inquiry: Inquiry, *, session: Session) -> MessageFacts:
@@ -183,4 +190,5 @@ def _route_to_human_after_failures(
         },
     )
     session.commit()
+    _observe_receipt_to_routed(inquiry, priority)
     log.error("triage failed repeatedly; routed to a person", extra={"inquiry_id": inquiry.id})

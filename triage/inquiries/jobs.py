@@ -34,6 +34,10 @@ def send_reply(reply_id: int) -> None:
     outbound.send_reply(reply_id, resources=current_resources())
 
 
+def settle_reply(reply_id: int) -> None:
+    outbound.settle_unknown(reply_id, resources=current_resources())
+
+
 def refine_pending() -> None:
     resources = current_resources()
     refinement.drain_pending(resources=resources, pipeline=pipeline_for(resources))

@@ -144,7 +144,11 @@ def _take_finer_location(
     """The LLM's place expressions, read through the gazetteer, replace a coarser place."""
     if not refined.location_expressions or inquiry.reported_lat is not None:
         return
-    found = pipeline.locate(inquiry.text, hints=refined.location_expressions)
+    try:
+        found = pipeline.locate(inquiry.text, hints=refined.location_expressions)
+    except Exception as error:  # a place is an upgrade: the raise above must still land
+        log.error("geotagging the LLM's places failed", extra={"error": type(error).__name__})
+        return
     if found is None or found.source is not LocationSource.LLM:
         return
     stored = GeoLocation.model_validate(inquiry.location) if inquiry.location else None

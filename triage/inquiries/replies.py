@@ -1,4 +1,5 @@
-"""Replies to citizens: queued here, sent by the outbound job, and their delivery reports.
+"""Replies to citizens: queued here, sent by the outbound job (`outbound`, with the
+states in `delivery`, which also takes the providers' delivery reports).
 Functions take `*, session`; the caller commits."""
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ def add_reply(
     language: str | None = None,
     playbook_id: str | None = None,
     ask_location: bool = False,
+    client_key: str | None = None,
 ) -> Reply:
     """Queue a reply to the citizen on the channel they used; the outbound job sends it."""
     reply = Reply(
@@ -35,6 +37,7 @@ def add_reply(
         author=author,
         playbook_id=playbook_id,
         ask_location=ask_location,
+        client_key=client_key,
     )
     session.add(reply)
     session.flush()
@@ -48,40 +51,17 @@ def add_reply(
     return reply
 
 
+def find_by_client_key(inquiry_id: str, client_key: str, *, session: Session) -> Reply | None:
+    """The reply a staff client already made with this Idempotency-Key, if any."""
+    return session.scalars(
+        select(Reply).where(Reply.inquiry_id == inquiry_id, Reply.client_key == client_key)
+    ).one_or_none()
+
+
 def get_reply(reply_id: int, *, session: Session) -> Reply:
     reply = session.get(Reply, reply_id)
     if reply is None:
         raise NotFoundError(f"reply {reply_id} not found")
-    return reply
-
-
-def record_delivery_status(
-    provider_message_id: str, state: str, *, session: Session, error: str | None = None
-) -> Reply | None:
-    """Apply a provider's delivery report to the reply it sent (found by its message id).
-
-    Reports can arrive out of order, so a reply never moves back from delivered or
-    failed to sent. Unknown ids (e.g. messages sent outside this service) are ignored.
-    """
-    reply = session.scalars(
-        select(Reply).where(Reply.provider_message_id == provider_message_id)
-    ).first()
-    if reply is None:
-        return None
-    final = (ReplyStatus.DELIVERED, ReplyStatus.FAILED)
-    if reply.status in final or state not in set(ReplyStatus):
-        return reply
-    if state == ReplyStatus.SENT and reply.status == ReplyStatus.SENT:
-        return reply
-    reply.status = state
-    if error:
-        reply.error = error
-    record_event(
-        session,
-        reply.inquiry_id,
-        EventKind.REPLY_FAILED if state == ReplyStatus.FAILED else EventKind.REPLY_SENT,
-        detail={"reply_id": reply.id, "delivery": state, **({"error": error} if error else {})},
-    )
     return reply
 
 

@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from triage.inquiries.state import Outcome
+
 
 class CitizenReply(BaseModel):
     text: str
@@ -102,6 +104,13 @@ class InquiryDetail(InquiryRead):
 class InquiryPage(BaseModel):
     items: list[InquiryRead]
     total: int
+
+
+class ResolveRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: Outcome | None = Field(default=None, description="how the inquiry ended")
+    note: str | None = Field(default=None, max_length=2000, description="for the record")
 
 
 class StaffReplyCreate(BaseModel):

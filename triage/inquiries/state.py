@@ -1,73 +1,185 @@
-"""A responder's hold on an inquiry: claim, release, resolve. Conditional updates, so
-two people can never both win. Functions take `*, session`; the caller commits."""
+"""What a responder may do to an inquiry, and when: every change is a conditional
+transition, and the allowed states are written down once, in `TRANSITIONS`.
+
+A person can act once the inquiry is triaged (before that the triage job owns it:
+claiming it then would stop it from ever being assessed and routed), never after it was
+resolved or closed. Only the responder who holds the claim may release, reply or
+resolve; an unclaimed inquiry may be answered or resolved by anyone; an admin may act
+on anyone's. Each change is one UPDATE … WHERE status IN (…) AND claim allows, so two
+people can never both win. Functions take `*, session`; the caller commits.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import or_, update
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from triage.core.db import utcnow
 from triage.core.errors import ConflictError
+from triage.core.metrics import RECEIPT_TO_CLAIMED_SECONDS
 from triage.inquiries.service import get_inquiry, record_event
 from triage.inquiries.tables import EventKind, Inquiry, InquiryStatus
 
-# A person can take an inquiry once it is triaged; before that the triage job owns it
-# (claiming it then would stop it from ever being assessed and routed).
-CLAIMABLE_STATUSES = (InquiryStatus.TRIAGED, InquiryStatus.ANSWERED, InquiryStatus.CLAIMED)
+
+class Action(StrEnum):
+    CLAIM = "claim"
+    RELEASE = "release"
+    REPLY = "reply"
+    RESOLVE = "resolve"
 
 
-def claim_inquiry(inquiry_id: str, staff_name: str, *, session: Session) -> Inquiry:
-    """Take an inquiry. A conditional update, so two responders can never both win."""
-    claimed = session.execute(
-        update(Inquiry)
-        .where(Inquiry.id == inquiry_id, Inquiry.status.in_(CLAIMABLE_STATUSES))
-        .where(or_(Inquiry.claimed_by.is_(None), Inquiry.claimed_by == staff_name))
-        .values(claimed_by=staff_name, status=InquiryStatus.CLAIMED, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
+class Outcome(StrEnum):
+    """How a resolved inquiry ended, in words the citizen's status page can use."""
+
+    HELPED = "helped"  # a team went, or the need was met
+    ANSWERED = "answered"  # the question was answered
+    REFERRED = "referred"  # handed to 119/110, a hospital, another office
+    NO_LONGER_NEEDED = "no_longer_needed"  # the citizen says it is solved
+    UNREACHABLE = "unreachable"  # nobody could reach the citizen
+    DUPLICATE = "duplicate"  # the same need is handled in another inquiry
+    NO_ACTION = "no_action"  # nothing to do (chatter, a test, spam)
+
+
+@dataclass(frozen=True)
+class Transition:
+    allowed_from: frozenset[InquiryStatus]
+    # The claim this action needs: "free_or_mine" (unclaimed, or held by the actor),
+    # "mine" (held by the actor); an admin passes either.
+    claim: str
+    event: EventKind
+
+
+_ACTIVE = frozenset({InquiryStatus.TRIAGED, InquiryStatus.ANSWERED, InquiryStatus.CLAIMED})
+
+TRANSITIONS: dict[Action, Transition] = {
+    Action.CLAIM: Transition(_ACTIVE, "free_or_mine", EventKind.CLAIMED),
+    Action.RELEASE: Transition(frozenset({InquiryStatus.CLAIMED}), "mine", EventKind.RELEASED),
+    Action.REPLY: Transition(_ACTIVE, "free_or_mine", EventKind.REPLIED),
+    Action.RESOLVE: Transition(_ACTIVE, "free_or_mine", EventKind.RESOLVED),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    is_admin: bool = False
+
+
+def claim_inquiry(inquiry_id: str, actor: Actor | str, *, session: Session) -> Inquiry:
+    """Take an inquiry."""
+    # Whether nobody held it: only such a claim is a receipt→claimed wait (a repeated
+    # click or an admin taking over is not).
+    held_by = session.scalar(select(Inquiry.claimed_by).where(Inquiry.id == inquiry_id))
+    inquiry = _apply(
+        Action.CLAIM,
+        inquiry_id,
+        _actor(actor),
+        {"claimed_by": _actor(actor).name, "status": InquiryStatus.CLAIMED},
+        session=session,
     )
-    inquiry = get_inquiry(inquiry_id, session=session)
-    if claimed.rowcount == 0:  # type: ignore[attr-defined]
-        session.rollback()
-        if inquiry.claimed_by and inquiry.claimed_by != staff_name:
-            raise ConflictError(f"already claimed by {inquiry.claimed_by}")
-        if inquiry.status == InquiryStatus.RECEIVED:
-            raise ConflictError("still being triaged; try again in a few seconds")
-        raise ConflictError(f"inquiry is {inquiry.status}")
-    session.refresh(inquiry)
-    record_event(session, inquiry.id, EventKind.CLAIMED, actor=staff_name)
+    if held_by is None:
+        waited = (utcnow() - inquiry.received_at).total_seconds()
+        RECEIPT_TO_CLAIMED_SECONDS.labels(priority=inquiry.priority or "none").observe(
+            max(0.0, waited)
+        )
     return inquiry
 
 
-def release_inquiry(inquiry_id: str, staff_name: str, *, session: Session) -> Inquiry:
+def release_inquiry(inquiry_id: str, actor: Actor | str, *, session: Session) -> Inquiry:
     """Give a claimed inquiry back to the queue it came from."""
-    released = session.execute(
-        update(Inquiry)
-        .where(Inquiry.id == inquiry_id, Inquiry.status == InquiryStatus.CLAIMED)
-        .where(Inquiry.claimed_by == staff_name)
-        .values(claimed_by=None, status=InquiryStatus.TRIAGED, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
+    return _apply(
+        Action.RELEASE,
+        inquiry_id,
+        _actor(actor),
+        {"claimed_by": None, "status": InquiryStatus.TRIAGED},
+        session=session,
     )
+
+
+def check_may_reply(inquiry_id: str, actor: Actor | str, *, session: Session) -> Inquiry:
+    """A staff reply is allowed now; a triaged inquiry becomes answered (a claimed one
+    stays with its responder). The caller queues the reply in the same transaction."""
     inquiry = get_inquiry(inquiry_id, session=session)
-    if released.rowcount == 0:  # type: ignore[attr-defined]
-        session.rollback()
-        raise ConflictError("only the responder who claimed it can release it")
-    session.refresh(inquiry)
-    record_event(session, inquiry.id, EventKind.RELEASED, actor=staff_name)
-    return inquiry
+    answered = inquiry.status == InquiryStatus.TRIAGED
+    values: dict[str, object] = {"status": InquiryStatus.ANSWERED} if answered else {}
+    return _apply(Action.REPLY, inquiry_id, _actor(actor), values, session=session, event=False)
 
 
 def resolve_inquiry(
-    inquiry_id: str, staff_name: str, *, session: Session, note: str | None = None
+    inquiry_id: str,
+    actor: Actor | str,
+    *,
+    session: Session,
+    outcome: Outcome | None = None,
+    note: str | None = None,
 ) -> Inquiry:
-    inquiry = get_inquiry(inquiry_id, session=session)
-    if inquiry.status == InquiryStatus.RESOLVED:
-        raise ConflictError("already resolved")
-    inquiry.status = InquiryStatus.RESOLVED
-    record_event(
-        session,
-        inquiry.id,
-        EventKind.RESOLVED,
-        actor=staff_name,
-        detail={"note": note} if note else {},
+    detail: dict[str, object] = {}
+    if outcome is not None:
+        detail["outcome"] = str(outcome)
+    if note:
+        detail["note"] = note
+    return _apply(
+        Action.RESOLVE,
+        inquiry_id,
+        _actor(actor),
+        {"status": InquiryStatus.RESOLVED},
+        session=session,
+        detail=detail,
     )
+
+
+def _actor(actor: Actor | str) -> Actor:
+    return actor if isinstance(actor, Actor) else Actor(actor)
+
+
+def _claim_allows(transition: Transition, actor: Actor) -> ColumnElement[bool] | None:
+    if actor.is_admin:
+        return None
+    if transition.claim == "mine":
+        return Inquiry.claimed_by == actor.name
+    return or_(Inquiry.claimed_by.is_(None), Inquiry.claimed_by == actor.name)
+
+
+def _apply(
+    action: Action,
+    inquiry_id: str,
+    actor: Actor,
+    values: dict[str, object],
+    *,
+    session: Session,
+    detail: dict[str, object] | None = None,
+    event: bool = True,
+) -> Inquiry:
+    transition = TRANSITIONS[action]
+    statement = update(Inquiry).where(
+        Inquiry.id == inquiry_id, Inquiry.status.in_(transition.allowed_from)
+    )
+    claim = _claim_allows(transition, actor)
+    if claim is not None:
+        statement = statement.where(claim)
+    changed = session.execute(
+        statement.values(**values, updated_at=utcnow()).execution_options(synchronize_session=False)
+    )
+    inquiry = get_inquiry(inquiry_id, session=session)
+    if changed.rowcount == 0:  # type: ignore[attr-defined]
+        session.rollback()
+        raise ConflictError(_refusal(action, transition, inquiry, actor))
+    session.refresh(inquiry)
+    if event:
+        record_event(session, inquiry.id, transition.event, actor=actor.name, detail=detail or {})
     return inquiry
+
+
+def _refusal(action: Action, transition: Transition, inquiry: Inquiry, actor: Actor) -> str:
+    """Why the transition was refused, in words a responder can act on."""
+    if inquiry.status == InquiryStatus.RECEIVED:
+        return "still being triaged; try again in a few seconds"
+    if inquiry.status not in transition.allowed_from:
+        return f"cannot {action} an inquiry that is {inquiry.status}"
+    if inquiry.claimed_by and inquiry.claimed_by != actor.name:
+        return f"already claimed by {inquiry.claimed_by}"
+    return f"only the responder who claimed it can {action} it"

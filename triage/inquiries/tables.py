@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from triage.core.crypto import HASH_LENGTH, HASHED_AS, EncryptedText
 from triage.core.db import Base, UTCDateTime, utcnow
 
 
@@ -23,6 +24,8 @@ class InquiryStatus(StrEnum):
 
 class ReplyStatus(StrEnum):
     QUEUED = "queued"
+    SENDING = "sending"  # claimed by one send job; nobody else may send this row
+    UNKNOWN = "unknown"  # the provider may or may not have it: looked up, else a person
     SENT = "sent"
     DELIVERED = "delivered"
     FAILED = "failed"
@@ -42,6 +45,9 @@ class EventKind(StrEnum):
     REPLY_SENT = "reply_sent"
     REPLY_FAILED = "reply_failed"
     REPLY_CANCELLED = "reply_cancelled"
+    REPLY_OUTCOME_UNKNOWN = "reply_outcome_unknown"
+    REPLY_DEAD_LETTERED = "reply_dead_lettered"  # it could not be delivered: back to staff
+    REPLY_RESENT = "reply_resent"
     RESOLVED = "resolved"
     MESSAGE_ADDED = "message_added"
     ASKED_LOCATION = "asked_location"
@@ -60,8 +66,11 @@ class Inquiry(Base):
     public_token: Mapped[str] = mapped_column(String(64), unique=True)
     channel: Mapped[str] = mapped_column(String(16))
     provider_message_id: Mapped[str] = mapped_column(String(128))
-    sender: Mapped[str | None] = mapped_column(String(256))
-    text: Mapped[str] = mapped_column(Text)
+    # Contact and words encrypted at rest (triage.core.crypto); the keyed hash finds a
+    # sender's open conversation without decrypting anything.
+    sender: Mapped[str | None] = mapped_column(EncryptedText, info={HASHED_AS: "sender_hash"})
+    sender_hash: Mapped[str | None] = mapped_column(String(HASH_LENGTH), index=True)
+    text: Mapped[str] = mapped_column(EncryptedText)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     reported_lat: Mapped[float | None]
     reported_lon: Mapped[float | None]
@@ -83,6 +92,8 @@ class Inquiry(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     enqueued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     triaged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set by `triage purge`: contact, words, GPS and attachments are gone; counts stay.
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -113,11 +124,12 @@ class Reply(Base):
     """A message to the citizen: from a playbook, an acknowledgement or a person."""
 
     __tablename__ = "replies"
+    __table_args__ = (UniqueConstraint("inquiry_id", "client_key"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     inquiry_id: Mapped[str] = mapped_column(ForeignKey("inquiries.id"), index=True)
     channel: Mapped[str] = mapped_column(String(16))
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(EncryptedText)
     language: Mapped[str | None] = mapped_column(String(16))
     author: Mapped[str] = mapped_column(String(64))  # "playbook", "system" or a staff name
     playbook_id: Mapped[str | None] = mapped_column(String(64))
@@ -128,6 +140,10 @@ class Reply(Base):
     send_method: Mapped[str | None] = mapped_column(String(16))
     segments: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(Text)
+    # A staff client's Idempotency-Key: a retried request finds this row, not a second.
+    client_key: Mapped[str | None] = mapped_column(String(128))
+    # A dead letter sent again becomes a new row; the old one points to it.
+    superseded_by: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -143,10 +159,11 @@ class OptOut(Base):
     """
 
     __tablename__ = "opt_outs"
-    __table_args__ = (UniqueConstraint("channel", "address"),)
+    __table_args__ = (UniqueConstraint("channel", "address_hash"),)
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     channel: Mapped[str] = mapped_column(String(16))
-    address: Mapped[str] = mapped_column(String(256))
+    address: Mapped[str] = mapped_column(EncryptedText, info={HASHED_AS: "address_hash"})
+    address_hash: Mapped[str] = mapped_column(String(HASH_LENGTH))  # looked up by this
     reason: Mapped[str] = mapped_column(String(32))  # e.g. "STOP", "unfollow", "21610"
     opted_out_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from channels.base import InboundMessage
 from channels.registry import capabilities_of
 from triage.assessment.schemas import Route
+from triage.core.crypto import cipher_for
 from triage.core.errors import NotFoundError
 from triage.inquiries.service import record_event
 from triage.inquiries.tables import EventKind, Inquiry, InquiryStatus
@@ -60,7 +61,8 @@ def open_inquiry_for(message: InboundMessage, *, session: Session) -> Inquiry | 
         select(Inquiry)
         .where(
             Inquiry.channel == message.channel,
-            Inquiry.sender == message.sender,
+            # The sender is encrypted; its keyed hash (under any held key) is indexed.
+            Inquiry.sender_hash.in_(cipher_for(session).lookup_hashes(message.sender)),
             Inquiry.status.in_(OPEN_STATUSES),
             Inquiry.received_at >= message.received_at - THREAD_WINDOW,
         )

@@ -5,27 +5,34 @@ The citizen side (the JSON API, the status page) belongs to the web channel.
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+import redis
+from fastapi import APIRouter, Query, Request
 from sqlalchemy.orm import Session
 
 from triage.auth.deps import Responder
+from triage.auth.tables import Role, StaffUser
 from triage.core.deps import RedisDep, ResourcesDep, SessionDep
+from triage.core.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotency_key
+from triage.core.metrics import ENQUEUE_FAILURES
 from triage.core.queues import enqueue_send_reply
-from triage.inquiries import replies, service, state
+from triage.inquiries import delivery, replies, service, state
 from triage.inquiries.schemas import (
     EventRead,
     InquiryDetail,
     InquiryPage,
     InquiryRead,
     ReplyRead,
+    ResolveRequest,
     StaffReplyCreate,
     ThreadMessage,
 )
-from triage.inquiries.tables import Inquiry, InquiryStatus
+from triage.inquiries.tables import Inquiry
 from triage.inquiries.threads import conversation
 
+log = logging.getLogger(__name__)
 router = APIRouter(tags=["staff"])
 
 
@@ -78,41 +85,104 @@ def get_inquiry(inquiry_id: str, session: SessionDep, _staff: Responder) -> Inqu
     return _detail_of(inquiry_id, session)
 
 
+def _actor(staff: StaffUser) -> state.Actor:
+    return state.Actor(staff.name, is_admin=staff.role == Role.ADMIN)
+
+
 @router.post("/api/v1/inquiries/{inquiry_id}/claim", response_model=InquiryDetail)
 def claim(inquiry_id: str, session: SessionDep, staff: Responder) -> InquiryDetail:
-    state.claim_inquiry(inquiry_id, staff.name, session=session)
+    state.claim_inquiry(inquiry_id, _actor(staff), session=session)
     session.commit()
     return _detail_of(inquiry_id, session)
 
 
 @router.post("/api/v1/inquiries/{inquiry_id}/release", response_model=InquiryDetail)
 def release(inquiry_id: str, session: SessionDep, staff: Responder) -> InquiryDetail:
-    state.release_inquiry(inquiry_id, staff.name, session=session)
+    state.release_inquiry(inquiry_id, _actor(staff), session=session)
     session.commit()
     return _detail_of(inquiry_id, session)
 
 
 @router.post("/api/v1/inquiries/{inquiry_id}/resolve", response_model=InquiryDetail)
-def resolve(inquiry_id: str, session: SessionDep, staff: Responder) -> InquiryDetail:
-    state.resolve_inquiry(inquiry_id, staff.name, session=session)
+def resolve(
+    inquiry_id: str,
+    session: SessionDep,
+    staff: Responder,
+    body: ResolveRequest | None = None,
+) -> InquiryDetail:
+    """Close the inquiry with how it ended (`{outcome, note}`, both optional)."""
+    body = body or ResolveRequest()
+    state.resolve_inquiry(
+        inquiry_id, _actor(staff), session=session, outcome=body.outcome, note=body.note
+    )
     session.commit()
     return _detail_of(inquiry_id, session)
 
 
-@router.post("/api/v1/inquiries/{inquiry_id}/reply", response_model=InquiryDetail, status_code=202)
+@router.post(
+    "/api/v1/inquiries/{inquiry_id}/reply",
+    response_model=InquiryDetail,
+    status_code=202,
+    openapi_extra={"parameters": [IDEMPOTENCY_KEY_PARAMETER]},
+)
 def reply(
     inquiry_id: str,
     body: StaffReplyCreate,
+    request: Request,
     session: SessionDep,
     redis_conn: RedisDep,
     staff: Responder,
     resources: ResourcesDep,
 ) -> InquiryDetail:
-    """A responder's reply goes out through the channel the citizen used."""
-    inquiry = service.get_inquiry(inquiry_id, session=session)
-    new_reply = replies.add_reply(inquiry, body.text, author=staff.name, session=session)
-    if inquiry.status == InquiryStatus.TRIAGED:
-        inquiry.status = InquiryStatus.ANSWERED
+    """A responder's reply goes out through the channel the citizen used.
+
+    Safe to retry: with the same `Idempotency-Key` a second request finds the first
+    reply instead of queuing another. The reply is committed before it is enqueued; if
+    Redis is down it is still accepted, and the sweeper sends it when Redis is back.
+    """
+    key = idempotency_key(request)
+    if key is not None:
+        existing = replies.find_by_client_key(inquiry_id, key, session=session)
+        if existing is not None:
+            return _detail_of(inquiry_id, session)
+    inquiry = state.check_may_reply(inquiry_id, _actor(staff), session=session)
+    new_reply = replies.add_reply(
+        inquiry, body.text, author=staff.name, session=session, client_key=key
+    )
     session.commit()
-    enqueue_send_reply(redis_conn, new_reply.id, resources.settings.job_retry_intervals)
+    try:
+        enqueue_send_reply(redis_conn, new_reply.id, resources.settings.job_retry_intervals)
+    except redis.RedisError:
+        ENQUEUE_FAILURES.inc()
+        log.error(
+            "reply enqueue failed; the sweeper will send it", extra={"reply_id": new_reply.id}
+        )
     return _detail_of(inquiry_id, session)
+
+
+@router.get("/api/v1/replies/dead-letters", response_model=list[ReplyRead])
+def dead_letters(session: SessionDep, _staff: Responder) -> list[ReplyRead]:
+    """Replies that could not be delivered, or may not have been, and were not resent:
+    each has put its inquiry back in front of staff with the reason in `error`."""
+    return [ReplyRead.model_validate(r) for r in delivery.dead_letters(session=session)]
+
+
+@router.post("/api/v1/replies/{reply_id}/resend", response_model=ReplyRead, status_code=202)
+def resend(
+    reply_id: int,
+    session: SessionDep,
+    redis_conn: RedisDep,
+    staff: Responder,
+    resources: ResourcesDep,
+) -> ReplyRead:
+    """Send a dead letter again, as a new reply row (a row is never sent twice)."""
+    new_reply = delivery.resend(reply_id, staff.name, session=session)
+    session.commit()
+    try:
+        enqueue_send_reply(redis_conn, new_reply.id, resources.settings.job_retry_intervals)
+    except redis.RedisError:
+        ENQUEUE_FAILURES.inc()
+        log.error(
+            "resend enqueue failed; the sweeper will send it", extra={"reply_id": new_reply.id}
+        )
+    return ReplyRead.model_validate(new_reply)

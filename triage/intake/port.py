@@ -41,8 +41,8 @@ from triage.core.metrics import (
 from triage.core.queues import enqueue_assessments
 from triage.core.resources import Resources
 from triage.inquiries import service
+from triage.inquiries.delivery import record_delivery_status
 from triage.inquiries.optout import opt_in, opt_out
-from triage.inquiries.replies import record_delivery_status
 from triage.inquiries.schemas import CitizenReply, CitizenStatus
 from triage.inquiries.tables import Inquiry
 from triage.inquiries.threads import (
@@ -116,11 +116,7 @@ class IntakePort:
     def __init__(self, resources: Resources, limiter: InquiryRateLimiter | None = None) -> None:
         self._resources = resources
         settings = resources.settings
-        self._limiter = limiter or InquiryRateLimiter(
-            resources.redis,
-            per_ip=settings.rate_limit_per_ip,
-            per_sender=settings.rate_limit_per_sender,
-        )
+        self._limiter = limiter or InquiryRateLimiter.for_settings(resources.redis, settings)
         self._group: GroupCommit[Delivery, Accepted] | None = None
 
     async def start(self) -> None:

@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import Executable
 
 from channels.base import InboundMessage
+from triage.core.crypto import DataCipher, cipher_for
 from triage.core.db import utcnow
 from triage.inquiries.tables import EventKind, Inquiry, InquiryEvent, InquiryStatus
 
@@ -47,6 +48,7 @@ _INQUIRY_COLUMNS = (
     "channel",
     "provider_message_id",
     "sender",
+    "sender_hash",
     "text",
     "received_at",
     "reported_lat",
@@ -103,6 +105,13 @@ def inquiry_values(
     }
 
 
+def _add_lookup_hash(values: dict[str, Any], cipher: DataCipher) -> None:
+    """The sender's keyed hash, by which a later message finds its conversation. (The
+    sender and text themselves are encrypted by their column type as they are bound.)"""
+    sender = values["sender"]
+    values["sender_hash"] = cipher.lookup_hash(sender) if sender else None
+
+
 def _received_event(values: dict[str, Any]) -> dict[str, Any]:
     return {
         "inquiry_id": values["id"],
@@ -116,6 +125,7 @@ def _received_event(values: dict[str, Any]) -> dict[str, Any]:
 def store_in_thread(session: Session, values: dict[str, Any]) -> Stored:
     """Insert a delivery that continues a conversation, in the caller's transaction (the
     caller updates the thread and commits). A duplicate returns the first inquiry."""
+    _add_lookup_hash(values, cipher_for(session))
     inserted = session.execute(_INSERT_ONE[_dialect(session)].statement, values).first()
     if inserted is None:
         return _existing(session.connection(), values)
@@ -179,7 +189,9 @@ def find_stored(engine: Engine, keys: list[tuple[str, str]]) -> dict[tuple[str, 
 
 def _store_new_many(engine: Engine, rows: list[dict[str, Any]]) -> list[Stored]:
     firsts: dict[tuple[str, str], dict[str, Any]] = {}
+    cipher = cipher_for(engine)
     for values in rows:
+        _add_lookup_hash(values, cipher)
         firsts.setdefault((values["channel"], values["provider_message_id"]), values)
     # Rows go in key order, so two batches sharing keys lock them in the same order and
     # cannot deadlock each other on PostgreSQL.

@@ -5,15 +5,22 @@ under `ops/eval/` call `TriagePipeline.run`, so what is measured is what runs. P
 respect to storage: it reads text and returns a `TriageOutcome`; workers apply it to the
 record, the CLI prints it. What differs is only where answers come from (published rows
 in the service, the library files offline) and whether an LLM refines afterwards.
+
+No text can make it raise. A geotagger or playbook-matcher failure is logged (the step
+and the exception type, never the text), skipped and flagged on the assessment like a
+failed assessment layer (`triage.assessment.combine`): no location, no playbook, and
+no automatic answer while any layer is missing; a person answers.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from channels.base import GeoPoint
+from triage.assessment.combine import describe_failure, failed_layers, with_failed_layer
 from triage.assessment.engine import AssessmentEngine
 from triage.assessment.schemas import Assessment, Route
 from triage.core.settings import Settings
@@ -28,6 +35,12 @@ if TYPE_CHECKING:
     from geopy.geocoders.base import Geocoder
 
     from triage.core.resources import Resources
+
+logger = logging.getLogger(__name__)
+
+# The pipeline's own steps, as named in `layer_failed:<layer>` flags.
+LAYER_GEOTAG = "geotag"
+LAYER_PLAYBOOKS = "playbooks"
 
 
 @dataclass(frozen=True)
@@ -100,7 +113,11 @@ class TriagePipeline:
     def run(self, text: str, facts: MessageFacts | None = None) -> TriageOutcome:
         facts = facts or MessageFacts()
         assessment = self.engine.assess_local(text, language_hint=facts.language_hint)
-        location = self.locate(text, hints=assessment.location_expressions, gps=facts.gps)
+        location: GeoLocation | None = None
+        try:
+            location = self.locate(text, hints=assessment.location_expressions, gps=facts.gps)
+        except Exception as error:
+            assessment = _layer_failed(assessment, LAYER_GEOTAG, error)
         return self.route(text, assessment, location, facts)
 
     def locate(
@@ -124,7 +141,14 @@ class TriagePipeline:
         location: GeoLocation | None,
         facts: MessageFacts,
     ) -> TriageOutcome:
-        chosen = self.answers.choose(assessment, text)
+        """Choose an answer and decide. An assessment with a failed layer gets no
+        playbook (and, its confidence capped, is not closed): staff or urgent."""
+        chosen: ChosenAnswer | None = None
+        if not failed_layers(assessment):
+            try:
+                chosen = self.answers.choose(assessment, text)
+            except Exception as error:
+                assessment = _layer_failed(assessment, LAYER_PLAYBOOKS, error)
         context = RouteContext(
             playbook_match_score=chosen.score if chosen else None,
             has_words=has_words(text),
@@ -138,5 +162,14 @@ class TriagePipeline:
         if decision.route is Route.AUTO_REPLY:
             answer = chosen
         elif decision.route is Route.CLOSED:
-            answer = self.answers.acknowledgement(assessment.language)
+            try:
+                answer = self.answers.acknowledgement(assessment.language)
+            except Exception as error:
+                assessment = _layer_failed(assessment, LAYER_PLAYBOOKS, error)
+                decision = decide(assessment, context)  # not closed without its answer
         return TriageOutcome(assessment, location, decision, answer)
+
+
+def _layer_failed(assessment: Assessment, layer: str, error: Exception) -> Assessment:
+    logger.error("triage step %s failed (%s); skipped", layer, describe_failure(error))
+    return with_failed_layer(assessment, layer)

@@ -172,7 +172,7 @@ def test_delivery_report_updates_the_reply(client: TestClient, session: Session)
     assert session.get(Reply, reply.id).status == ReplyStatus.DELIVERED  # type: ignore[union-attr]
 
 
-def test_undelivered_because_unsubscribed_fails_the_reply_and_opts_out(
+def test_undelivered_because_unsubscribed_is_a_dead_letter_and_opts_out(
     client: TestClient, session: Session
 ) -> None:
     params = twilio_form("status_undelivered_21610.json")
@@ -186,7 +186,10 @@ def test_undelivered_because_unsubscribed_fails_the_reply_and_opts_out(
     kinds = session.scalars(
         select(InquiryEvent.kind).where(InquiryEvent.inquiry_id == stored.inquiry_id)
     ).all()
-    assert EventKind.REPLY_FAILED in kinds
+    # An undelivered reply is a dead letter: its inquiry is back in front of staff.
+    assert EventKind.REPLY_DEAD_LETTERED in kinds
+    inquiry = session.get(Inquiry, stored.inquiry_id)
+    assert inquiry is not None and inquiry.route == "staff"
 
 
 def test_unsigned_status_callback_is_403(client: TestClient, session: Session) -> None:
