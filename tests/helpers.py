@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -54,3 +56,14 @@ def run_cli(settings: Settings, *args: str, stdin: str = "") -> subprocess.Compl
         text=True,
         timeout=60,
     )
+
+
+def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    """Poll until `condition()` holds; fail saying `what` did not happen in time. A
+    deadline for something that must happen, not a measure of speed."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"not within {timeout} s: {what}")

@@ -11,7 +11,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -22,7 +21,7 @@ from rq.job import Job, JobStatus
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.helpers import post_inquiry
+from tests.helpers import post_inquiry, wait_for
 from triage.core.queues import assess_job_id
 from triage.core.settings import Settings
 from triage.inquiries.tables import Inquiry, InquiryEvent
@@ -60,15 +59,6 @@ def row_locked(engine: Engine, inquiry_id: str) -> Iterator[None]:
             yield
         finally:
             connection.rollback()
-
-
-def wait_for(condition: object, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"not within {timeout} s: {what}")
 
 
 def test_a_job_whose_worker_was_killed_is_run_again_and_routes_once(

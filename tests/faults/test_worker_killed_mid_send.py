@@ -8,8 +8,7 @@ import os
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 import redis
@@ -20,6 +19,7 @@ from channels.base import InboundMessage
 from tests.channels.payloads import TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM
 from tests.fakes.json_api import STALL
 from tests.fakes.twilio_server import FakeTwilio
+from tests.helpers import wait_for
 from triage.core.db import utcnow
 from triage.core.queues import enqueue_send_reply
 from triage.core.resources import Resources
@@ -62,15 +62,6 @@ def worker(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-
-
-def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"not within {timeout} s: {what}")
 
 
 def test_a_send_cut_off_by_kill_9_reaches_the_citizen_once(

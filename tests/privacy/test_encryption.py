@@ -13,14 +13,16 @@ from pydantic import SecretStr
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from channels.base import InboundMessage
 from tests.helpers import bearer, make_staff, post_inquiry, run_cli
 from triage.app import create_app
 from triage.auth.tables import Role
-from triage.core.crypto import DataCipher, DataKeyError, generate_data_key
-from triage.core.db import make_engine, make_session_factory
+from triage.core.crypto import DataCipher, DataKeyError, cipher_for, generate_data_key
+from triage.core.db import make_engine, make_session_factory, utcnow
 from triage.core.settings import Settings
-from triage.inquiries import optout
+from triage.inquiries import optout, threads
 from triage.inquiries.tables import Inquiry, Reply
+from triage.intake import rows
 
 PHONE = "+819087654321"
 WORDS = "七尾市で家が倒れて母が下敷きになっています"
@@ -85,6 +87,34 @@ def test_a_raw_select_shows_tokens_and_the_staff_api_the_words(
     assert REPLY in str(shown)
     listed = client.get("/api/v1/inquiries", headers=bearer(token)).text
     assert WORDS in listed
+
+
+def test_both_insert_paths_encrypt_and_a_follow_up_finds_its_conversation(
+    db_engine: Engine, session_factory: sessionmaker[Session]
+) -> None:
+    """`store_new_many` (one multi-row INSERT) and `store_in_thread` (the ORM session's
+    INSERT) bind through the column type, so both write tokens and the sender's hash."""
+    first = InboundMessage(
+        channel="sms", provider_message_id="SM1", sender=PHONE, text=WORDS, received_at=utcnow()
+    )
+    [stored] = rows.store_new_many(db_engine, [rows.inquiry_values(first, "inq-first")])
+    assert stored.created
+    later = first.model_copy(update={"provider_message_id": "SM2", "text": "まだ助けが来ません"})
+    with session_factory() as session:
+        thread = threads.open_inquiry_for(later, session=session)
+        assert thread is not None and thread.id == "inq-first"
+        values = rows.inquiry_values(later, "inq-later", conversation_id=thread.conversation_id)
+        assert rows.store_in_thread(session, values).created
+        session.commit()
+    with db_engine.connect() as connection:
+        stored_rows = connection.execute(
+            text("SELECT sender, sender_hash, text FROM inquiries ORDER BY id")
+        ).all()
+    assert len(stored_rows) == 2
+    for sender, sender_hash, words in stored_rows:
+        assert sender.startswith("gAAAAA") and words.startswith("gAAAAA")
+        assert sender_hash == cipher_for(db_engine).lookup_hash(PHONE)
+        assert PHONE not in sender + sender_hash
 
 
 def test_an_encrypted_column_cannot_be_compared() -> None:

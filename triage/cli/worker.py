@@ -9,6 +9,7 @@ from triage.core.log_format import configure_logging
 from triage.core.metrics import serve_worker_metrics
 from triage.core.queues import QueueName, get_queue
 from triage.core.resources import Resources, install_resources
+from triage.core.scheduler_thread import SchedulerThread
 from triage.core.settings import get_settings
 from triage.core.worker_liveness import LivenessBeacon, worker_name_for
 from triage.inquiries.jobs import pipeline_for
@@ -52,12 +53,18 @@ def run_worker(queue: QueueName, *, burst: bool = False) -> None:
     # The sweeper re-runs a job whose worker's beacon stopped (see worker_liveness).
     beacon = LivenessBeacon(resources.redis, rq_worker.name)
     beacon.start()
+    # The scheduler moves delayed retries (Retry intervals) into the queue when due; a
+    # thread of this process, never a fork that would outlive it (see scheduler_thread).
+    scheduler = None if burst else SchedulerThread(rq_worker.queues, resources.redis)
+    if scheduler is not None:
+        scheduler.start()
     log.info("worker starting", extra={"queue": str(queue), "burst": burst})
     try:
-        # The scheduler runs the delayed retries (Retry intervals).
-        rq_worker.work(burst=burst, with_scheduler=not burst, logging_level=settings.log_level)
+        rq_worker.work(burst=burst, with_scheduler=False, logging_level=settings.log_level)
     finally:
         beacon.stop()
+        if scheduler is not None:
+            scheduler.stop()
         if sweeper is not None:
             sweeper.stop()
 

@@ -108,8 +108,9 @@ def accepts_unauthenticated_commands(url: str) -> bool:
 
 
 def _needs_check(settings: Settings) -> bool:
-    """Only a production Redis is checked. The embedded server is exempt: a Unix socket
-    inside TRIAGE_HOME, which only the home's owner can open."""
+    """Only a production Redis is checked. Exempt: the embedded server (no
+    TRIAGE_REDIS_URL; its socket is in a folder only its user can open), and a Unix
+    socket inside TRIAGE_HOME (0700)."""
     if settings.env != "production" or not settings.redis_url:
         return False
     if settings.redis_url.startswith("unix://"):

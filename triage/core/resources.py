@@ -9,7 +9,6 @@ test leaves its database or Redis behind for the next.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,10 +32,9 @@ class Resources:
 
     @classmethod
     def build(cls, settings: Settings, redis_conn: Redis | None = None) -> Resources:
+        # Workers do not fork (RQ's SimpleWorker, and the scheduler as a thread: see
+        # triage/core/scheduler_thread.py), so no child ever shares these sockets.
         engine = make_engine(settings)
-        # RQ forks its scheduler process from the worker: a child must open its own
-        # database connections instead of sharing the parent's sockets.
-        os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
         return cls(
             settings=settings,
             engine=engine,

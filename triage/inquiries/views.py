@@ -150,14 +150,20 @@ def reply(
         inquiry, body.text, author=staff.name, session=session, client_key=key
     )
     session.commit()
+    _enqueue_committed_reply(redis_conn, new_reply.id, resources.settings.job_retry_intervals)
+    return _detail_of(inquiry_id, session)
+
+
+def _enqueue_committed_reply(
+    redis_conn: redis.Redis, reply_id: int, retry_intervals: tuple[int, ...]
+) -> None:
+    """The reply is committed: a Redis failure now must not answer 500 (a retried request
+    would queue a second message). The sweeper sends a queued reply Redis never got."""
     try:
-        enqueue_send_reply(redis_conn, new_reply.id, resources.settings.job_retry_intervals)
+        enqueue_send_reply(redis_conn, reply_id, retry_intervals)
     except redis.RedisError:
         ENQUEUE_FAILURES.inc()
-        log.error(
-            "reply enqueue failed; the sweeper will send it", extra={"reply_id": new_reply.id}
-        )
-    return _detail_of(inquiry_id, session)
+        log.error("reply enqueue failed; the sweeper will send it", extra={"reply_id": reply_id})
 
 
 @router.get("/api/v1/replies/dead-letters", response_model=list[ReplyRead])
@@ -178,11 +184,5 @@ def resend(
     """Send a dead letter again, as a new reply row (a row is never sent twice)."""
     new_reply = delivery.resend(reply_id, staff.name, session=session)
     session.commit()
-    try:
-        enqueue_send_reply(redis_conn, new_reply.id, resources.settings.job_retry_intervals)
-    except redis.RedisError:
-        ENQUEUE_FAILURES.inc()
-        log.error(
-            "resend enqueue failed; the sweeper will send it", extra={"reply_id": new_reply.id}
-        )
+    _enqueue_committed_reply(redis_conn, new_reply.id, resources.settings.job_retry_intervals)
     return ReplyRead.model_validate(new_reply)

@@ -11,6 +11,9 @@ same transaction.
   events, one commit, so a burst pays one durable flush per batch.
 - `store_in_thread`: a delivery that continues an open conversation needs the thread's
   row (the ORM session): the same row and INSERT, plus the change to the thread.
+
+The sender and text are encrypted by their column type (`EncryptedText`) as the INSERT
+binds them, on both paths; the sender's keyed hash is added to the row here.
 """
 
 from __future__ import annotations
