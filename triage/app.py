@@ -11,11 +11,12 @@ from contextlib import asynccontextmanager
 
 import redis
 from fastapi import APIRouter, FastAPI
+from sqlalchemy.exc import DBAPIError
 from starlette.middleware.sessions import SessionMiddleware
 
 from triage.core.body_limits import BodyLimitMiddleware, body_caps
 from triage.core.errors import TriageError
-from triage.core.http_errors import handle_triage_error
+from triage.core.http_errors import handle_database_error, handle_triage_error
 from triage.core.load_shedding import IntakeLoadGuard, OverloadedError, handle_overloaded
 from triage.core.resources import Resources
 from triage.core.security_headers import SecurityHeadersMiddleware
@@ -60,6 +61,7 @@ def create_app(
     app.add_middleware(BodyLimitMiddleware, caps=body_caps(settings))
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_exception_handler(TriageError, handle_triage_error)
+    app.add_exception_handler(DBAPIError, handle_database_error)
     app.add_exception_handler(OverloadedError, handle_overloaded)
     for router in _routers():
         app.include_router(router)

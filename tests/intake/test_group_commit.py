@@ -11,12 +11,12 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import redis
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, create_engine, func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from channels.base import InboundMessage
 from triage.app import create_app
-from triage.core.db import utcnow
+from triage.core.db import make_engine, utcnow
 from triage.core.errors import RateLimitedError
 from triage.core.queues import QueueName, get_queue
 from triage.core.resources import Resources
@@ -128,9 +128,11 @@ def test_the_limiter_refuses_only_the_requests_over_it(
 @pytest.fixture
 def unreachable_database(settings: Settings) -> Iterator[Engine]:
     if settings.resolved_database_url.startswith("sqlite"):
-        engine = create_engine("sqlite:////nonexistent-directory/triage.db")
+        url = "sqlite:////nonexistent-directory/triage.db"
     else:
-        engine = create_engine("postgresql+psycopg://postgres@127.0.0.1:1/none")
+        url = "postgresql://postgres@127.0.0.1:1/none"
+    # Built like the service's own engine (it carries the data key), only unreachable.
+    engine = make_engine(settings.model_copy(update={"database_url": url}))
     yield engine
     engine.dispose()
 
@@ -156,7 +158,9 @@ def test_a_failed_commit_acknowledges_nothing(
         finally:
             resources.engine = working
 
-    assert [r.status_code for r in statuses] == [500] * 8
+    # 503 with Retry-After: the senders try again, and nothing unstored was acknowledged.
+    assert [r.status_code for r in statuses] == [503] * 8
+    assert all(r.headers["Retry-After"] == "5" for r in statuses)
     assert count(session, Inquiry) == 0
     assert get_queue(QueueName.TRIAGE, redis_conn).count == 0
 

@@ -7,7 +7,6 @@ factory, CLI and workers receive it explicitly. Tests build their own `Settings(
 from __future__ import annotations
 
 import secrets
-from functools import cached_property
 from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -192,7 +191,9 @@ class Settings(BaseSettings):
                 raise ValueError(f"{name} is a placeholder; set a real secret in production")
         return self
 
-    @cached_property
+    # A plain property, not cached: `model_copy(update={"database_url": ...})` copies a
+    # cached value along, and the copy would silently keep the old database.
+    @property
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url
