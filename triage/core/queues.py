@@ -6,6 +6,7 @@ Each worker process listens on exactly one queue: RQ is only crash-safe that way
 from __future__ import annotations
 
 import logging
+import random
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -77,8 +78,21 @@ def job_was_abandoned(connection: redis.Redis, job: Job) -> bool:
     return datetime.now(UTC) - started_at >= STALE_STARTED_AFTER
 
 
+# Each retry waits its interval plus up to this share of it again, drawn per job: after
+# a provider's outage of minutes, the waiting sends do not all come back in one second.
+RETRY_JITTER = 0.5
+
+
 def _retry(intervals: tuple[int, ...]) -> Retry:
-    return Retry(max=len(intervals), interval=list(intervals))
+    return Retry(max=len(intervals), interval=jittered(intervals))
+
+
+def jittered(intervals: tuple[int, ...]) -> list[int]:
+    """The intervals with random jitter (whole seconds: RQ schedules by the second)."""
+    return [
+        interval + round(random.uniform(0, interval * RETRY_JITTER)) if interval else 0
+        for interval in intervals
+    ]
 
 
 def enqueue_assessment(
