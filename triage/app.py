@@ -22,6 +22,7 @@ from triage.core.resources import Resources
 from triage.core.security_headers import SecurityHeadersMiddleware
 from triage.core.settings import Settings, get_settings
 from triage.intake.port import IntakePort
+from triage.operations.api_docs import mount_api_docs
 
 
 def create_app(
@@ -44,6 +45,10 @@ def create_app(
         title="災害時問い合わせトリアージ / Disaster inquiry triage",
         version="0.1.0",
         lifespan=lifespan,
+        # /docs is served from the installed Swagger UI package (works offline); ReDoc
+        # would load its script from a CDN, so it is not offered.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.resources = resources
     app.state.intake = intake
@@ -65,6 +70,7 @@ def create_app(
     app.add_exception_handler(OverloadedError, handle_overloaded)
     for router in _routers():
         app.include_router(router)
+    mount_api_docs(app)
     return app
 
 
