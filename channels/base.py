@@ -125,7 +125,14 @@ class TransientSendError(ChannelError):
 
 
 class PermanentSendError(ChannelError):
-    """The provider refused for good (bad number, blocked user): do not retry."""
+    """The provider refused for good (bad number, blocked user): do not retry.
+
+    `recipient_opted_out`: the refusal says the citizen asked for no more messages
+    (Twilio 21610 after STOP), so the opt-out is recorded and nothing more is tried."""
+
+    def __init__(self, reason: str, *, recipient_opted_out: bool = False) -> None:
+        super().__init__(reason)
+        self.recipient_opted_out = recipient_opted_out
 
 
 class OutcomeUnknownError(ChannelError):

@@ -111,7 +111,9 @@ class TwilioSmsSender:
             reason = f"Twilio answered {error.status} (error {error.code}): {error.msg}"
             if error.status == 429 or error.status >= 500:
                 raise TransientSendError(reason) from error
-            raise PermanentSendError(reason) from error
+            raise PermanentSendError(
+                reason, recipient_opted_out=error.code == UNSUBSCRIBED_RECIPIENT
+            ) from error
         except (requests.ConnectTimeout, requests.ConnectionError) as error:
             if _never_connected(error):
                 raise TransientSendError(f"Twilio unreachable: {error}") from error

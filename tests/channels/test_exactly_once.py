@@ -27,7 +27,7 @@ from triage.core.db import utcnow
 from triage.core.queues import QueueName, get_queue
 from triage.core.resources import Resources, resources_installed
 from triage.core.settings import Settings
-from triage.inquiries import delivery, replies
+from triage.inquiries import delivery, optout, replies
 from triage.inquiries.outbound import send_reply, settle_unknown
 from triage.inquiries.sweeper import sweep_once
 from triage.inquiries.tables import Inquiry, Reply, ReplyStatus
@@ -197,6 +197,8 @@ def test_a_permanent_refusal_puts_the_inquiry_back_in_front_of_staff(
     reply = stored(session, reply_id)
     assert reply.status == ReplyStatus.FAILED and "21610" in (reply.error or "")
     assert [r.id for r in delivery.dead_letters(session=session)] == [reply_id]
+    # Twilio's 21610 says the citizen sent STOP: recorded, so nothing more is tried.
+    assert optout.is_opted_out("sms", inquiry.sender or "", session=session)
 
 
 def test_a_reply_out_of_attempts_is_a_dead_letter_and_can_be_resent_as_a_new_row(

@@ -82,6 +82,8 @@ def send_reply(reply_id: int, *, resources: Resources) -> None:
         try:
             result = sender_for(reply.channel, settings).send(outbound)
         except PermanentSendError as error:
+            if error.recipient_opted_out and inquiry.sender:
+                optout.opt_out(reply.channel, inquiry.sender, "provider", session=session)
             delivery.dead_letter(reply, str(error), session=session, status=ReplyStatus.FAILED)
             session.commit()
             return
