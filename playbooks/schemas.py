@@ -107,8 +107,13 @@ class PlaybookUpdate(BaseModel):
     note: str | None = Field(default=None, max_length=500)
 
 
+# The largest version number the `Integer` columns hold (PostgreSQL's 32-bit integer): a
+# larger one is refused as invalid (422) rather than failing in the database (500).
+MAX_VERSION = 2**31 - 1
+
+
 class PlaybookPublish(BaseModel):
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=MAX_VERSION)
 
 
 class PlaybookVersionRead(BaseModel):

@@ -6,7 +6,7 @@ schemas, never rows.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
 
@@ -22,7 +22,36 @@ from playbooks.schemas import (
 from triage.auth.deps import Coordinator
 from triage.core.deps import SessionDep
 
-router = APIRouter(prefix="/api/v1/playbooks", tags=["playbooks"])
+router = APIRouter(
+    prefix="/api/v1/playbooks",
+    tags=["playbooks"],
+    responses={
+        401: {"description": "no valid bearer token or console session"},
+        403: {"description": "not a coordinator or an admin (or a console POST without CSRF)"},
+    },
+)
+# The routes' other answers, each a `{"detail": "..."}` body unless a schema says more.
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such playbook or version"}}
+NOT_JSON: dict[int | str, dict[str, Any]] = {400: {"description": "the body is not JSON"}}
+ID_CHANGED: dict[int | str, dict[str, Any]] = {
+    422: {
+        "description": "the body does not validate, or the new version changes the id",
+        "content": {
+            "application/json": {
+                "schema": {
+                    "anyOf": [
+                        {"$ref": "#/components/schemas/HTTPValidationError"},
+                        {
+                            "type": "object",
+                            "properties": {"detail": {"type": "string"}},
+                            "required": ["detail"],
+                        },
+                    ]
+                }
+            }
+        },
+    }
+}
 
 
 @router.get("")
@@ -34,7 +63,11 @@ def list_playbooks(
     return service.list_playbooks(session=session, status=status_filter)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses={**NOT_JSON, 409: {"description": "a playbook with this id exists"}},
+)
 def create_playbook(body: PlaybookCreate, session: SessionDep, staff: Coordinator) -> PlaybookRead:
     """A new playbook as draft version 1; it reaches citizens only once published."""
     created = service.create(body.content, actor=staff.name, session=session, note=body.note)
@@ -42,12 +75,12 @@ def create_playbook(body: PlaybookCreate, session: SessionDep, staff: Coordinato
     return created
 
 
-@router.get("/{playbook_id}")
+@router.get("/{playbook_id}", responses=NOT_FOUND)
 def get_playbook(playbook_id: str, session: SessionDep, _staff: Coordinator) -> PlaybookRead:
     return service.get(playbook_id, session=session, with_versions=True)
 
 
-@router.get("/{playbook_id}/versions")
+@router.get("/{playbook_id}/versions", responses=NOT_FOUND)
 def list_versions(
     playbook_id: str, session: SessionDep, _staff: Coordinator
 ) -> list[PlaybookVersionRead]:
@@ -55,7 +88,7 @@ def list_versions(
     return service.versions(playbook_id, session=session)
 
 
-@router.put("/{playbook_id}")
+@router.put("/{playbook_id}", responses={**NOT_JSON, **NOT_FOUND, **ID_CHANGED})
 def update_playbook(
     playbook_id: str, body: PlaybookUpdate, session: SessionDep, staff: Coordinator
 ) -> PlaybookRead:
@@ -67,7 +100,7 @@ def update_playbook(
     return updated
 
 
-@router.post("/{playbook_id}/publish")
+@router.post("/{playbook_id}/publish", responses={**NOT_JSON, **NOT_FOUND})
 def publish_playbook(
     playbook_id: str, body: PlaybookPublish, session: SessionDep, _staff: Coordinator
 ) -> PlaybookRead:
@@ -76,7 +109,7 @@ def publish_playbook(
     return published
 
 
-@router.post("/{playbook_id}/retire")
+@router.post("/{playbook_id}/retire", responses=NOT_FOUND)
 def retire_playbook(playbook_id: str, session: SessionDep, _staff: Coordinator) -> PlaybookRead:
     retired = service.retire(playbook_id, session=session)
     session.commit()

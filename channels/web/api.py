@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
@@ -12,7 +13,12 @@ from pydantic import ValidationError
 from channels.base import GeoPoint, InboundMessage
 from channels.body import BodyTooLargeError, read_capped_body
 from channels.web import CHANNEL
-from channels.web.schemas import MAX_BODY_BYTES, InquiryAccepted, InquiryCreate
+from channels.web.schemas import (
+    MAX_BODY_BYTES,
+    InquiryAccepted,
+    InquiryCreate,
+    inquiry_create_schema,
+)
 from triage.core.client_address import client_address
 from triage.core.db import utcnow
 from triage.core.errors import InvalidInputError, PayloadTooLargeError, UnsupportedMediaTypeError
@@ -22,6 +28,31 @@ from triage.core.resources import Resources
 from triage.intake.port import Delivery, IntakePort, LimitKeys, keyed_dedup_id
 
 router = APIRouter(tags=["citizen"])
+
+# What else `POST /api/v1/inquiries` answers, each with a `{"detail": ...}` body.
+REFUSALS: dict[int | str, dict[str, Any]] = {
+    413: {"description": "the body is larger than any inquiry"},
+    415: {"description": "the body is not application/json"},
+    422: {
+        "description": "the inquiry does not validate (or the Idempotency-Key is too long)",
+        "content": {
+            "application/json": {
+                "schema": {
+                    "anyOf": [
+                        {
+                            "type": "object",
+                            "properties": {"detail": {"type": "string"}},
+                            "required": ["detail"],
+                        },
+                        {"$ref": "#/components/schemas/HTTPValidationError"},
+                    ]
+                }
+            }
+        },
+    },
+    429: {"description": "too many inquiries from this address or contact; see Retry-After"},
+    503: {"description": "overloaded, or the database is unreachable; see Retry-After"},
+}
 
 
 async def _read_json_body(request: Request) -> InquiryCreate:
@@ -60,7 +91,14 @@ async def _read_json_body(request: Request) -> InquiryCreate:
     response_model=InquiryAccepted,
     response_class=JSONResponse,
     summary="Send an inquiry (stored before the 202)",
-    openapi_extra={"parameters": [IDEMPOTENCY_KEY_PARAMETER]},
+    responses=REFUSALS,
+    openapi_extra={
+        "parameters": [IDEMPOTENCY_KEY_PARAMETER],
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": inquiry_create_schema()}},
+        },
+    },
 )
 async def create_inquiry(request: Request) -> JSONResponse:
     """Answers with a `JSONResponse` of an `InquiryAccepted` (the schema stays in the

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from channels.base import GeoPoint
@@ -36,3 +38,23 @@ class InquiryCreate(BaseModel):
 class InquiryAccepted(BaseModel):
     id: str
     status_url: str
+
+
+def inquiry_create_schema() -> dict[str, Any]:
+    """`InquiryCreate` for the OpenAPI document. The view reads its body itself (to answer
+    415 and 413 before parsing), so FastAPI cannot describe it; it goes in by hand, with
+    `GeoPoint` inlined: there, a `#/$defs/...` reference would point at nothing."""
+    schema = InquiryCreate.model_json_schema()
+    definitions = schema.pop("$defs", {})
+    inlined: dict[str, Any] = _inline_refs(schema, definitions)
+    return inlined
+
+
+def _inline_refs(node: Any, definitions: dict[str, Any]) -> Any:
+    if isinstance(node, dict):
+        if "$ref" in node:
+            return _inline_refs(definitions[node["$ref"].removeprefix("#/$defs/")], definitions)
+        return {key: _inline_refs(value, definitions) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_inline_refs(item, definitions) for item in node]
+    return node

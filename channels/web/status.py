@@ -15,7 +15,14 @@ from triage.intake.port import CitizenStatus, citizen_view
 router = APIRouter(tags=["citizen"])
 
 
-@router.get("/status/{public_token}", response_model=CitizenStatus)
+@router.get(
+    "/status/{public_token}",
+    response_model=CitizenStatus,
+    responses={
+        200: {"content": {"text/html": {"schema": {"type": "string"}}}},
+        404: {"description": "no inquiry at this link"},
+    },
+)
 def citizen_status(
     public_token: str, request: Request, session: SessionDep, lang: str | None = None
 ) -> Response:

@@ -140,3 +140,12 @@ def test_a_non_ascii_csrf_token_is_refused_not_a_crash(
         data={"name": "aya", "password": "correct horse", "csrf_token": "トークン"},
     )
     assert response.status_code == 403
+
+
+def test_the_openapi_schema_documents_the_sign_in_answers(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    login = paths["/console/login"]["post"]["responses"]
+    assert {"303", "401", "403", "429", "503"} <= set(login)
+    assert set(login["401"]["content"]) == {"text/html"}  # the sign-in page, with the reason
+    logout = paths["/console/logout"]["post"]["responses"]
+    assert "303" in logout and "200" not in logout and "content" not in logout["303"]

@@ -19,6 +19,7 @@ from triage.core.errors import ConflictError
 from triage.core.queues import QueueName, get_queue
 from triage.core.settings import Settings
 from triage.inquiries import service, state
+from triage.inquiries.schemas import MAX_ROW_ID
 from triage.inquiries.sweeper import sweep_once
 from triage.inquiries.tables import Inquiry, InquiryStatus, Reply
 
@@ -255,3 +256,23 @@ def test_a_staff_reply_is_accepted_when_redis_is_down_and_sent_by_the_sweeper(
         session.commit()
     sweep_once(session_factory=session_factory, redis_conn=redis_conn, settings=settings)
     assert get_queue(QueueName.OUTBOUND, redis_conn).job_ids == [f"send-reply-{queued['id']}"]
+
+
+def test_a_reply_id_too_large_for_the_column_is_refused_not_a_crash(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    """Found by the OpenAPI fuzz: resending reply 2**63 overflowed SQLite's INTEGER (500)."""
+    headers = bearer(make_staff(session_factory, "aya", Role.RESPONDER))
+    for reply_id in (MAX_ROW_ID + 1, 2**63, -(2**63) - 1, 0):
+        refused = client.post(f"/api/v1/replies/{reply_id}/resend", headers=headers)
+        assert refused.status_code == 422, refused.text
+    assert client.post(f"/api/v1/replies/{MAX_ROW_ID}/resend", headers=headers).status_code == 404
+
+
+def test_the_openapi_schema_documents_what_the_routes_answer(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    claim = paths["/api/v1/inquiries/{inquiry_id}/claim"]["post"]["responses"]
+    assert {"200", "401", "403", "404", "409"} <= set(claim)
+    assert {"400", "404", "409"} <= set(
+        paths["/api/v1/inquiries/{inquiry_id}/reply"]["post"]["responses"]
+    )

@@ -240,3 +240,26 @@ def test_the_openapi_schema_documents_the_key_and_the_answer(client: TestClient)
     assert {"type": "string", "maxLength": 128} in key["schema"]["anyOf"]
     answer = operation["responses"]["202"]["content"]["application/json"]["schema"]
     assert answer == {"$ref": "#/components/schemas/InquiryAccepted"}
+
+
+def test_the_openapi_schema_documents_the_body_and_the_refusals(client: TestClient) -> None:
+    """The view reads its own body, so the document describes it by hand: a fuzzer (or a
+    client generator) reading the document sends an inquiry, not nothing."""
+    operation = client.get("/openapi.json").json()["paths"]["/api/v1/inquiries"]["post"]
+    body = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert body["required"] == ["text"] and body["additionalProperties"] is False
+    location = next(s for s in body["properties"]["location"]["anyOf"] if s.get("type") == "object")
+    assert location["properties"]["lat"] == {
+        "maximum": 90,
+        "minimum": -90,
+        "title": "Lat",
+        "type": "number",
+    }
+    assert "$ref" not in str(body)
+    assert {"202", "413", "415", "422", "429"} <= set(operation["responses"])
+
+
+def test_the_openapi_schema_says_the_status_page_is_html_or_json(client: TestClient) -> None:
+    operation = client.get("/openapi.json").json()["paths"]["/status/{public_token}"]["get"]
+    assert {"application/json", "text/html"} == set(operation["responses"]["200"]["content"])
+    assert "404" in operation["responses"]

@@ -27,6 +27,14 @@ def test_healthz_and_readyz(client: TestClient) -> None:
     assert ready.json() == {"status": "ok", "database": "ok", "redis": "ok"}
 
 
+def test_the_openapi_schema_says_metrics_are_text_and_readyz_may_be_503(
+    client: TestClient,
+) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert set(paths["/metrics"]["get"]["responses"]["200"]["content"]) == {"text/plain"}
+    assert "503" in paths["/readyz"]["get"]["responses"]
+
+
 def test_readyz_is_503_when_redis_is_gone(client: TestClient) -> None:
     import redis
     from redis.backoff import NoBackoff

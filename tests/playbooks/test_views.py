@@ -5,6 +5,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from playbooks.schemas import MAX_VERSION
 from tests.helpers import bearer, make_staff
 from tests.playbooks.factories import content
 from triage.auth.tables import Role
@@ -76,3 +77,34 @@ def test_errors(client: TestClient, session_factory: sessionmaker[Session]) -> N
         ).status_code
         == 404
     )
+
+
+def test_a_version_too_large_for_the_column_is_refused_not_a_crash(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    """Found by the OpenAPI fuzz: 2**63 overflowed SQLite's INTEGER (500), and on
+    PostgreSQL anything past 2**31 - 1 would have."""
+    headers = bearer(make_staff(session_factory, "coord", Role.COORDINATOR))
+    client.post("/api/v1/playbooks", json=body(), headers=headers)
+    for version in (MAX_VERSION + 1, 2**63, 2**64):
+        refused = client.post(
+            "/api/v1/playbooks/test_pb/publish", json={"version": version}, headers=headers
+        )
+        assert refused.status_code == 422, refused.text
+    largest = client.post(
+        "/api/v1/playbooks/test_pb/publish", json={"version": MAX_VERSION}, headers=headers
+    )
+    assert largest.status_code == 404  # looked up: there is no such version
+
+
+def test_the_openapi_schema_documents_what_the_routes_answer(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"401", "403", "404"} <= set(
+        paths["/api/v1/playbooks/{playbook_id}"]["get"]["responses"]
+    )
+    assert {"400", "409"} <= set(paths["/api/v1/playbooks"]["post"]["responses"])
+    update = paths["/api/v1/playbooks/{playbook_id}"]["put"]["responses"]["422"]
+    # Field errors (a list) and "a playbook's id cannot change" (a sentence).
+    shapes = update["content"]["application/json"]["schema"]["anyOf"]
+    assert {"$ref": "#/components/schemas/HTTPValidationError"} in shapes
+    assert any(s.get("properties", {}).get("detail") == {"type": "string"} for s in shapes)

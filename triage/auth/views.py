@@ -9,7 +9,7 @@ slots is free (else 503 with Retry-After): see `triage.auth.throttle` and
 from __future__ import annotations
 
 import secrets
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -36,6 +36,16 @@ router = APIRouter(tags=["console"])
 RETRY_LATER = "サインインの試行が多すぎます。しばらく待ってから、もう一度お試しください。"
 BUSY = "サインインが混み合っています。少し待ってから、もう一度お試しください。"
 
+# A refused sign-in answers the sign-in page again, with the reason on it.
+_LOGIN_PAGE = {"content": {"text/html": {"schema": {"type": "string"}}}}
+LOGIN_RESPONSES: dict[int | str, dict[str, Any]] = {
+    303: {"description": "signed in: on to /console"},
+    401: {"description": "wrong name or password", **_LOGIN_PAGE},
+    403: {"description": "missing or stale CSRF token (reload the page)", **_LOGIN_PAGE},
+    429: {"description": "too many attempts; Retry-After says when to try again", **_LOGIN_PAGE},
+    503: {"description": "every password-hashing slot is busy; Retry-After", **_LOGIN_PAGE},
+}
+
 
 def _login_page(
     request: Request, error: str | None, status_code: int = 200, retry_after: int | None = None
@@ -56,7 +66,7 @@ def login_form(request: Request) -> Response:
     return _login_page(request, None)
 
 
-@router.post("/console/login", response_class=HTMLResponse)
+@router.post("/console/login", response_class=HTMLResponse, responses=LOGIN_RESPONSES)
 def login(
     request: Request,
     session: SessionDep,
@@ -90,7 +100,15 @@ def login(
     return RedirectResponse("/console", status_code=303)
 
 
-@router.post("/console/logout")
+@router.post(
+    "/console/logout",
+    response_class=RedirectResponse,
+    status_code=303,
+    responses={
+        401: {"description": "not signed in"},
+        403: {"description": "a console session without the CSRF token"},
+    },
+)
 def logout(request: Request, staff: CurrentStaff, session: SessionDep) -> Response:
     """Ends this session and every other console session of the account: a copy of the
     cookie made before sign-out no longer works."""

@@ -9,6 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from triage.inquiries.state import Outcome
 
+# The largest id the `Integer` key columns hold (PostgreSQL's 32-bit integer): a larger
+# one in a path is refused as invalid (422) rather than failing in the database (500).
+MAX_ROW_ID = 2**31 - 1
+
 
 class CitizenReply(BaseModel):
     text: str

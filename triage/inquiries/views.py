@@ -6,10 +6,10 @@ The citizen side (the JSON API, the status page) belongs to the web channel.
 from __future__ import annotations
 
 import logging
-from typing import Annotated
+from typing import Annotated, Any
 
 import redis
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from sqlalchemy.orm import Session
 
 from triage.auth.deps import Responder
@@ -20,6 +20,7 @@ from triage.core.metrics import ENQUEUE_FAILURES
 from triage.core.queues import enqueue_send_reply
 from triage.inquiries import delivery, replies, service, state
 from triage.inquiries.schemas import (
+    MAX_ROW_ID,
     EventRead,
     InquiryDetail,
     InquiryPage,
@@ -33,7 +34,19 @@ from triage.inquiries.tables import Inquiry
 from triage.inquiries.threads import conversation
 
 log = logging.getLogger(__name__)
-router = APIRouter(tags=["staff"])
+router = APIRouter(
+    tags=["staff"],
+    responses={
+        401: {"description": "no valid bearer token or console session"},
+        403: {"description": "not a responder or an admin (or a console POST without CSRF)"},
+    },
+)
+# The routes' other answers, each a `{"detail": "..."}` body.
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such inquiry or reply"}}
+NOT_JSON: dict[int | str, dict[str, Any]] = {400: {"description": "the body is not JSON"}}
+CONFLICT: dict[int | str, dict[str, Any]] = {
+    409: {"description": "not allowed in the inquiry's (or reply's) present state"}
+}
 
 
 @router.get("/api/v1/inquiries", response_model=InquiryPage)
@@ -80,7 +93,7 @@ def _detail_of(inquiry_id: str, session: Session) -> InquiryDetail:
     return _detail(service.get_inquiry(inquiry_id, session=session, with_history=True), session)
 
 
-@router.get("/api/v1/inquiries/{inquiry_id}", response_model=InquiryDetail)
+@router.get("/api/v1/inquiries/{inquiry_id}", response_model=InquiryDetail, responses=NOT_FOUND)
 def get_inquiry(inquiry_id: str, session: SessionDep, _staff: Responder) -> InquiryDetail:
     return _detail_of(inquiry_id, session)
 
@@ -89,21 +102,33 @@ def _actor(staff: StaffUser) -> state.Actor:
     return state.Actor(staff.name, is_admin=staff.role == Role.ADMIN)
 
 
-@router.post("/api/v1/inquiries/{inquiry_id}/claim", response_model=InquiryDetail)
+@router.post(
+    "/api/v1/inquiries/{inquiry_id}/claim",
+    response_model=InquiryDetail,
+    responses={**NOT_FOUND, **CONFLICT},
+)
 def claim(inquiry_id: str, session: SessionDep, staff: Responder) -> InquiryDetail:
     state.claim_inquiry(inquiry_id, _actor(staff), session=session)
     session.commit()
     return _detail_of(inquiry_id, session)
 
 
-@router.post("/api/v1/inquiries/{inquiry_id}/release", response_model=InquiryDetail)
+@router.post(
+    "/api/v1/inquiries/{inquiry_id}/release",
+    response_model=InquiryDetail,
+    responses={**NOT_FOUND, **CONFLICT},
+)
 def release(inquiry_id: str, session: SessionDep, staff: Responder) -> InquiryDetail:
     state.release_inquiry(inquiry_id, _actor(staff), session=session)
     session.commit()
     return _detail_of(inquiry_id, session)
 
 
-@router.post("/api/v1/inquiries/{inquiry_id}/resolve", response_model=InquiryDetail)
+@router.post(
+    "/api/v1/inquiries/{inquiry_id}/resolve",
+    response_model=InquiryDetail,
+    responses={**NOT_JSON, **NOT_FOUND, **CONFLICT},
+)
 def resolve(
     inquiry_id: str,
     session: SessionDep,
@@ -123,6 +148,7 @@ def resolve(
     "/api/v1/inquiries/{inquiry_id}/reply",
     response_model=InquiryDetail,
     status_code=202,
+    responses={**NOT_JSON, **NOT_FOUND, **CONFLICT},
     openapi_extra={"parameters": [IDEMPOTENCY_KEY_PARAMETER]},
 )
 def reply(
@@ -173,9 +199,14 @@ def dead_letters(session: SessionDep, _staff: Responder) -> list[ReplyRead]:
     return [ReplyRead.model_validate(r) for r in delivery.dead_letters(session=session)]
 
 
-@router.post("/api/v1/replies/{reply_id}/resend", response_model=ReplyRead, status_code=202)
+@router.post(
+    "/api/v1/replies/{reply_id}/resend",
+    response_model=ReplyRead,
+    status_code=202,
+    responses={**NOT_FOUND, **CONFLICT},
+)
 def resend(
-    reply_id: int,
+    reply_id: Annotated[int, Path(ge=1, le=MAX_ROW_ID)],
     session: SessionDep,
     redis_conn: RedisDep,
     staff: Responder,

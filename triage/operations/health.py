@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 import redis
 from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
@@ -69,7 +69,7 @@ def _check_dependencies(runtime_: object) -> dict[str, str]:
     return checks
 
 
-@router.get("/readyz")
+@router.get("/readyz", responses={503: {"description": "the database or Redis does not answer"}})
 async def readyz(resources: ResourcesDep) -> JSONResponse:
     """Ready when the database and Redis both answer."""
     checks = await run_in_threadpool(_check_dependencies, resources)
@@ -203,7 +203,7 @@ class _ScrapeTimeFigures(Collector):
         yield failed
 
 
-@router.get("/metrics")
+@router.get("/metrics", response_class=PlainTextResponse)
 def metrics(resources: ResourcesDep) -> Response:
     """Prometheus metrics: this process's (or every API process's) counters, plus what
     the database and Redis say at scrape time."""

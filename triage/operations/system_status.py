@@ -16,7 +16,10 @@ from triage.core.deps import ResourcesDep
 from triage.core.queues import QueueName, get_queue
 from triage.core.surge_flag import read_surge_state
 
-router = APIRouter(tags=["staff"])
+router = APIRouter(
+    tags=["staff"],
+    responses={401: {"description": "no valid bearer token or console session"}},
+)
 
 
 class SystemStatus(BaseModel):
