@@ -11,7 +11,7 @@ Bodies are capped and multipart is refused before any of this runs
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -29,6 +29,35 @@ from triage.core.resources import Resources
 from triage.intake.port import Delivery, IntakeDep, LimitKeys, keyed_dedup_id
 
 router = APIRouter(tags=["citizen"])
+
+_DETAIL = {
+    "anyOf": [
+        {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]},
+        {"$ref": "#/components/schemas/HTTPValidationError"},
+    ]
+}
+_LIMITED: dict[int | str, dict[str, Any]] = {
+    429: {"description": "too many messages from this address or contact; see Retry-After"},
+    503: {"description": "overloaded, or the database is unreachable; see Retry-After"},
+}
+# What the form answers besides its page: a redirect to the status page once stored.
+FORM_ANSWERS: dict[int | str, dict[str, Any]] = {
+    303: {"description": "stored: on to the citizen's status page"},
+    422: {
+        "description": "the form again with the reason (or, for a malformed field, JSON)",
+        "content": {"text/html": {}, "application/json": {"schema": _DETAIL}},
+    },
+    **_LIMITED,
+}
+FOLLOW_UP_ANSWERS: dict[int | str, dict[str, Any]] = {
+    303: {"description": "added to the conversation: back to its status page"},
+    404: {"description": "no inquiry at this link"},
+    422: {
+        "description": "neither a message nor a location",
+        "content": {"application/json": {"schema": _DETAIL}},
+    },
+    **_LIMITED,
+}
 
 
 def _client_ip(request: Request, resources: Resources) -> str | None:
@@ -62,7 +91,9 @@ def citizen_form(request: Request, lang: str | None = None) -> Response:
     )
 
 
-@router.post("/", response_class=HTMLResponse, summary="Send the citizen form")
+@router.post(
+    "/", response_class=HTMLResponse, summary="Send the citizen form", responses=FORM_ANSWERS
+)
 async def submit_form(
     request: Request,
     resources: ResourcesDep,
@@ -98,7 +129,11 @@ async def submit_form(
     return RedirectResponse(f"/status/{accepted.public_token}?lang={chosen}", status_code=303)
 
 
-@router.post("/status/{public_token}/messages", summary="Add to an inquiry from its status page")
+@router.post(
+    "/status/{public_token}/messages",
+    summary="Add to an inquiry from its status page",
+    responses=FOLLOW_UP_ANSWERS,
+)
 async def follow_up(
     public_token: str,
     request: Request,
