@@ -149,3 +149,10 @@ def test_the_openapi_schema_documents_the_sign_in_answers(client: TestClient) ->
     assert set(login["401"]["content"]) == {"text/html"}  # the sign-in page, with the reason
     logout = paths["/console/logout"]["post"]["responses"]
     assert "303" in logout and "200" not in logout and "content" not in logout["303"]
+
+
+def test_a_signed_out_browser_is_sent_to_the_sign_in_page(client: TestClient) -> None:
+    browser = client.get("/console", headers={"Accept": "text/html"}, follow_redirects=False)
+    assert browser.status_code == 303 and browser.headers["location"] == "/console/login"
+    api = client.get("/console", headers={"Accept": "application/json"})
+    assert api.status_code == 401

@@ -276,3 +276,31 @@ def test_the_openapi_schema_documents_what_the_routes_answer(client: TestClient)
     assert {"400", "404", "409"} <= set(
         paths["/api/v1/inquiries/{inquiry_id}/reply"]["post"]["responses"]
     )
+
+
+def test_unknown_filter_values_are_refused_not_an_empty_page(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    token = make_staff(session_factory, "aya", Role.RESPONDER)
+    for query in ("route=bogus", "status=done", "priority=P9", "channel=fax", "lgcode=abc"):
+        response = client.get(f"/api/v1/inquiries?{query}", headers=bearer(token))
+        assert response.status_code == 422, query
+    assert client.get("/api/v1/inquiries?channel=line", headers=bearer(token)).status_code == 200
+
+
+def test_the_urgent_list_holds_open_inquiries_unless_asked_for_resolved_ones(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    token = make_staff(session_factory, "aya", Role.RESPONDER)
+    open_id = post_inquiry(client, "母と連絡が取れません")["id"]
+    done_id = post_inquiry(client, "父が倒れました")["id"]
+    for inquiry_id in (open_id, done_id):
+        _triage_by_hand(session_factory, inquiry_id, "P1", "urgent", 5)
+    assert _post(client, token, done_id, "resolve", outcome="helped") == 200
+
+    urgent = client.get("/api/v1/inquiries?route=urgent", headers=bearer(token)).json()
+    assert [i["id"] for i in urgent["items"]] == [open_id]
+    resolved = client.get(
+        "/api/v1/inquiries?route=urgent&status=resolved", headers=bearer(token)
+    ).json()
+    assert [i["id"] for i in resolved["items"]] == [done_id]

@@ -28,12 +28,22 @@ class SortOrder(StrEnum):
 class InquiryFilters:
     route: str | None = None
     status: str | None = None
+    statuses: tuple[InquiryStatus, ...] | None = None  # any of these (with no `status`)
     priority: str | None = None
     channel: str | None = None
     lgcode: str | None = None
     sort: SortOrder = SortOrder.URGENCY
     limit: int = 50
     offset: int = 0
+
+
+# What a responder still has to look at: not resolved by a person, not closed by the machine.
+OPEN_STATUSES = (
+    InquiryStatus.RECEIVED,
+    InquiryStatus.TRIAGED,
+    InquiryStatus.CLAIMED,
+    InquiryStatus.ANSWERED,
+)
 
 
 def new_inquiry_id() -> str:
@@ -100,6 +110,8 @@ def list_inquiries(filters: InquiryFilters, *, session: Session) -> tuple[list[I
     ):
         if value is not None:
             query = query.where(column == value)
+    if filters.statuses is not None:
+        query = query.where(Inquiry.status.in_(filters.statuses))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     if filters.sort is SortOrder.URGENCY:
         # Untriaged first (they may be urgent), then P1..P4, oldest first within a priority:

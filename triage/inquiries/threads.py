@@ -18,19 +18,13 @@ from channels.registry import capabilities_of
 from triage.assessment.schemas import Route
 from triage.core.crypto import cipher_for
 from triage.core.errors import NotFoundError
-from triage.inquiries.service import record_event
-from triage.inquiries.tables import EventKind, Inquiry, InquiryStatus
+from triage.inquiries.service import OPEN_STATUSES, record_event
+from triage.inquiries.tables import EventKind, Inquiry
 
 # A new message from the same sender within this window continues their open inquiry.
 THREAD_WINDOW = timedelta(hours=24)
 
 
-OPEN_STATUSES = (
-    InquiryStatus.RECEIVED,
-    InquiryStatus.TRIAGED,
-    InquiryStatus.CLAIMED,
-    InquiryStatus.ANSWERED,
-)
 
 
 # Locations no better than these are improved by a GPS point sent afterwards.

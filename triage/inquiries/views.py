@@ -12,6 +12,8 @@ import redis
 from fastapi import APIRouter, Path, Query, Request
 from sqlalchemy.orm import Session
 
+from channels.registry import CAPABILITIES
+from triage.assessment.schemas import Priority, Route
 from triage.auth.deps import Responder
 from triage.auth.tables import Role, StaffUser
 from triage.core.deps import RedisDep, ResourcesDep, SessionDep
@@ -30,10 +32,12 @@ from triage.inquiries.schemas import (
     StaffReplyCreate,
     ThreadMessage,
 )
-from triage.inquiries.tables import Inquiry
+from triage.inquiries.tables import Inquiry, InquiryStatus
 from triage.inquiries.threads import conversation
 
 log = logging.getLogger(__name__)
+# The channels the registry knows: any other value in `?channel=` is a typo (422).
+CHANNEL_PATTERN = "^(" + "|".join(sorted(CAPABILITIES)) + ")$"
 router = APIRouter(
     tags=["staff"],
     responses={
@@ -53,18 +57,21 @@ CONFLICT: dict[int | str, dict[str, Any]] = {
 def list_inquiries(
     session: SessionDep,
     _staff: Responder,
-    route: str | None = None,
-    status: str | None = None,
-    priority: str | None = None,
-    channel: str | None = None,
-    lgcode: str | None = None,
+    route: Route | None = None,
+    status: InquiryStatus | None = None,
+    priority: Priority | None = None,
+    channel: Annotated[str | None, Query(pattern=CHANNEL_PATTERN)] = None,
+    lgcode: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
     sort: service.SortOrder = service.SortOrder.URGENCY,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> InquiryPage:
+    """Open inquiries (received, triaged, claimed, answered) unless `status` asks for
+    resolved or closed ones. Unknown filter values are refused (422), never an empty page."""
     filters = service.InquiryFilters(
         route=route,
         status=status,
+        statuses=None if status is not None else service.OPEN_STATUSES,
         priority=priority,
         channel=channel,
         lgcode=lgcode,
