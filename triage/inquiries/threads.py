@@ -25,8 +25,6 @@ from triage.inquiries.tables import EventKind, Inquiry
 THREAD_WINDOW = timedelta(hours=24)
 
 
-
-
 # Locations no better than these are improved by a GPS point sent afterwards.
 COARSE_PRECISIONS = frozenset({None, "prefecture", "municipality"})
 
