@@ -170,3 +170,16 @@ def no_resources_left_behind() -> Iterator[None]:
     left = installed_resources()
     install_resources(None)
     assert left is None, "a test left its Resources installed; use resources_installed()"
+
+
+@pytest.fixture
+def unreachable_database(settings: Settings) -> Iterator[Engine]:
+    """An engine built like the service's own (it carries the data key) for a database
+    that cannot be reached: a test swaps it in to play "the database is down"."""
+    if settings.resolved_database_url.startswith("sqlite"):
+        url = "sqlite:////nonexistent-directory/triage.db"
+    else:
+        url = "postgresql://postgres@127.0.0.1:1/none"
+    engine = make_engine(settings.model_copy(update={"database_url": url}))
+    yield engine
+    engine.dispose()

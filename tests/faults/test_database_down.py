@@ -4,9 +4,6 @@ service recovers by itself when the database is back."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 import redis
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
@@ -15,24 +12,11 @@ from sqlalchemy.orm import Session
 
 from tests.channels.payloads import TWILIO_AUTH_TOKEN, twilio_form, twilio_signature
 from triage.app import create_app
-from triage.core.db import make_engine
 from triage.core.resources import Resources
 from triage.core.settings import Settings
 from triage.inquiries.tables import Inquiry
 
 INBOUND_PATH = "/webhooks/twilio/sms"
-
-
-@pytest.fixture
-def unreachable(settings: Settings) -> Iterator[Engine]:
-    if settings.resolved_database_url.startswith("sqlite"):
-        url = "sqlite:////nonexistent-directory/triage.db"
-    else:
-        url = "postgresql://postgres@127.0.0.1:1/none"
-    # Built like the service's own engine (it carries the data key), only unreachable.
-    engine = make_engine(settings.model_copy(update={"database_url": url}))
-    yield engine
-    engine.dispose()
 
 
 def count(session: Session) -> int:
@@ -41,7 +25,7 @@ def count(session: Session) -> int:
 
 
 def test_while_the_database_is_down_everything_is_503_and_then_recovers(
-    settings: Settings, redis_conn: redis.Redis, unreachable: Engine, session: Session
+    settings: Settings, redis_conn: redis.Redis, unreachable_database: Engine, session: Session
 ) -> None:
     with_sms = settings.model_copy(update={"twilio_auth_token": SecretStr(TWILIO_AUTH_TOKEN)})
     app = create_app(with_sms, redis_conn=redis_conn)
@@ -51,8 +35,8 @@ def test_while_the_database_is_down_everything_is_503_and_then_recovers(
     with TestClient(app, base_url="https://testserver", raise_server_exceptions=False) as client:
         resources: Resources = app.state.resources
         working = resources.engine
-        resources.engine = unreachable
-        resources.session_factory.configure(bind=unreachable)
+        resources.engine = unreachable_database
+        resources.session_factory.configure(bind=unreachable_database)
         try:
             api = client.post("/api/v1/inquiries", json={"text": "水がありません"})
             sms = client.post(INBOUND_PATH, data=form, headers=signed)

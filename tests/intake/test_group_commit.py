@@ -5,7 +5,6 @@ a failed commit acknowledges nothing."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -16,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from channels.base import InboundMessage
 from triage.app import create_app
-from triage.core.db import make_engine, utcnow
+from triage.core.db import utcnow
 from triage.core.errors import RateLimitedError
 from triage.core.queues import QueueName, get_queue
 from triage.core.resources import Resources
@@ -123,18 +122,6 @@ def test_the_limiter_refuses_only_the_requests_over_it(
 
     assert [type(r) for r in results] == [Accepted, Accepted, RateLimitedError]
     assert count(session, Inquiry) == 2
-
-
-@pytest.fixture
-def unreachable_database(settings: Settings) -> Iterator[Engine]:
-    if settings.resolved_database_url.startswith("sqlite"):
-        url = "sqlite:////nonexistent-directory/triage.db"
-    else:
-        url = "postgresql://postgres@127.0.0.1:1/none"
-    # Built like the service's own engine (it carries the data key), only unreachable.
-    engine = make_engine(settings.model_copy(update={"database_url": url}))
-    yield engine
-    engine.dispose()
 
 
 def test_a_failed_commit_acknowledges_nothing(
