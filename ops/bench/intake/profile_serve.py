@@ -3,26 +3,35 @@
 A small ASGI driver keeps `--concurrency` requests in flight against the app (on
 uvloop, as under `triage serve`), with PostgreSQL and Redis real. Two parts:
 
-1. CPU per request (`time.process_time()` of this process, every thread, over
-   `--requests` requests after a warm-up) for the bare baseline, the minimal
-   store-then-enqueue reference and `triage serve`'s app, alternating `--repeats` times;
-   medians. The driver's own cost is in all three; the baseline is about that much.
+1. CPU per request, unprofiled: `time.process_time()` (every thread of this process)
+   over `--requests` requests after a warm-up, for the bare baseline, the minimal
+   store-then-enqueue reference and `triage serve`'s app, alternating `--repeats` times,
+   medians. The driver's own cost is in all three (the baseline is about that much).
+   For triage it also splits the time: the event-loop thread (HTTP/ASGI, middleware,
+   routing, parsing, the group commit's loop) against the thread pool, and, timed on the
+   pool thread's own CPU clock, each step of `IntakePort.accept` (wrapped by this script;
+   nothing in triage/ changes).
 2. One run of the triage app under cProfile, in every thread (the event loop and the
-   thread pool where intake stores and enqueues), merged: the top functions by own time,
-   and own time summed by package.
+   thread pool where intake stores and enqueues), each on its own thread's CPU clock,
+   merged: own time summed by package, the top functions by own time. cProfile's
+   per-call overhead inflates code made of many small Python calls (redis-py packing a
+   command) more than code that spends its time in C, so read its shares next to the
+   unprofiled split of part 1.
 
     python -m ops.bench.intake.profile_serve --path api --requests 4000 --repeats 3
 
-`--path sms|line` profiles the signed webhooks instead (the load benchmark's requests).
+`--path sms|line` drives the signed webhooks instead (the load benchmark's requests).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import cProfile
 import importlib
 import io
+import itertools
 import os
 import pstats
 import statistics
@@ -31,7 +40,8 @@ import threading
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -61,8 +71,10 @@ def api_requests() -> Callable[[int], Request]:
 def webhook_requests(channel: str) -> Callable[[int], Request]:
     texts = [p.text for p in plan(500, {"web": 1.0})]
     run_id = uuid.uuid4().hex[:8]
+    serial = itertools.count()  # every request of the process its own message and sender
 
-    def make(i: int) -> Request:
+    def make(_: int) -> Request:
+        i = next(serial)
         path, headers, body = build(PlannedRequest(i, channel, texts[i % len(texts)]), run_id)
         if isinstance(body, dict):
             raw = urlencode(body).encode()
@@ -149,17 +161,83 @@ def load_app(kind: str) -> Any:
     return module.app
 
 
-async def measure(kind: str, make: Callable[[int], Request], args: argparse.Namespace) -> float:
-    """CPU µs per request of this process, every thread, over `args.requests`."""
-    app = load_app(kind)
-    async with app.router.lifespan_context(app):
-        await drive(app, make, args.warmup, args.concurrency)
-        started = time.process_time()
-        failures = await drive(app, make, args.requests, args.concurrency)
-        used = time.process_time() - started
+# (label, where): a function or method wrapped by a CPU timer. The IntakePort steps add
+# up to `accept`; the indented ones run inside them (nested timers, not to be added).
+STEPS = (
+    ("IntakePort.accept, all of it", "triage.intake.port:IntakePort.accept"),
+    ("  _answer_retries (Idempotency-Key lookup)", "triage.intake.port:IntakePort._answer_retries"),
+    ("  _apply_limits (rate limiter)", "triage.intake.port:IntakePort._apply_limits"),
+    ("  _store_fresh (multi-row insert, commit)", "triage.intake.port:IntakePort._store_fresh"),
+    (
+        "  _store_continuation (ORM, one message)",
+        "triage.intake.port:IntakePort._store_continuation",
+    ),
+    ("  _enqueue (RQ jobs, one MULTI/EXEC)", "triage.intake.port:IntakePort._enqueue"),
+    ("  _count (metrics, log)", "triage.intake.port:IntakePort._count"),
+    ("    inquiry_values (row dict, id, token)", "triage.intake.port:inquiry_values"),
+    ("    Fernet encrypt (text, contact)", "triage.core.crypto:DataCipher.encrypt"),
+    ("    sender lookup hash (HMAC)", "triage.core.crypto:DataCipher.lookup_hash"),
+    ("    psycopg _split_query (placeholders)", "psycopg._queries:_split_query"),
+    ("    RQ Queue.enqueue_call (job built into the pipeline)", "rq.queue:Queue.enqueue_call"),
+    ("    redis Pipeline.execute (pack, send, parse)", "redis.client:Pipeline.execute"),
+)
+
+
+@contextlib.contextmanager
+def timed_steps(cpu: dict[str, float]) -> Iterator[None]:
+    """Charge each step the CPU of the thread that runs it (for this block)."""
+    patched: list[tuple[Any, str, Any]] = []
+
+    def wrap(label: str, original: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.thread_time()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                cpu[label] += time.thread_time() - started
+
+        return timed
+
+    for label, where in STEPS:
+        module_name, _, path = where.partition(":")
+        owner: Any = importlib.import_module(module_name)
+        *parents, name = path.split(".")
+        for parent in parents:
+            owner = getattr(owner, parent)
+        original = owner.__dict__[name]
+        patched.append((owner, name, original))
+        setattr(owner, name, wrap(label, original))
+    try:
+        yield
+    finally:
+        for owner, name, original in reversed(patched):
+            setattr(owner, name, original)
+
+
+@dataclass
+class Measured:
+    total_us: float  # every thread
+    loop_us: float  # the event-loop thread
+    steps_us: dict[str, float]  # IntakePort.accept and its steps (triage only)
+
+
+async def measure(kind: str, make: Callable[[int], Request], args: argparse.Namespace) -> Measured:
+    """CPU µs per request of this process over `args.requests`, and how it splits."""
+    steps: dict[str, float] = defaultdict(float)
+    # Wrapped before the app starts: its group commit keeps the bound `accept` it is given.
+    with timed_steps(steps) if kind == "triage" else contextlib.nullcontext():
+        app = load_app(kind)
+        async with app.router.lifespan_context(app):
+            await drive(app, make, args.warmup, args.concurrency)
+            steps.clear()
+            started, loop_started = time.process_time(), time.thread_time()
+            failures = await drive(app, make, args.requests, args.concurrency)
+            used, loop_used = time.process_time() - started, time.thread_time() - loop_started
+            steps = dict(steps)
     if failures:
         print(f"{kind}: {failures} non-2xx answers", file=sys.stderr)
-    return 1e6 * used / args.requests
+    per = 1e6 / args.requests
+    return Measured(used * per, loop_used * per, {k: v * per for k, v in steps.items()})
 
 
 class AllThreads:
@@ -195,6 +273,9 @@ class AllThreads:
         return stats
 
 
+Frame = tuple[str, int, str]  # filename, first line, function name
+
+
 def package_of(filename: str) -> str:
     if filename.startswith("~") or filename.startswith("<"):
         return "builtins / C calls"
@@ -207,6 +288,11 @@ def package_of(filename: str) -> str:
             return rest.split("/", 1)[0].removesuffix(".py")
     relative = os.path.relpath(filename, ROOT)
     return "/".join(relative.split("/")[:2])
+
+
+def where(frame: Frame) -> str:
+    filename, line, name = frame
+    return f"{package_of(filename)}:{os.path.basename(filename)}:{line}({name})"
 
 
 def report_profile(stats: pstats.Stats, requests: int, top: int) -> str:
@@ -228,10 +314,10 @@ def report_profile(stats: pstats.Stats, requests: int, top: int) -> str:
         lines.append(f"| {package} | {share:.1f} | {1e6 * seconds / requests:.0f} |")
     lines += ["", "| function | calls | own % | cumulative % |", "|---|---|---|---|"]
     ranked = sorted(raw.items(), key=lambda kv: -kv[1][2])[:top]
-    for (filename, line, name), (_, calls, own, cumulative, _) in ranked:
-        where = f"{package_of(filename)}:{os.path.basename(filename)}:{line}({name})"
+    for frame, (_, calls, own, cumulative, _) in ranked:
         lines.append(
-            f"| `{where}` | {calls} | {100 * own / total:.1f} | {100 * cumulative / total:.1f} |"
+            f"| `{where(frame)}` | {calls} | {100 * own / total:.1f}"
+            f" | {100 * cumulative / total:.1f} |"
         )
     return "\n".join(lines)
 
@@ -244,6 +330,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--profiler", choices=("cprofile", "none"), default="cprofile")
     parser.add_argument("--admin-database-url", default="postgresql://postgres@127.0.0.1:5432/test")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/12")
     args = parser.parse_args()
@@ -280,29 +367,42 @@ def main() -> None:
 
     make = api_requests() if args.path == "api" else webhook_requests(args.path)
     kinds = ("baseline", "reference", "triage") if args.path == "api" else ("triage",)
-    cpu: dict[str, list[float]] = {kind: [] for kind in kinds}
+    runs: dict[str, list[Measured]] = {kind: [] for kind in kinds}
     with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
-        for _ in range(args.repeats):
+        for _ in range(max(args.repeats, 1)):  # with 0, one unreported warm-up run
             for kind in kinds:
-                cpu[kind].append(runner.run(measure(kind, make, args)))
-                print(f"{kind}: {cpu[kind][-1]:.0f} µs CPU/request", file=sys.stderr)
-        if args.repeats:
-            print("| app | CPU µs/request (median) | runs |\n|---|---|---|")
-            for kind in kinds:
-                runs = " / ".join(f"{v:.0f}" for v in cpu[kind])
-                print(f"| {kind} | {statistics.median(cpu[kind]):.0f} | {runs} |")
-            print()
+                runs[kind].append(runner.run(measure(kind, make, args)))
+                print(f"{kind}: {runs[kind][-1].total_us:.0f} µs CPU/request", file=sys.stderr)
+    if args.repeats:
+        print(f"path {args.path}, {args.requests} requests, {args.concurrency} in flight")
+        print("| app | CPU µs/request (median) | runs |\n|---|---|---|")
+        for kind in kinds:
+            values = [m.total_us for m in runs[kind]]
+            listed = " / ".join(f"{v:.0f}" for v in values)
+            print(f"| {kind} | {statistics.median(values):.0f} | {listed} |")
+        triage = runs["triage"]
+        print("\n| triage, where (unprofiled) | CPU µs/request (median) |\n|---|---|")
+        print(f"| event-loop thread | {statistics.median(m.loop_us for m in triage):.0f} |")
+        pool = statistics.median(m.total_us - m.loop_us for m in triage)
+        print(f"| other threads (thread pool) | {pool:.0f} |")
+        for label, _ in STEPS:
+            value = statistics.median(m.steps_us.get(label, 0.0) for m in triage)
+            print(f"| {label.replace('  ', '· ')} | {value:.0f} |")
+        print()
+    if args.profiler == "none":
+        return
+    # A fresh event loop: a fresh thread pool, whose threads start under the profiler.
+    profiler = AllThreads()
+    profiler.start()
+    app = load_app("triage")
 
-        profiler = AllThreads()
-        profiler.start()  # before the app exists: its thread pool starts under the profiler
-        app = load_app("triage")
+    async def profiled() -> None:
+        async with app.router.lifespan_context(app):
+            await drive(app, make, args.requests, args.concurrency)
 
-        async def profiled() -> None:
-            async with app.router.lifespan_context(app):
-                await drive(app, make, args.requests, args.concurrency)
-
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
         runner.run(profiled())
-        stats = profiler.stop()
+    stats = profiler.stop()
     print(f"cProfile, triage app, path {args.path}, {args.requests} requests:")
     print(report_profile(stats, args.requests, args.top))
     stats.dump_stats(str(ROOT / f"ops/bench/results/profile_serve_{args.path}.pstats"))
