@@ -12,8 +12,14 @@ drawn from triage/assessment/training/*.jsonl, Twilio and LINE requests validly 
 `--drain-timeout`); then the database says what was stored and, for each inquiry,
 receipt → routed (`triaged_at - received_at`).
 
-    python -m ops.bench.load.run --rates 100,200 --workers 1,2 --duration 20
-    python -m ops.bench.load.run --rates 500 --workers 3 --duration 60
+    python -m ops.bench.load.run --rates 75,100,125,150 --workers 1,2,3 --bare --duration 20
+    python -m ops.bench.load.run --rates 500 --workers 2,3 --bare --duration 60 \
+        --drain-timeout 600 --finish-timeout 300
+
+`--bare` runs the same load against `bare_app.py` (parse and answer only) before each
+rate: the baseline of the same run (the generator's own cost, the machine's background).
+`--rounds N` repeats everything with the worker counts rotated and prints medians.
+`--workers 0` measures intake alone (nothing is routed, nothing drains).
 
 CPU per inquiry is read from /proc (utime + stime) for the API's process tree, the
 workers' trees, every postgres and redis-server process (other users' too) and this
@@ -352,6 +358,7 @@ class Outcome:
     triaged_per_s_during_load: float
     triaged_per_s_during_drain: float | None
     load_average: list[float] = field(default_factory=list)
+    accepted_per_s: float = 0.0  # 2xx answers / time from t0 to the last of them
 
 
 def run_one(
@@ -464,6 +471,7 @@ def run_one(
         if drain_s > 1 and triaged > triaged_at_load_end
         else None,
         load_average=[*load_before, *os.getloadavg()],
+        accepted_per_s=len(ok) / max((r.scheduled_s + r.latency_s for r in ok), default=1.0),
     )
 
 
@@ -493,10 +501,11 @@ def _fmt(value: float | None, digits: int = 2) -> str:
 
 def format_report(outcomes: list[Outcome]) -> str:
     lines = [
-        "| rate/s | workers | sent | 2xx | stored | left | HTTP p50/p99 ms | send wait p99 ms"
+        "| rate/s | workers | sent | 2xx | accepted/s | stored | left | HTTP p50/p99 ms"
+        " | send wait p99 ms"
         " | routed p50 s | routed p99 s | ≤2 s | triaged/s (load; drain) | CPU ms/inquiry"
         " API/workers/PG+Redis/gen | busy cores | holds |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for o in outcomes:
         everything = o.routed.get("all", {})
@@ -504,7 +513,7 @@ def format_report(outcomes: list[Outcome]) -> str:
         cpu = o.cpu_ms_per_inquiry
         lines.append(
             f"| {o.rate:.0f} | {'bare' if o.server == 'bare' else o.workers} | {o.sent:,}"
-            f" | {o.answered_2xx:,} | {o.stored:,}"
+            f" | {o.answered_2xx:,} | {o.accepted_per_s:.0f} | {o.stored:,}"
             f" | {o.left_received:,} | {_fmt(o.http_p50_ms, 0)} / {_fmt(o.http_p99_ms, 0)}"
             f" | {_fmt(o.late_p99_ms, 0)}"
             f" | {_fmt(everything.get('p50_s'))} | {_fmt(everything.get('p99_s'))}"
