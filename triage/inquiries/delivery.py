@@ -33,11 +33,10 @@ from triage.core.metrics import REPLIES_DEAD_LETTERED
 from triage.inquiries.replies import get_reply
 from triage.inquiries.service import get_inquiry, record_event
 from triage.inquiries.tables import EventKind, InquiryStatus, Reply, ReplyStatus
+from triage.routing.decision import WITH_A_PERSON
 
 # Every send attempt counts, across RQ's retries and the sweeper's re-enqueues.
 MAX_REPLY_ATTEMPTS = 8
-# Routes on which a person already has the inquiry.
-_WITH_A_PERSON = frozenset({Route.URGENT, Route.STAFF})
 DEAD_LETTER_STATUSES = (ReplyStatus.FAILED, ReplyStatus.UNKNOWN)
 
 
@@ -95,7 +94,7 @@ def dead_letter(reply: Reply, reason: str, *, session: Session, status: ReplySta
     reply.status = status
     reply.error = reason
     inquiry = get_inquiry(reply.inquiry_id, session=session)
-    if inquiry.route not in _WITH_A_PERSON:
+    if inquiry.route not in WITH_A_PERSON:
         inquiry.route = Route.STAFF
     if inquiry.status in (InquiryStatus.ANSWERED, InquiryStatus.CLOSED):
         inquiry.status = InquiryStatus.TRIAGED

@@ -30,8 +30,6 @@ log = logging.getLogger(__name__)
 
 # After this many failed attempts the machine gives up and a person decides (fail urgent).
 MAX_TRIAGE_ATTEMPTS = 4
-# Who wrote an automatic answer: the reply row's author.
-PLAYBOOK_AUTHOR = "playbook"
 
 STATUS_AFTER_ROUTE = {
     Route.CLOSED: InquiryStatus.CLOSED,
@@ -143,7 +141,7 @@ def _apply_outcome(
             replies.add_reply(
                 inquiry,
                 pipeline.answers.render(outcome.answer, outcome.location),
-                author=PLAYBOOK_AUTHOR,
+                author=replies.PLAYBOOK_AUTHOR,
                 session=session,
                 language=outcome.answer.language,
                 playbook_id=outcome.answer.playbook_id,

@@ -31,7 +31,7 @@ from channels.base import (
     TransientSendError,
 )
 from channels.registry import lookup_for, sender_for
-from triage.assessment.schemas import Priority, Route
+from triage.assessment.schemas import Priority
 from triage.core.db import session_scope
 from triage.core.metrics import REPLIES_OUTCOME_UNKNOWN, REPLIES_SENT
 from triage.core.queues import enqueue_send_reply
@@ -40,18 +40,16 @@ from triage.core.settings import Settings
 from triage.inquiries import delivery, optout, replies, service
 from triage.inquiries.tables import EventKind, Inquiry, Reply, ReplyStatus
 from triage.inquiries.threads import location_is_coarse
+from triage.routing.decision import AUTOMATIC_ROUTES
 
 log = logging.getLogger(__name__)
-
-# Only these routes are answered by the machine alone.
-_AUTOMATIC_ROUTES = frozenset({Route.AUTO_REPLY, Route.CLOSED})
 
 
 def may_answer_automatically(inquiry: Inquiry) -> bool:
     """Whether an automatic answer may still go to this inquiry as it stands now."""
     if inquiry.priority is not None and Priority(inquiry.priority).needs_human:
         return False
-    return inquiry.route in _AUTOMATIC_ROUTES
+    return inquiry.route in AUTOMATIC_ROUTES
 
 
 def send_reply(reply_id: int, *, resources: Resources) -> None:

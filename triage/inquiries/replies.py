@@ -14,7 +14,8 @@ from triage.inquiries.tables import EventKind, Inquiry, Reply, ReplyStatus
 
 # Authors of replies the machine wrote from approved text (a playbook, the fixed
 # acknowledgement); "system" (the location question) and staff replies are not answers.
-AUTOMATIC_ANSWER_AUTHORS = frozenset({"playbook"})
+PLAYBOOK_AUTHOR = "playbook"
+AUTOMATIC_ANSWER_AUTHORS = frozenset({PLAYBOOK_AUTHOR})
 
 
 def add_reply(

@@ -39,7 +39,9 @@ REVIEW_MIN_URGENT_PROBABILITY = 0.3
 # How close to a person each route is: a later decision may only move up this order.
 _TOWARDS_A_PERSON = {Route.CLOSED: 0, Route.AUTO_REPLY: 1, Route.STAFF: 2, Route.URGENT: 3}
 # Routes on which a person has the conversation.
-_WITH_A_PERSON = frozenset({Route.STAFF, Route.URGENT})
+WITH_A_PERSON = frozenset({Route.STAFF, Route.URGENT})
+# Routes on which the machine answers alone (a playbook, or the P4 acknowledgement).
+AUTOMATIC_ROUTES = frozenset({Route.AUTO_REPLY, Route.CLOSED})
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ class Decision:
     @property
     def answers_automatically(self) -> bool:
         """A playbook answer (auto_reply) or the acknowledgement of a closed P4 goes out."""
-        return self.route in (Route.AUTO_REPLY, Route.CLOSED)
+        return self.route in AUTOMATIC_ROUTES
 
 
 def decide(
@@ -95,7 +97,7 @@ def route_for(
         return Route.URGENT
     if not context.has_words:
         return Route.STAFF
-    if context.conversation_route in _WITH_A_PERSON:
+    if context.conversation_route in WITH_A_PERSON:
         return Route.STAFF
     urgency_possible = (
         assessment.urgent_probability is not None
