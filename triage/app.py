@@ -14,6 +14,7 @@ from fastapi import APIRouter, FastAPI
 from sqlalchemy.exc import DBAPIError
 from starlette.middleware.sessions import SessionMiddleware
 
+from triage.console.static_files import mount_console_static
 from triage.core.body_limits import BodyLimitMiddleware, body_caps
 from triage.core.errors import TriageError
 from triage.core.http_errors import handle_database_error, handle_triage_error
@@ -71,6 +72,7 @@ def create_app(
     for router in _routers():
         app.include_router(router)
     mount_api_docs(app)
+    mount_console_static(app)
     return app
 
 
@@ -82,7 +84,10 @@ def _routers() -> list[APIRouter]:
     from channels.web.views import router as web_form_router
     from playbooks.views import router as playbooks_router
     from triage.auth.views import router as auth_router
+    from triage.console.actions import router as console_actions_router
+    from triage.console.live import router as console_live_router
     from triage.console.views import router as console_router
+    from triage.inquiries.more_views import router as more_inquiries_router
     from triage.inquiries.views import router as inquiries_router
     from triage.operations.health import router as health_router
     from triage.operations.system_status import router as system_router
@@ -91,9 +96,13 @@ def _routers() -> list[APIRouter]:
         health_router,
         web_api_router,
         web_status_router,
+        # Before the `/{inquiry_id}` routes: `/api/v1/inquiries/next` is not an id.
+        more_inquiries_router,
         inquiries_router,
         auth_router,
         console_router,
+        console_live_router,
+        console_actions_router,
         sms_router,
         line_router,
         web_form_router,

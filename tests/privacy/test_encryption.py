@@ -83,7 +83,10 @@ def test_a_raw_select_shows_tokens_and_the_staff_api_the_words(
 
     token = make_staff(session_factory, "aya", Role.RESPONDER)
     shown = client.get(f"/api/v1/inquiries/{inquiry_id}", headers=bearer(token)).json()
-    assert (shown["sender"], shown["text"]) == (PHONE, WORDS)
+    assert shown["text"] == WORDS
+    assert shown["sender"] == "••••••••" + PHONE[-4:]  # masked until someone asks
+    revealed = client.post(f"/api/v1/inquiries/{inquiry_id}/contact", headers=bearer(token))
+    assert revealed.json() == {"sender": PHONE}
     assert REPLY in str(shown)
     listed = client.get("/api/v1/inquiries", headers=bearer(token)).text
     assert WORDS in listed
@@ -159,8 +162,10 @@ def test_rotation_moves_every_row_to_the_new_key(
 
     with TestClient(create_app(new_only, redis_conn=redis_conn)) as new_client:
         token = make_staff(make_session_factory(engine), "ken", Role.RESPONDER)
-        shown = new_client.get(f"/api/v1/inquiries/{inquiry_id}", headers=bearer(token)).json()
-        assert (shown["sender"], shown["text"]) == (PHONE, WORDS)
+        path = f"/api/v1/inquiries/{inquiry_id}"
+        shown = new_client.get(path, headers=bearer(token)).json()
+        revealed = new_client.post(f"{path}/contact", headers=bearer(token)).json()
+        assert (revealed["sender"], shown["text"]) == (PHONE, WORDS)
 
     old_only = make_engine(_with_key(settings, old_key))
     engine_for.append(old_only)

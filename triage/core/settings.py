@@ -120,6 +120,17 @@ class Settings(BaseSettings):
         gt=0,
         description="a reply still 'sending' this long (its worker died) has an unknown outcome",
     )
+    sla_p1_claim_seconds: int = Field(
+        default=300, gt=0, description="a P1 nobody has claimed this long breaches its SLA"
+    )
+    sla_p2_claim_seconds: int = Field(
+        default=1800, gt=0, description="a P2 nobody has claimed this long breaches its SLA"
+    )
+    claim_lease_seconds: int = Field(
+        default=900,
+        gt=0,
+        description="a claim with no action by its holder this long lapses: back in the queue",
+    )
     sweep_after_seconds: float = 30.0
     sweep_interval_seconds: float = 10.0
     job_retry_intervals: tuple[int, ...] = (2, 10, 60)

@@ -5,13 +5,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from triage.assessment.schemas import Category, Priority
 from triage.inquiries.state import Outcome
 
 # The largest id the `Integer` key columns hold (PostgreSQL's 32-bit integer): a larger
 # one in a path is refused as invalid (422) rather than failing in the database (500).
 MAX_ROW_ID = 2**31 - 1
+
+
+def mask_contact(sender: str | None) -> str | None:
+    """Enough to tell two contacts apart on screen, not enough to call or message."""
+    if not sender:
+        return None
+    if len(sender) <= 4:
+        return "••••"
+    return "•" * min(len(sender) - 4, 8) + sender[-4:]
 
 
 class CitizenReply(BaseModel):
@@ -56,13 +66,14 @@ class ReplyRead(BaseModel):
 
 
 class InquiryRead(BaseModel):
-    """The staff view of an inquiry (list rows)."""
+    """The staff view of an inquiry (list rows). The contact is masked: the whole of it
+    comes from `POST /api/v1/inquiries/{id}/contact`, which writes who looked."""
 
     model_config = ConfigDict(from_attributes=True)
 
     id: str
     channel: str
-    sender: str | None
+    sender: str | None = Field(description="masked: the last four characters")
     text: str
     received_at: datetime
     status: str
@@ -74,10 +85,21 @@ class InquiryRead(BaseModel):
     route: str | None
     playbook_id: str | None
     claimed_by: str | None
+    claim_active_at: datetime | None = Field(
+        default=None, description="the holder's last action; the claim lapses a lease after it"
+    )
+    incident_id: str | None = Field(
+        default=None, description="the inquiry this one was merged into (its incident)"
+    )
     conversation_id: str | None
     attachments: list[dict[str, Any]]
     triaged_at: datetime | None
     updated_at: datetime
+
+    @field_validator("sender")
+    @classmethod
+    def _masked(cls, sender: str | None) -> str | None:
+        return mask_contact(sender)
 
 
 class ThreadMessage(BaseModel):
@@ -121,3 +143,37 @@ class StaffReplyCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: str = Field(min_length=1, max_length=2000)
+
+
+class ReopenRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: str | None = Field(default=None, max_length=2000, description="why it is reopened")
+
+
+class NoteCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=2000)
+
+
+class ReclassifyRequest(BaseModel):
+    """A person's correction; at least one of priority and category, always a reason."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    priority: Priority | None = None
+    category: Category | None = None
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class MergeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    inquiry_ids: list[str] = Field(
+        min_length=1, max_length=50, description="reports to fold into this inquiry's incident"
+    )
+
+
+class ContactRead(BaseModel):
+    sender: str | None

@@ -46,6 +46,14 @@ OPEN_STATUSES = (
 )
 
 
+def urgency_order() -> tuple[Any, ...]:
+    """The order people work inquiries in: untriaged first (they may be urgent), then
+    P1..P4, oldest first within a priority: the person who has waited longest with the
+    worst problem comes first."""
+    untriaged_first = case((Inquiry.priority.is_(None), 0), else_=1)
+    return (untriaged_first, Inquiry.priority, Inquiry.received_at)
+
+
 def new_inquiry_id() -> str:
     return uuid.uuid4().hex
 
@@ -114,10 +122,7 @@ def list_inquiries(filters: InquiryFilters, *, session: Session) -> tuple[list[I
         query = query.where(Inquiry.status.in_(filters.statuses))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     if filters.sort is SortOrder.URGENCY:
-        # Untriaged first (they may be urgent), then P1..P4, oldest first within a priority:
-        # the person who has waited longest with the worst problem comes first.
-        untriaged_first = case((Inquiry.priority.is_(None), 0), else_=1)
-        query = query.order_by(untriaged_first, Inquiry.priority, Inquiry.received_at)
+        query = query.order_by(*urgency_order())
     else:
         query = query.order_by(Inquiry.received_at.desc())
     rows = session.scalars(query.limit(filters.limit).offset(filters.offset)).all()
@@ -137,3 +142,22 @@ def unprocessed_inquiry_ids(
             .limit(limit)
         ).all()
     )
+
+
+def latest_notes(
+    inquiry_ids: list[str], *, session: Session, per_inquiry: int = 3
+) -> dict[str, list[str]]:
+    """The newest notes of each inquiry (for the handover sheet), newest first."""
+    if not inquiry_ids:
+        return {}
+    found: dict[str, list[str]] = {}
+    rows = session.execute(
+        select(InquiryEvent.inquiry_id, InquiryEvent.actor, InquiryEvent.detail)
+        .where(InquiryEvent.inquiry_id.in_(inquiry_ids), InquiryEvent.kind == EventKind.NOTE)
+        .order_by(InquiryEvent.id.desc())
+    ).all()
+    for inquiry_id, actor, detail in rows:
+        notes = found.setdefault(inquiry_id, [])
+        if len(notes) < per_inquiry:
+            notes.append(f"{actor}: {detail.get('text', '')}")
+    return found

@@ -12,6 +12,7 @@ people can never both win. Functions take `*, session`; the caller commits.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import StrEnum
 
 from sqlalchemy import or_, select, update
@@ -30,6 +31,9 @@ class Action(StrEnum):
     RELEASE = "release"
     REPLY = "reply"
     RESOLVE = "resolve"
+    REOPEN = "reopen"
+    NOTE = "note"
+    RECLASSIFY = "reclassify"
 
 
 class Outcome(StrEnum):
@@ -48,7 +52,7 @@ class Outcome(StrEnum):
 class Transition:
     allowed_from: frozenset[InquiryStatus]
     # The claim this action needs: "free_or_mine" (unclaimed, or held by the actor),
-    # "mine" (held by the actor); an admin passes either.
+    # "mine" (held by the actor), "any" (whoever holds it); an admin passes every one.
     claim: str
     event: EventKind
 
@@ -60,6 +64,12 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.RELEASE: Transition(frozenset({InquiryStatus.CLAIMED}), "mine", EventKind.RELEASED),
     Action.REPLY: Transition(_ACTIVE, "free_or_mine", EventKind.REPLIED),
     Action.RESOLVE: Transition(_ACTIVE, "free_or_mine", EventKind.RESOLVED),
+    # A resolved inquiry comes back to its queue, unclaimed (the citizen wrote again, or
+    # the outcome was wrong). A closed one (never meant for a person) stays closed.
+    Action.REOPEN: Transition(frozenset({InquiryStatus.RESOLVED}), "any", EventKind.REOPENED),
+    # A note is for the record: anyone may add one while the inquiry is open.
+    Action.NOTE: Transition(_ACTIVE, "any", EventKind.NOTE),
+    Action.RECLASSIFY: Transition(_ACTIVE, "free_or_mine", EventKind.RECLASSIFIED),
 }
 
 
@@ -78,7 +88,11 @@ def claim_inquiry(inquiry_id: str, actor: Actor | str, *, session: Session) -> I
         Action.CLAIM,
         inquiry_id,
         _actor(actor),
-        {"claimed_by": _actor(actor).name, "status": InquiryStatus.CLAIMED},
+        {
+            "claimed_by": _actor(actor).name,
+            "status": InquiryStatus.CLAIMED,
+            "claim_active_at": utcnow(),
+        },
         session=session,
     )
     if held_by is None:
@@ -95,9 +109,72 @@ def release_inquiry(inquiry_id: str, actor: Actor | str, *, session: Session) ->
         Action.RELEASE,
         inquiry_id,
         _actor(actor),
-        {"claimed_by": None, "status": InquiryStatus.TRIAGED},
+        {"claimed_by": None, "status": InquiryStatus.TRIAGED, "claim_active_at": None},
         session=session,
     )
+
+
+def reopen_inquiry(
+    inquiry_id: str, actor: Actor | str, *, session: Session, note: str | None = None
+) -> Inquiry:
+    """Bring a resolved inquiry back to its queue, unclaimed."""
+    return _apply(
+        Action.REOPEN,
+        inquiry_id,
+        _actor(actor),
+        {"status": InquiryStatus.TRIAGED, "claimed_by": None, "claim_active_at": None},
+        session=session,
+        detail={"note": note} if note else {},
+    )
+
+
+def add_note(inquiry_id: str, actor: Actor | str, text: str, *, session: Session) -> Inquiry:
+    """A note on the record (kept on the inquiry's event log, shown to every responder);
+    the holder's note keeps the claim alive."""
+    return _apply(
+        Action.NOTE,
+        inquiry_id,
+        _actor(actor),
+        _touch(inquiry_id, actor, session),
+        session=session,
+        detail={"text": text},
+    )
+
+
+def reclassify(
+    inquiry_id: str,
+    actor: Actor | str,
+    *,
+    session: Session,
+    reason: str,
+    priority: str | None = None,
+    category: str | None = None,
+) -> Inquiry:
+    """A person's correction of priority or category, with the reason; the machine's
+    values stay in the event (a correction the model can learn from)."""
+    before = get_inquiry(inquiry_id, session=session)
+    values: dict[str, object] = {}
+    detail: dict[str, object] = {"reason": reason}
+    if priority is not None and priority != before.priority:
+        values["priority"] = priority
+        detail["priority"] = {"from": before.priority, "to": priority}
+    if category is not None and category != before.category:
+        values["category"] = category
+        detail["category"] = {"from": before.category, "to": category}
+    return _apply(
+        Action.RECLASSIFY,
+        inquiry_id,
+        _actor(actor),
+        {**values, **_touch(inquiry_id, actor, session)},
+        session=session,
+        detail=detail,
+    )
+
+
+def _touch(inquiry_id: str, actor: Actor | str, session: Session) -> dict[str, object]:
+    """The holder acted: the lease starts again (someone else's action does not)."""
+    held_by = session.scalar(select(Inquiry.claimed_by).where(Inquiry.id == inquiry_id))
+    return {"claim_active_at": utcnow()} if held_by == _actor(actor).name else {}
 
 
 def check_may_reply(inquiry_id: str, actor: Actor | str, *, session: Session) -> Inquiry:
@@ -106,6 +183,7 @@ def check_may_reply(inquiry_id: str, actor: Actor | str, *, session: Session) ->
     inquiry = get_inquiry(inquiry_id, session=session)
     answered = inquiry.status == InquiryStatus.TRIAGED
     values: dict[str, object] = {"status": InquiryStatus.ANSWERED} if answered else {}
+    values.update(_touch(inquiry_id, actor, session))
     return _apply(Action.REPLY, inquiry_id, _actor(actor), values, session=session, event=False)
 
 
@@ -126,7 +204,7 @@ def resolve_inquiry(
         Action.RESOLVE,
         inquiry_id,
         _actor(actor),
-        {"status": InquiryStatus.RESOLVED},
+        {"status": InquiryStatus.RESOLVED, "claim_active_at": None},
         session=session,
         detail=detail,
     )
@@ -137,7 +215,7 @@ def _actor(actor: Actor | str) -> Actor:
 
 
 def _claim_allows(transition: Transition, actor: Actor) -> ColumnElement[bool] | None:
-    if actor.is_admin:
+    if actor.is_admin or transition.claim == "any":
         return None
     if transition.claim == "mine":
         return Inquiry.claimed_by == actor.name
@@ -183,3 +261,41 @@ def _refusal(action: Action, transition: Transition, inquiry: Inquiry, actor: Ac
     if inquiry.claimed_by and inquiry.claimed_by != actor.name:
         return f"already claimed by {inquiry.claimed_by}"
     return f"only the responder who claimed it can {action} it"
+
+
+def lapse_idle_claims(lease_seconds: float, *, session: Session) -> list[str]:
+    """Claims whose holder did nothing for `lease_seconds` go back to the queue (a
+    responder who went home, or whose laptop died, must not sit on an urgent item).
+    Conditional on the claim still being idle, so an action that lands meanwhile wins."""
+    cutoff = utcnow() - timedelta(seconds=lease_seconds)
+    idle = session.execute(
+        select(Inquiry.id, Inquiry.claimed_by).where(
+            Inquiry.status == InquiryStatus.CLAIMED, Inquiry.claim_active_at < cutoff
+        )
+    ).all()
+    lapsed = []
+    for inquiry_id, holder in idle:
+        changed = session.execute(
+            update(Inquiry)
+            .where(
+                Inquiry.id == inquiry_id,
+                Inquiry.status == InquiryStatus.CLAIMED,
+                Inquiry.claim_active_at < cutoff,
+            )
+            .values(
+                status=InquiryStatus.TRIAGED,
+                claimed_by=None,
+                claim_active_at=None,
+                updated_at=utcnow(),
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if changed.rowcount:  # type: ignore[attr-defined]
+            record_event(
+                session,
+                inquiry_id,
+                EventKind.CLAIM_LAPSED,
+                detail={"holder": holder, "idle_seconds": lease_seconds},
+            )
+            lapsed.append(inquiry_id)
+    return lapsed

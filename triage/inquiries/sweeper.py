@@ -5,7 +5,8 @@ older than `sweep_after_seconds`, and whose job is not waiting in Redis, is enqu
 again; likewise for replies stuck in `queued`. A reply still `sending` after
 `reply_sending_timeout_seconds` lost its worker mid-send: it is never simply sent again,
 but handed to the settle job, which asks the provider first. A queued reply that has used
-every attempt is a dead letter: its inquiry goes back to staff.
+every attempt is a dead letter: its inquiry goes back to staff. A claim whose holder
+did nothing for `claim_lease_seconds` lapses: the inquiry is back in the queue.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from triage.core.queues import (
     settle_job_id,
 )
 from triage.core.settings import Settings
-from triage.inquiries import delivery, service
+from triage.inquiries import delivery, service, state
 from triage.inquiries.tables import Inquiry, Reply, ReplyStatus
 
 log = logging.getLogger(__name__)
@@ -100,6 +101,10 @@ def sweep_once(
                     status=ReplyStatus.FAILED,
                 )
                 session.commit()
+        lapsed = state.lapse_idle_claims(settings.claim_lease_seconds, session=session)
+        if lapsed:
+            session.commit()
+            log.info("idle claims lapsed", extra={"inquiry_ids": lapsed})
     if requeued:
         SWEEPER_REQUEUED.inc(requeued)
         log.warning("sweeper re-enqueued stuck work", extra={"count": requeued})

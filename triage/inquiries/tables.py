@@ -52,6 +52,13 @@ class EventKind(StrEnum):
     MESSAGE_ADDED = "message_added"
     ASKED_LOCATION = "asked_location"
     LOCATION_UPDATED = "location_updated"
+    CLAIM_LAPSED = "claim_lapsed"  # the holder did nothing for the lease: back in the queue
+    NOTE = "note"
+    RECLASSIFIED = "reclassified"  # a person changed priority or category, with a reason
+    REOPENED = "reopened"
+    CONTACT_REVEALED = "contact_revealed"  # a person looked at the sender's contact
+    MERGED = "merged"  # folded into an incident with other reports of the same need
+    SPLIT = "split"  # taken out of an incident again
 
 
 class Inquiry(Base):
@@ -88,6 +95,10 @@ class Inquiry(Base):
     route: Mapped[str | None] = mapped_column(String(16))
     playbook_id: Mapped[str | None] = mapped_column(String(64))
     claimed_by: Mapped[str | None] = mapped_column(String(64))
+    # The holder's last action: a claim lapses `claim_lease_seconds` after it.
+    claim_active_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The inquiry this one was merged into (the incident's first report); None: its own.
+    incident_id: Mapped[str | None] = mapped_column(String(32), index=True)
 
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     enqueued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 from typing import Annotated, Any
 
-import redis
 from fastapi import APIRouter, Path, Query, Request
 from sqlalchemy.orm import Session
 
@@ -18,9 +17,7 @@ from triage.auth.deps import Responder
 from triage.auth.tables import Role, StaffUser
 from triage.core.deps import RedisDep, ResourcesDep, SessionDep
 from triage.core.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotency_key
-from triage.core.metrics import ENQUEUE_FAILURES
-from triage.core.queues import enqueue_send_reply
-from triage.inquiries import delivery, replies, service, state
+from triage.inquiries import delivery, service, staff_actions, state
 from triage.inquiries.schemas import (
     MAX_ROW_ID,
     EventRead,
@@ -95,14 +92,14 @@ def _detail(inquiry: Inquiry, session: Session) -> InquiryDetail:
     )
 
 
-def _detail_of(inquiry_id: str, session: Session) -> InquiryDetail:
+def detail_of(inquiry_id: str, session: Session) -> InquiryDetail:
     """The staff view of an inquiry as stored now (after a change was committed)."""
     return _detail(service.get_inquiry(inquiry_id, session=session, with_history=True), session)
 
 
 @router.get("/api/v1/inquiries/{inquiry_id}", response_model=InquiryDetail, responses=NOT_FOUND)
 def get_inquiry(inquiry_id: str, session: SessionDep, _staff: Responder) -> InquiryDetail:
-    return _detail_of(inquiry_id, session)
+    return detail_of(inquiry_id, session)
 
 
 def _actor(staff: StaffUser) -> state.Actor:
@@ -117,7 +114,7 @@ def _actor(staff: StaffUser) -> state.Actor:
 def claim(inquiry_id: str, session: SessionDep, staff: Responder) -> InquiryDetail:
     state.claim_inquiry(inquiry_id, _actor(staff), session=session)
     session.commit()
-    return _detail_of(inquiry_id, session)
+    return detail_of(inquiry_id, session)
 
 
 @router.post(
@@ -128,7 +125,7 @@ def claim(inquiry_id: str, session: SessionDep, staff: Responder) -> InquiryDeta
 def release(inquiry_id: str, session: SessionDep, staff: Responder) -> InquiryDetail:
     state.release_inquiry(inquiry_id, _actor(staff), session=session)
     session.commit()
-    return _detail_of(inquiry_id, session)
+    return detail_of(inquiry_id, session)
 
 
 @router.post(
@@ -144,11 +141,10 @@ def resolve(
 ) -> InquiryDetail:
     """Close the inquiry with how it ended (`{outcome, note}`, both optional)."""
     body = body or ResolveRequest()
-    state.resolve_inquiry(
+    staff_actions.resolve(
         inquiry_id, _actor(staff), session=session, outcome=body.outcome, note=body.note
     )
-    session.commit()
-    return _detail_of(inquiry_id, session)
+    return detail_of(inquiry_id, session)
 
 
 @router.post(
@@ -167,36 +163,23 @@ def reply(
     staff: Responder,
     resources: ResourcesDep,
 ) -> InquiryDetail:
-    """A responder's reply goes out through the channel the citizen used.
+    """A responder's reply goes out through the channel the citizen used, and to every
+    report merged into this inquiry's incident.
 
     Safe to retry: with the same `Idempotency-Key` a second request finds the first
     reply instead of queuing another. The reply is committed before it is enqueued; if
     Redis is down it is still accepted, and the sweeper sends it when Redis is back.
     """
-    key = idempotency_key(request)
-    if key is not None:
-        existing = replies.find_by_client_key(inquiry_id, key, session=session)
-        if existing is not None:
-            return _detail_of(inquiry_id, session)
-    inquiry = state.check_may_reply(inquiry_id, _actor(staff), session=session)
-    new_reply = replies.add_reply(
-        inquiry, body.text, author=staff.name, session=session, client_key=key
+    staff_actions.reply(
+        inquiry_id,
+        body.text,
+        _actor(staff),
+        session=session,
+        redis_conn=redis_conn,
+        retry_intervals=resources.settings.job_retry_intervals,
+        client_key=idempotency_key(request),
     )
-    session.commit()
-    _enqueue_committed_reply(redis_conn, new_reply.id, resources.settings.job_retry_intervals)
-    return _detail_of(inquiry_id, session)
-
-
-def _enqueue_committed_reply(
-    redis_conn: redis.Redis, reply_id: int, retry_intervals: tuple[int, ...]
-) -> None:
-    """The reply is committed: a Redis failure now must not answer 500 (a retried request
-    would queue a second message). The sweeper sends a queued reply Redis never got."""
-    try:
-        enqueue_send_reply(redis_conn, reply_id, retry_intervals)
-    except redis.RedisError:
-        ENQUEUE_FAILURES.inc()
-        log.error("reply enqueue failed; the sweeper will send it", extra={"reply_id": reply_id})
+    return detail_of(inquiry_id, session)
 
 
 @router.get("/api/v1/replies/dead-letters", response_model=list[ReplyRead])
@@ -222,5 +205,7 @@ def resend(
     """Send a dead letter again, as a new reply row (a row is never sent twice)."""
     new_reply = delivery.resend(reply_id, staff.name, session=session)
     session.commit()
-    _enqueue_committed_reply(redis_conn, new_reply.id, resources.settings.job_retry_intervals)
+    staff_actions.enqueue_committed_reply(
+        redis_conn, new_reply.id, resources.settings.job_retry_intervals
+    )
     return ReplyRead.model_validate(new_reply)

@@ -1,0 +1,127 @@
+"""The console's words, in Japanese (the default) and English (the switch in the header).
+
+Kept in one table so a reviewer reads every label of a language in one place. Labels
+are for tired people on a bad night: short, plain, the same word for the same thing.
+"""
+
+from __future__ import annotations
+
+from fastapi import Request
+
+LANGUAGES = ("ja", "en")
+COOKIE = "console_lang"
+
+_TEXTS: dict[str, tuple[str, str]] = {
+    # (ja, en)
+    "console": ("対応コンソール", "Responder console"),
+    "queue_urgent": ("緊急キュー", "Urgent queue"),
+    "queue_staff": ("職員確認", "Staff queue"),
+    "queue_all": ("未完了すべて", "All open"),
+    "next": ("次の最優先を担当 (n)", "Take next most urgent (n)"),
+    "signed_in_as": ("サインイン中", "Signed in as"),
+    "sign_out": ("サインアウト", "Sign out"),
+    "handover": ("引き継ぎ表（印刷）", "Shift handover (print)"),
+    "priority": ("緊急度", "Priority"),
+    "waited": ("待ち時間", "Waiting"),
+    "sla": ("SLA", "SLA"),
+    "sla_left": ("残り", "left"),
+    "sla_breached": ("超過", "breached"),
+    "message": ("内容", "Message"),
+    "why": ("理由", "Why"),
+    "place": ("場所", "Place"),
+    "holder": ("担当", "Held by"),
+    "nobody": ("未担当", "Nobody"),
+    "lease_left": ("担当の有効時間", "Claim lapses in"),
+    "channel": ("経路", "Channel"),
+    "language": ("言語", "Language"),
+    "category": ("分類", "Category"),
+    "status": ("状態", "Status"),
+    "area": ("地域コード", "Area code"),
+    "filter": ("絞り込み", "Filter"),
+    "clear": ("解除", "Clear"),
+    "empty": ("対応待ちの問い合わせはありません。", "Nothing is waiting."),
+    "live_on": ("自動更新中", "Live"),
+    "live_off": ("接続が切れました。再接続しています…", "Disconnected. Reconnecting…"),
+    "sound": ("新着の緊急を音で知らせる", "Sound for new urgent items"),
+    "disputed": ("判定が割れています", "Layers disagree"),
+    "reports": ("件の報告", "reports"),
+    "claim": ("担当する (c)", "Claim (c)"),
+    "release": ("担当を外す", "Release"),
+    "reply": ("返信 (r)", "Reply (r)"),
+    "send_reply": ("返信を送る", "Send reply"),
+    "reply_help": (
+        "市民が使った経路（SMS・LINE・Web）で届きます。統合した報告の全員にも届きます。",
+        "Goes out on the channel the citizen used, and to every merged report.",
+    ),
+    "resolve": ("完了にする (e)", "Resolve (e)"),
+    "outcome": ("結果", "Outcome"),
+    "note": ("メモ", "Note"),
+    "add_note": ("メモを残す", "Add note"),
+    "reopen": ("再開する", "Reopen"),
+    "reclassify": ("緊急度・分類を修正", "Correct priority or category"),
+    "reason": ("理由（必須）", "Reason (required)"),
+    "save": ("保存", "Save"),
+    "merge": ("この問い合わせに統合", "Merge into this one"),
+    "split": ("統合を取り消す", "Undo merge"),
+    "duplicates": ("重複の可能性", "Likely duplicates"),
+    "no_duplicates": ("見つかりません。", "None found."),
+    "thread": ("やりとり", "Conversation"),
+    "assessment": ("判定", "Assessment"),
+    "machine_translation": ("機械翻訳（参考）", "Machine translation (for reference)"),
+    "machine_summary": ("機械要約（参考）", "Machine summary (for reference)"),
+    "location": ("位置", "Location"),
+    "no_location": ("場所は分かっていません。", "Place not known."),
+    "shelters": ("近くの開設中の避難所", "Nearest open shelters"),
+    "contact": ("連絡先", "Contact"),
+    "show_contact": ("表示（記録されます）", "Show (recorded)"),
+    "history": ("記録", "History"),
+    "replies": ("返信", "Replies"),
+    "back": ("キューに戻る", "Back to the queue"),
+    "help": ("キーボード操作 (?)", "Keyboard (?)"),
+    "keys": (
+        "? ヘルプ ・ j/k 上下 ・ Enter 開く ・ n 次の最優先 ・ c 担当 ・ r 返信 ・ e 完了"
+        " ・ Esc 閉じる",
+        "? help · j/k move · Enter open · n next most urgent · c claim · r reply · e resolve"
+        " · Esc close",
+    ),
+    "page": ("ページ", "Page"),
+    "of": ("／", "of"),
+    "printed_at": ("作成", "Printed"),
+    "notes": ("メモ", "Notes"),
+    "dead_letters": ("届かなかった返信", "Undelivered replies"),
+    "resend": ("再送", "Resend"),
+    "incident_of": ("統合先", "Merged into"),
+    "machine_drafted": ("機械下書き", "machine-drafted"),
+}
+
+OUTCOMES: dict[str, tuple[str, str]] = {
+    "helped": ("対応済み（出動・支援）", "Helped (dispatched or met)"),
+    "answered": ("回答済み", "Answered"),
+    "referred": ("他機関へ引き継ぎ（119・110 など）", "Referred (119, 110, another office)"),
+    "no_longer_needed": ("不要になった", "No longer needed"),
+    "unreachable": ("連絡がつかない", "Unreachable"),
+    "duplicate": ("重複", "Duplicate"),
+    "no_action": ("対応不要（雑談・誤報・いたずら）", "No action (chatter, false report)"),
+}
+
+PRIORITIES: dict[str, tuple[str, str]] = {
+    "P1": ("P1 命に関わる", "P1 life threat"),
+    "P2": ("P2 至急", "P2 urgent"),
+    "P3": ("P3 通常", "P3 routine"),
+    "P4": ("P4 対応不要", "P4 no action"),
+}
+
+
+def console_language(request: Request) -> str:
+    chosen = request.query_params.get("lang") or request.cookies.get(COOKIE)
+    return chosen if chosen in LANGUAGES else "ja"
+
+
+def texts_for(language: str) -> dict[str, str]:
+    index = LANGUAGES.index(language) if language in LANGUAGES else 0
+    return {key: pair[index] for key, pair in _TEXTS.items()}
+
+
+def labels_for(table: dict[str, tuple[str, str]], language: str) -> dict[str, str]:
+    index = LANGUAGES.index(language) if language in LANGUAGES else 0
+    return {key: pair[index] for key, pair in table.items()}
