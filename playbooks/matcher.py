@@ -167,3 +167,19 @@ def match(
             + "): held for a person"
         )
     return PlaybookMatch(playbook_id=best.playbook.id, score=score, reasons=reasons)
+
+
+def ranked(
+    category: str | None, text: str, playbooks: Sequence[PlaybookContent], *, limit: int = 3
+) -> list[PlaybookContent]:
+    """The playbooks that fit this text best, for a person to choose from (the staff
+    queue's "answer with playbook"): a category match counts even without a keyword.
+    Never used to answer on its own; `match` decides that."""
+    normalized = normalize(text)
+    scored = []
+    for playbook in playbooks:
+        hits = keyword_hits(normalized, playbook)
+        agrees = category is not None and category in playbook.categories
+        if hits or agrees:
+            scored.append(_Candidate(playbook, _score(agrees, len(hits)) or 0.1, hits, agrees))
+    return [c.playbook for c in sorted(scored, key=lambda c: c.sort_key)[:limit]]

@@ -186,3 +186,33 @@ def test_note_reclassify_and_reopen_are_on_the_record(
     assert EventKind.REOPENED in detail
     handover = client.get("/console/handover", headers=headers(aya)).text
     assert "aya: 消防に連絡済み" in handover
+
+
+def test_a_routine_item_is_answered_with_a_playbook_in_one_click(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    from playbooks.seed import default_playbooks, seed_missing
+
+    with session_factory() as session:
+        seed_missing(default_playbooks(), session=session)
+        session.commit()
+    aya = make_staff(session_factory, "aya", Role.RESPONDER)
+    inquiry_id = post_inquiry(client, "罹災証明書はどこで申請できますか")["id"]
+    triaged(session_factory, inquiry_id, "P3", "staff", category="certificates_support")
+    page = client.get(f"/console/inquiries/{inquiry_id}", headers=headers(aya)).text
+    assert 'name="playbook_id" value="damage_certificate"' in page
+    client.post(
+        f"/console/inquiries/{inquiry_id}/reply",
+        data={"playbook_id": "damage_certificate", "client_key": "k1"},
+        headers=headers(aya),
+    )
+    with session_factory() as session:
+        reply = session.scalars(select(Reply).where(Reply.inquiry_id == inquiry_id)).one()
+    assert (reply.playbook_id, reply.author) == ("damage_certificate", "aya")
+    assert "罹災証明" in reply.text and "119" in reply.text  # the citizen's text, footer too
+    unknown = client.post(
+        f"/console/inquiries/{inquiry_id}/reply",
+        data={"playbook_id": "no_such_thing"},
+        headers=headers(aya),
+    )
+    assert "公開されていません" in unknown.text

@@ -15,11 +15,12 @@ from pydantic import ValidationError
 
 from triage.auth.tables import Role, StaffUser
 from triage.console.deps import ConsoleResponder
+from triage.console.suggestions import render_suggestion
 from triage.console.views import page_context
 from triage.core.deps import RedisDep, ResourcesDep, SessionDep
 from triage.core.errors import ConflictError, InvalidInputError, NotFoundError
 from triage.core.templating import templates
-from triage.inquiries import incidents, staff_actions, state
+from triage.inquiries import incidents, service, staff_actions, state
 from triage.inquiries.schemas import ReclassifyRequest, StaffReplyCreate
 
 router = APIRouter(tags=["console"], include_in_schema=False)
@@ -88,11 +89,22 @@ def reply(
     redis_conn: RedisDep,
     resources: ResourcesDep,
     staff: ConsoleResponder,
-    text: Text,
+    text: OptionalText = "",
     client_key: Annotated[str | None, Form(max_length=128)] = None,
+    playbook_id: Annotated[str | None, Form(max_length=64)] = None,
 ) -> Response:
-    """`client_key` is made when the form is rendered: a double-clicked or re-posted form
-    finds the first reply instead of sending a second."""
+    """A person's own words, or with `playbook_id` a published playbook written out for
+    this inquiry ("answer with playbook"). `client_key` is made when the form is
+    rendered: a double-clicked or re-posted form finds the first reply instead of
+    sending a second."""
+    language = None
+    if playbook_id:
+        inquiry = service.get_inquiry(inquiry_id, session=session)
+        chosen = render_suggestion(inquiry, playbook_id, session_factory=resources.session_factory)
+        if chosen is None:
+            message = "その回答は公開されていません / that playbook is not published"
+            return _done(request, _page(inquiry_id), message, error=True)
+        text, language = chosen.text, chosen.language
     try:
         body = StaffReplyCreate(text=text.strip())
     except ValidationError:
@@ -107,6 +119,8 @@ def reply(
             redis_conn=redis_conn,
             retry_intervals=resources.settings.job_retry_intervals,
             client_key=client_key or None,
+            playbook_id=playbook_id or None,
+            language=language,
         )
 
     return _attempt(request, _page(inquiry_id), "返信を送信待ちにしました / reply queued", run)

@@ -92,6 +92,9 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "resend": ("再送", "Resend"),
     "incident_of": ("統合先", "Merged into"),
     "machine_drafted": ("機械下書き", "machine-drafted"),
+    "suggested": ("使える回答（プレイブック）", "Playbook answers that fit"),
+    "answer_with_playbook": ("この回答で返信", "Answer with this playbook"),
+    "edit_first": ("編集してから送る", "Edit before sending"),
 }
 
 OUTCOMES: dict[str, tuple[str, str]] = {

@@ -27,6 +27,7 @@ from triage.auth.tables import StaffUser
 from triage.console import queue
 from triage.console.deps import ConsoleResponder
 from triage.console.live import latest_event_id
+from triage.console.suggestions import suggested_answers
 from triage.console.texts import (
     COOKIE,
     OUTCOMES,
@@ -215,6 +216,9 @@ def inquiry_page(
         reasons=queue.reasons_of(inquiry.assessment, limit=20),
         # One key per rendered form: a double click or a re-post sends one reply.
         client_key=secrets.token_urlsafe(16),
+        suggestions=suggested_answers(inquiry, session_factory=resources.session_factory)
+        if inquiry.status in service.OPEN_STATUSES
+        else [],
     )
     return _render(request, "console/inquiry.html", context)
 

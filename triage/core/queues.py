@@ -27,6 +27,7 @@ ASSESS_JOB = "triage.inquiries.jobs.assess_inquiry"
 SEND_REPLY_JOB = "triage.inquiries.jobs.send_reply"
 SETTLE_REPLY_JOB = "triage.inquiries.jobs.settle_reply"
 REFINE_DRAIN_JOB = "triage.inquiries.jobs.refine_pending"
+ESCALATE_JOB = "triage.inquiries.jobs.send_escalation"
 DEFAULT_RETRY_INTERVALS: tuple[int, ...] = (2, 10, 60)
 # A job started by a worker without a liveness beacon (a plain `rq worker`) counts as
 # abandoned after this long; `triage worker` jobs are judged by their worker's beacon.
@@ -153,6 +154,26 @@ def enqueue_settle_reply(
         SETTLE_REPLY_JOB,
         args=(reply_id,),
         job_id=settle_job_id(reply_id),
+        retry=_retry(retry_intervals),
+        result_ttl=RESULT_TTL_SECONDS,
+        failure_ttl=FAILURE_TTL_SECONDS,
+    )
+
+
+def escalate_job_id(inquiry_id: str) -> str:
+    return f"escalate-{inquiry_id}"
+
+
+def enqueue_escalation(
+    connection: redis.Redis,
+    inquiry_id: str,
+    retry_intervals: tuple[int, ...] = DEFAULT_RETRY_INTERVALS,
+) -> None:
+    """Tell the on-call list that this urgent inquiry breached its SLA."""
+    get_queue(QueueName.OUTBOUND, connection).enqueue_call(
+        ESCALATE_JOB,
+        args=(inquiry_id,),
+        job_id=escalate_job_id(inquiry_id),
         retry=_retry(retry_intervals),
         result_ttl=RESULT_TTL_SECONDS,
         failure_ttl=FAILURE_TTL_SECONDS,

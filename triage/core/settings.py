@@ -126,6 +126,13 @@ class Settings(BaseSettings):
     sla_p2_claim_seconds: int = Field(
         default=1800, gt=0, description="a P2 nobody has claimed this long breaches its SLA"
     )
+    oncall_contacts: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(),
+        description=(
+            "who is told when an urgent inquiry breaches its SLA: 'sms:+8190…' or "
+            "'line:U…', comma-separated (an HQ role's phone, not a person's own)"
+        ),
+    )
     claim_lease_seconds: int = Field(
         default=900,
         gt=0,
@@ -141,6 +148,20 @@ class Settings(BaseSettings):
         description="each `triage worker` serves its Prometheus metrics on this port; unset: off",
     )
     log_level: str = "INFO"
+
+    @field_validator("oncall_contacts", mode="before")
+    @classmethod
+    def _split_contacts(cls, value: Any) -> Any:
+        """'sms:+819012345678,line:U1234' from the environment; a typo refuses to start."""
+        if isinstance(value, str):
+            value = tuple(part.strip() for part in value.split(",") if part.strip())
+        for contact in value:
+            channel, _, address = str(contact).partition(":")
+            if channel not in ("sms", "line") or not address:
+                raise ValueError(
+                    f"an on-call contact is 'sms:NUMBER' or 'line:USER_ID': {contact!r}"
+                )
+        return value
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod

@@ -11,7 +11,7 @@ from __future__ import annotations
 import weakref
 
 from triage.core.resources import Resources, current_resources
-from triage.inquiries import flows, outbound, refinement
+from triage.inquiries import escalation, flows, outbound, refinement
 from triage.routing.pipeline import TriagePipeline
 
 _pipelines: weakref.WeakKeyDictionary[Resources, TriagePipeline] = weakref.WeakKeyDictionary()
@@ -32,6 +32,10 @@ def assess_inquiry(inquiry_id: str) -> None:
 
 def send_reply(reply_id: int) -> None:
     outbound.send_reply(reply_id, resources=current_resources())
+
+
+def send_escalation(inquiry_id: str) -> None:
+    escalation.notify_oncall(inquiry_id, resources=current_resources())
 
 
 def settle_reply(reply_id: int) -> None:

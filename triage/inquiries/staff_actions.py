@@ -68,6 +68,8 @@ def reply(
     retry_intervals: tuple[int, ...],
     client_key: str | None = None,
     author: str | None = None,
+    playbook_id: str | None = None,
+    language: str | None = None,
 ) -> list[Reply]:
     """A person's reply to the citizen, and to every report merged into this incident
     (each through the channel its citizen used). With the same `client_key` a retried
@@ -86,6 +88,8 @@ def reply(
             author=author or actor.name,
             session=session,
             client_key=client_key if target is inquiry else None,
+            playbook_id=playbook_id,
+            language=language,
         )
         for target in recipients
     ]

@@ -6,7 +6,8 @@ again; likewise for replies stuck in `queued`. A reply still `sending` after
 `reply_sending_timeout_seconds` lost its worker mid-send: it is never simply sent again,
 but handed to the settle job, which asks the provider first. A queued reply that has used
 every attempt is a dead letter: its inquiry goes back to staff. A claim whose holder
-did nothing for `claim_lease_seconds` lapses: the inquiry is back in the queue.
+did nothing for `claim_lease_seconds` lapses: the inquiry is back in the queue. An
+urgent inquiry past its SLA with nobody on it is announced to the on-call list once.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from triage.core.queues import (
     QueueName,
     assess_job_id,
     enqueue_assessment,
+    enqueue_escalation,
     enqueue_send_reply,
     enqueue_settle_reply,
     get_queue,
@@ -37,7 +39,7 @@ from triage.core.queues import (
     settle_job_id,
 )
 from triage.core.settings import Settings
-from triage.inquiries import delivery, service, state
+from triage.inquiries import delivery, escalation, service, state
 from triage.inquiries.tables import Inquiry, Reply, ReplyStatus
 
 log = logging.getLogger(__name__)
@@ -105,6 +107,13 @@ def sweep_once(
         if lapsed:
             session.commit()
             log.info("idle claims lapsed", extra={"inquiry_ids": lapsed})
+        breached = escalation.claim_breaches(settings, session=session)
+        if breached:
+            # Enqueued before the events commit: if Redis is down the events roll back and
+            # the next sweep tries again (an alert may repeat, never vanish).
+            for inquiry_id in breached:
+                enqueue_escalation(redis_conn, inquiry_id, settings.job_retry_intervals)
+            session.commit()
     if requeued:
         SWEEPER_REQUEUED.inc(requeued)
         log.warning("sweeper re-enqueued stuck work", extra={"count": requeued})

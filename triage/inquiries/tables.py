@@ -59,6 +59,7 @@ class EventKind(StrEnum):
     CONTACT_REVEALED = "contact_revealed"  # a person looked at the sender's contact
     MERGED = "merged"  # folded into an incident with other reports of the same need
     SPLIT = "split"  # taken out of an incident again
+    ESCALATED = "escalated"  # past its SLA with nobody on it: the on-call list was told
 
 
 class Inquiry(Base):

@@ -137,6 +137,13 @@
   }
   document.querySelector("[data-open-help]")?.addEventListener("click", () => toggleHelp(true));
   help?.querySelector("[data-close-help]").addEventListener("click", () => toggleHelp(false));
+  for (const button of document.querySelectorAll("[data-fill-reply]")) {
+    button.addEventListener("click", () => {
+      const reply = document.getElementById("reply-text");
+      reply.value = button.dataset.fillReply;
+      reply.focus();
+    });
+  }
   document.querySelector("[data-print]")?.addEventListener("click", () => window.print());
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape") { toggleHelp(false); return; }
