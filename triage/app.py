@@ -65,18 +65,18 @@ def create_app(
     # Added last, so outermost: bodies are capped before anything reads them, and every
     # answer (a 413 too) gets the security headers.
     app.add_middleware(BodyLimitMiddleware, caps=body_caps(settings))
-    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, image_origins=settings.map_tile_origins())
     app.add_exception_handler(TriageError, handle_triage_error)
     app.add_exception_handler(DBAPIError, handle_database_error)
     app.add_exception_handler(OverloadedError, handle_overloaded)
-    for router in _routers():
+    for router in all_routers():
         app.include_router(router)
     mount_api_docs(app)
     mount_console_static(app)
     return app
 
 
-def _routers() -> list[APIRouter]:
+def all_routers() -> list[APIRouter]:
     from channels.line.views import router as line_router
     from channels.sms.views import router as sms_router
     from channels.web.api import router as web_api_router

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
+import redis
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -27,6 +28,8 @@ from triage.auth.tables import StaffUser
 from triage.console import queue
 from triage.console.deps import ConsoleResponder
 from triage.console.live import latest_event_id
+from triage.console.map_data import map_points
+from triage.console.overview import read_overview
 from triage.console.suggestions import suggested_answers
 from triage.console.texts import (
     COOKIE,
@@ -37,7 +40,7 @@ from triage.console.texts import (
     texts_for,
 )
 from triage.core.db import utcnow
-from triage.core.deps import ResourcesDep, SessionDep
+from triage.core.deps import RedisDep, ResourcesDep, SessionDep
 from triage.core.templating import templates
 from triage.inquiries import incidents, service
 from triage.inquiries.schemas import mask_contact
@@ -151,7 +154,10 @@ def queue_page(
     # The feed starts where this page was read: nothing that happens after is missed.
     after = latest_event_id(session=session)
     found = queue.read_page(filters, session=session, settings=resources.settings)
-    system = system_status(resources.redis, resources.settings.llm_enabled)
+    try:
+        system = system_status(resources.redis, resources.settings.llm_enabled)
+    except redis.RedisError:
+        system = None  # the queue still works from the database
     context = page_context(
         request,
         staff,
@@ -238,6 +244,40 @@ def _nearest_open_shelters(location: dict[str, Any] | None, *, session: Any) -> 
         gazetteer=load_gazetteer(),
         closed_ids=closed_shelter_ids(session=session),
     )
+
+
+@router.get("/console/overview", response_class=HTMLResponse)
+def overview_page(
+    request: Request,
+    session: SessionDep,
+    staff: ConsoleResponder,
+    resources: ResourcesDep,
+    redis_conn: RedisDep,
+) -> Response:
+    found = read_overview(
+        session=session, redis_conn=redis_conn, llm_enabled=resources.settings.llm_enabled
+    )
+    context = page_context(request, staff, overview=found, after=latest_event_id(session=session))
+    return _render(request, "console/overview.html", context)
+
+
+@router.get("/console/map", response_class=HTMLResponse)
+def map_page(
+    request: Request, session: SessionDep, staff: ConsoleResponder, resources: ResourcesDep
+) -> Response:
+    context = page_context(
+        request,
+        staff,
+        tile_url=resources.settings.map_tile_url,
+        after=latest_event_id(session=session),
+    )
+    return _render(request, "console/map.html", context)
+
+
+@router.get("/console/map.json")
+def map_json(session: SessionDep, _staff: ConsoleResponder) -> dict[str, Any]:
+    """The map's points: open inquiries with coordinates, and shelters around them."""
+    return map_points(session=session)
 
 
 @router.get("/console/handover", response_class=HTMLResponse)

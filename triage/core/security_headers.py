@@ -28,13 +28,14 @@ DOCS_PATHS = ("/docs", "/redoc")
 NO_STORE_PREFIXES = ("/console", "/status/", "/api/")
 
 
-def content_security_policy(nonce: str) -> str:
+def content_security_policy(nonce: str, image_origins: tuple[str, ...] = ()) -> str:
+    """`image_origins`: where else images may come from (the console map's tile server)."""
     return "; ".join(
         [
             "default-src 'self'",
             f"script-src 'self' 'nonce-{nonce}'",
             "style-src 'self' 'unsafe-inline'",
-            "img-src 'self' data:",
+            " ".join(["img-src 'self' data:", *image_origins]),
             "connect-src 'self'",
             "object-src 'none'",
             "base-uri 'none'",
@@ -44,13 +45,21 @@ def content_security_policy(nonce: str) -> str:
     )
 
 
+# The console's own scripts and styles and the libraries it serves hold nothing private:
+# a browser may keep them (a weak connection loads them once).
+CACHEABLE_PREFIXES = ("/console/static/", "/console/vendor/")
+
+
 def must_not_be_stored(path: str) -> bool:
+    if path.startswith(CACHEABLE_PREFIXES):
+        return False
     return path == "/" or path.startswith(NO_STORE_PREFIXES)
 
 
 class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, image_origins: tuple[str, ...] = ()) -> None:
         self.app = app
+        self.image_origins = image_origins
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -63,7 +72,7 @@ class SecurityHeadersMiddleware:
         if path.startswith(DOCS_PATHS):
             policy = "frame-ancestors 'none'"
         else:
-            policy = content_security_policy(nonce)
+            policy = content_security_policy(nonce, self.image_origins)
         no_store = must_not_be_stored(path)
 
         async def send_with_headers(message: Message) -> None:

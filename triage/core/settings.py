@@ -133,6 +133,13 @@ class Settings(BaseSettings):
             "'line:U…', comma-separated (an HQ role's phone, not a person's own)"
         ),
     )
+    map_tile_url: str = Field(
+        default="https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png",
+        description=(
+            "the console map's tiles (default: GSI standard map); empty: no tiles, the "
+            "points and labels still show (offline)"
+        ),
+    )
     claim_lease_seconds: int = Field(
         default=900,
         gt=0,
@@ -148,6 +155,13 @@ class Settings(BaseSettings):
         description="each `triage worker` serves its Prometheus metrics on this port; unset: off",
     )
     log_level: str = "INFO"
+
+    def map_tile_origins(self) -> tuple[str, ...]:
+        """The tile server's origin, for the console's Content-Security-Policy."""
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(self.map_tile_url)
+        return (f"{parts.scheme}://{parts.netloc}",) if parts.scheme and parts.netloc else ()
 
     @field_validator("oncall_contacts", mode="before")
     @classmethod

@@ -5,6 +5,7 @@
   const body = document.body;
   const queue = document.getElementById("queue");
   const inquiry = document.getElementById("inquiry");
+  const overview = document.getElementById("overview");
   const live = document.getElementById("live");
 
   // ---- live updates: one EventSource, resumed by Last-Event-ID after any drop ----
@@ -23,6 +24,11 @@
         updateCounts();
         if (selected) select(queue.querySelector(`tr.row[data-id="${selected}"]`));
         tick();
+      } else if (overview) {
+        const response = await fetch(location.pathname, { headers: { Accept: "text/html" } });
+        if (!response.ok) return;
+        const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+        document.getElementById("overview").replaceWith(fresh.getElementById("overview"));
       } else if (inquiry) {
         const response = await fetch(location.pathname, { headers: { Accept: "text/html" } });
         if (!response.ok) return;
@@ -51,7 +57,7 @@
     live.textContent = on ? body.dataset.liveOn : body.dataset.liveOff;
     live.classList.toggle("off", !on);
   }
-  const page = queue || inquiry;
+  const page = queue || inquiry || overview;
   if (page && window.EventSource) {
     const source = new EventSource(`/console/events?after=${page.dataset.after || ""}`);
     let dropped = false;
@@ -64,7 +70,7 @@
     source.addEventListener("reload", refreshSoon);
     source.addEventListener("inquiry", (message) => {
       const event = JSON.parse(message.data);
-      if (queue) {
+      if (queue || overview) {
         refreshSoon();
         if (event.kind === "routed" && event.route === "urgent") chime();
       } else if (event.inquiry_id === inquiry.dataset.id
