@@ -85,6 +85,7 @@ def all_routers() -> list[APIRouter]:
     from playbooks.views import router as playbooks_router
     from triage.auth.views import router as auth_router
     from triage.console.actions import router as console_actions_router
+    from triage.console.audit import router as audit_router
     from triage.console.live import router as console_live_router
     from triage.console.views import router as console_router
     from triage.inquiries.more_views import router as more_inquiries_router
@@ -103,6 +104,7 @@ def all_routers() -> list[APIRouter]:
         console_router,
         console_live_router,
         console_actions_router,
+        audit_router,
         sms_router,
         line_router,
         web_form_router,

@@ -87,3 +87,33 @@ def test_only_the_holder_or_an_admin_may_reply_release_or_resolve(
     )
     after = client.post(f"{base}/reply", json={"text": "late"}, headers=bearer(aya))
     assert after.status_code == 409  # no replies after resolve
+
+
+def test_admins_see_and_export_the_audit_log_and_responders_do_not(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    aya = make_staff(session_factory, "aya", Role.RESPONDER)
+    boss = make_staff(session_factory, "boss", Role.ADMIN)
+    inquiry_id = post_inquiry(client, "確認してください", contact="+819012340000")["id"]
+    triaged(session_factory, inquiry_id, "P3", "staff")
+    client.post(f"/api/v1/inquiries/{inquiry_id}/contact", headers=bearer(aya))
+    client.post(
+        f"/api/v1/inquiries/{inquiry_id}/reclassify",
+        json={"category": "other", "reason": "雑談"},
+        headers=bearer(aya),
+    )
+    assert client.get("/api/v1/audit.csv", headers=bearer(aya)).status_code == 403
+    assert client.get("/console/audit", headers=bearer(aya)).status_code == 403
+    exported = client.get("/api/v1/audit.csv", headers=bearer(boss))
+    lines = exported.text.strip().splitlines()
+    assert lines[0] == "id,at_jst,at_utc,actor,kind,inquiry_id,detail"
+    assert [line.split(",")[3:5] for line in lines[1:]] == [
+        ["aya", "contact_revealed"],
+        ["aya", "reclassified"],
+    ]
+    assert "+09:00" in lines[1] and "雑談" in lines[2]
+    assert "+819012340000" not in exported.text  # who looked is recorded, not what they saw
+    everything = client.get("/api/v1/audit.csv?everything=true", headers=bearer(boss)).text
+    assert ",system,received," in everything
+    page = client.get("/console/audit", headers={**bearer(boss), "Accept": "text/html"}).text
+    assert "contact_revealed" in page and "雑談" in page

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from datetime import datetime
 from pathlib import Path
@@ -76,7 +77,13 @@ def duration(seconds: int | None) -> str:
     return f"{sign}{seconds // 60}:{seconds % 60:02d}"
 
 
+def readable_json(value: Any) -> str:
+    """An event's detail as people read it (Japanese as written; escaped by the page)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
 templates.env.filters["jst"] = japan_time
+templates.env.filters["readable_json"] = readable_json
 templates.env.filters["duration"] = duration
 
 
@@ -98,7 +105,7 @@ def page_context(request: Request, staff: StaffUser, **extra: Any) -> dict[str, 
     }
 
 
-def _render(request: Request, template: str, context: dict[str, Any]) -> Response:
+def render_page(request: Request, template: str, context: dict[str, Any]) -> Response:
     response = templates.TemplateResponse(request, template, context)
     if "lang" in request.query_params:
         response.set_cookie(
@@ -167,7 +174,7 @@ def queue_page(
         channels=sorted(CAPABILITIES),
         statuses=[s.value for s in service.OPEN_STATUSES],
     )
-    return _render(request, "console/queue.html", context)
+    return render_page(request, "console/queue.html", context)
 
 
 @router.get("/console/queue/body", response_class=HTMLResponse)
@@ -187,7 +194,9 @@ def queue_body(
     """The queue's rows and counts alone, for the live refresh."""
     filters = _filters(queue_name, lgcode, category, channel, language, status, page)
     found = queue.read_page(filters, session=session, settings=resources.settings)
-    return _render(request, "console/_queue_body.html", page_context(request, staff, page=found))
+    return render_page(
+        request, "console/_queue_body.html", page_context(request, staff, page=found)
+    )
 
 
 @router.get("/console/inquiries/{inquiry_id}", response_class=HTMLResponse)
@@ -226,7 +235,7 @@ def inquiry_page(
         if inquiry.status in service.OPEN_STATUSES
         else [],
     )
-    return _render(request, "console/inquiry.html", context)
+    return render_page(request, "console/inquiry.html", context)
 
 
 def _nearest_open_shelters(location: dict[str, Any] | None, *, session: Any) -> list[Any]:
@@ -258,7 +267,7 @@ def overview_page(
         session=session, redis_conn=redis_conn, llm_enabled=resources.settings.llm_enabled
     )
     context = page_context(request, staff, overview=found, after=latest_event_id(session=session))
-    return _render(request, "console/overview.html", context)
+    return render_page(request, "console/overview.html", context)
 
 
 @router.get("/console/map", response_class=HTMLResponse)
@@ -271,7 +280,7 @@ def map_page(
         tile_url=resources.settings.map_tile_url,
         after=latest_event_id(session=session),
     )
-    return _render(request, "console/map.html", context)
+    return render_page(request, "console/map.html", context)
 
 
 @router.get("/console/map.json")
@@ -290,6 +299,6 @@ def handover(
         filters = queue.QueueFilters(queue=name, page=1)
         rows.extend(queue.read_page(filters, session=session, settings=resources.settings).rows)
     notes = service.latest_notes([r.id for r in rows], session=session)
-    return _render(
+    return render_page(
         request, "console/handover.html", page_context(request, staff, rows=rows, notes=notes)
     )
