@@ -86,6 +86,7 @@ def all_routers() -> list[APIRouter]:
     from triage.auth.views import router as auth_router
     from triage.console.actions import router as console_actions_router
     from triage.console.audit import router as audit_router
+    from triage.console.draft_views import router as draft_router
     from triage.console.live import router as console_live_router
     from triage.console.views import router as console_router
     from triage.inquiries.more_views import router as more_inquiries_router
@@ -99,6 +100,7 @@ def all_routers() -> list[APIRouter]:
         web_status_router,
         # Before the `/{inquiry_id}` routes: `/api/v1/inquiries/next` is not an id.
         more_inquiries_router,
+        draft_router,
         inquiries_router,
         auth_router,
         console_router,

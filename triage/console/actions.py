@@ -92,6 +92,7 @@ def reply(
     text: OptionalText = "",
     client_key: Annotated[str | None, Form(max_length=128)] = None,
     playbook_id: Annotated[str | None, Form(max_length=64)] = None,
+    machine_drafted: Annotated[bool, Form()] = False,
 ) -> Response:
     """A person's own words, or with `playbook_id` a published playbook written out for
     this inquiry ("answer with playbook"). `client_key` is made when the form is
@@ -121,6 +122,7 @@ def reply(
             client_key=client_key or None,
             playbook_id=playbook_id or None,
             language=language,
+            machine_drafted=machine_drafted,
         )
 
     return _attempt(request, _page(inquiry_id), "返信を送信待ちにしました / reply queued", run)

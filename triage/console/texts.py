@@ -92,6 +92,12 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "resend": ("再送", "Resend"),
     "incident_of": ("統合先", "Merged into"),
     "machine_drafted": ("機械下書き", "machine-drafted"),
+    "machine_drafted_note": (
+        "機械が書いた下書きです。内容を確かめ、直してから送ってください。送った返信には「機械下書き」と記録されます。",
+        "A machine wrote this draft. Check and edit it before sending; the reply is recorded"
+        " as machine-drafted.",
+    ),
+    "ask_draft": ("下書きを作る（LLM）", "Draft a reply (LLM)"),
     "overview": ("全体状況", "Overview"),
     "audit": ("操作記録", "Audit log"),
     "people_only": ("職員の操作のみ", "People's actions only"),

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 import redis
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
 from channels.registry import CAPABILITIES
 from triage.assessment.schemas import Category, Route
@@ -42,6 +43,7 @@ from triage.console.texts import (
 )
 from triage.core.db import utcnow
 from triage.core.deps import RedisDep, ResourcesDep, SessionDep
+from triage.core.resources import Resources
 from triage.core.templating import templates
 from triage.inquiries import incidents, service
 from triage.inquiries.schemas import mask_contact
@@ -207,35 +209,51 @@ def inquiry_page(
     staff: ConsoleResponder,
     resources: ResourcesDep,
 ) -> Response:
+    context = inquiry_context(inquiry_id, request, staff, session=session, resources=resources)
+    return render_page(request, "console/inquiry.html", context)
+
+
+def inquiry_context(
+    inquiry_id: str,
+    request: Request,
+    staff: StaffUser,
+    *,
+    session: Session,
+    resources: Resources,
+    draft: str | None = None,
+    draft_error: str | None = None,
+) -> dict[str, Any]:
+    """Everything the inquiry page shows; `draft` prefills the reply (machine-drafted)."""
     inquiry = service.get_inquiry(inquiry_id, session=session, with_history=True)
-    messages = conversation(inquiry, session=session)
     merged = incidents.members(inquiry.id, session=session)
     duplicates = (
         []
         if inquiry.incident_id not in (None, inquiry.id)
-        else (incidents.likely_duplicates(inquiry, session=session))
+        else incidents.likely_duplicates(inquiry, session=session)
     )
-    context = page_context(
+    is_open = inquiry.status in service.OPEN_STATUSES
+    return page_context(
         request,
         staff,
         inquiry=inquiry,
         row=queue.queue_row(inquiry, settings=resources.settings, reports=len(merged)),
-        thread=messages,
+        thread=conversation(inquiry, session=session),
         merged=merged,
         duplicates=duplicates,
         shelters=_nearest_open_shelters(inquiry.location, session=session),
         masked_contact=mask_contact(inquiry.sender),
         after=latest_event_id(session=session),
         may_act=inquiry.status not in (InquiryStatus.RECEIVED, InquiryStatus.CLOSED),
-        is_open=inquiry.status in service.OPEN_STATUSES,
-        reasons=queue.reasons_of(inquiry.assessment, limit=20),
+        is_open=is_open,
         # One key per rendered form: a double click or a re-post sends one reply.
         client_key=secrets.token_urlsafe(16),
         suggestions=suggested_answers(inquiry, session_factory=resources.session_factory)
-        if inquiry.status in service.OPEN_STATUSES
+        if is_open
         else [],
+        llm_enabled=resources.settings.llm_enabled,
+        draft=draft,
+        draft_error=draft_error,
     )
-    return render_page(request, "console/inquiry.html", context)
 
 
 def _nearest_open_shelters(location: dict[str, Any] | None, *, session: Any) -> list[Any]:

@@ -28,6 +28,7 @@ def add_reply(
     playbook_id: str | None = None,
     ask_location: bool = False,
     client_key: str | None = None,
+    machine_drafted: bool = False,
 ) -> Reply:
     """Queue a reply to the citizen on the channel they used; the outbound job sends it."""
     reply = Reply(
@@ -47,7 +48,8 @@ def add_reply(
         inquiry.id,
         EventKind.REPLIED,
         actor=author,
-        detail={"reply_id": reply.id, "playbook_id": playbook_id},
+        detail={"reply_id": reply.id, "playbook_id": playbook_id}
+        | ({"machine_drafted": True} if machine_drafted else {}),
     )
     return reply
 

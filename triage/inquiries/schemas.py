@@ -143,6 +143,14 @@ class StaffReplyCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: str = Field(min_length=1, max_length=2000)
+    machine_drafted: bool = Field(
+        default=False, description="the text began as a machine draft (recorded on the reply)"
+    )
+
+
+class DraftRead(BaseModel):
+    draft: str = Field(description="for a person to edit and send; never sent by itself")
+    machine_drafted: bool = True
 
 
 class ReopenRequest(BaseModel):

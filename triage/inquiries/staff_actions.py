@@ -70,6 +70,7 @@ def reply(
     author: str | None = None,
     playbook_id: str | None = None,
     language: str | None = None,
+    machine_drafted: bool = False,
 ) -> list[Reply]:
     """A person's reply to the citizen, and to every report merged into this incident
     (each through the channel its citizen used). With the same `client_key` a retried
@@ -90,6 +91,7 @@ def reply(
             client_key=client_key if target is inquiry else None,
             playbook_id=playbook_id,
             language=language,
+            machine_drafted=machine_drafted,
         )
         for target in recipients
     ]

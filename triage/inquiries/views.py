@@ -178,6 +178,7 @@ def reply(
         redis_conn=redis_conn,
         retry_intervals=resources.settings.job_retry_intervals,
         client_key=idempotency_key(request),
+        machine_drafted=body.machine_drafted,
     )
     return detail_of(inquiry_id, session)
 
