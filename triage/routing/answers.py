@@ -2,8 +2,12 @@
 
 An `AnswerSource` says which playbooks are published and which shelters are closed:
 - `DatabaseAnswers`: the service's published rows. Workers are long-lived, so the list
-  is cached and read again every `REFRESH_SECONDS`; when the database cannot be read
-  the last good list is kept, and with none ever read nothing is sent automatically.
+  is cached; at most every `CHECK_SECONDS` one small query reads the publication's
+  generation (the latest change to any playbook or shelter status), and a changed
+  generation reloads the list at once: a coordinator's publish answers the next
+  inquiry on every worker within about a second. It is read again every
+  `REFRESH_SECONDS` whatever happens; when the database cannot be read the last good
+  list is kept, and with none ever read nothing is sent automatically.
 - `LibraryAnswers`: the playbook files the project ships, for `triage assess` offline.
 
 `Answers` matches a playbook (pure, `playbooks.matcher`) and renders it (pure,
@@ -35,6 +39,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 REFRESH_SECONDS = 30.0
+CHECK_SECONDS = 0.5
 # The published playbook whose answer acknowledges a P4 message, and the id recorded for
 # that acknowledgement even when no such playbook is published (the footer alone is sent).
 ACKNOWLEDGEMENT_ID = "thanks"
@@ -98,37 +103,82 @@ def read_published_state(session_factory: sessionmaker[Session]) -> PublishedSta
     return PublishedState(playbooks=playbooks, closed_shelter_ids=closed)
 
 
+def read_published_generation(session_factory: sessionmaker[Session]) -> tuple[object, ...]:
+    """What changes whenever what may be sent changes: the latest update (and count) of
+    the playbooks and of the shelter statuses. One indexed aggregate per table."""
+    from sqlalchemy import func, select
+
+    from playbooks.tables import Playbook
+    from triage.core.db import session_scope
+    from triage.geo.tables import ShelterStatus
+
+    with session_scope(session_factory) as session:
+        playbooks = session.execute(
+            select(func.max(Playbook.updated_at), func.count(Playbook.id))
+        ).one()
+        shelters = session.execute(
+            select(func.max(ShelterStatus.updated_at), func.count(ShelterStatus.shelter_id))
+        ).one()
+    return (*playbooks, *shelters)
+
+
 class DatabaseAnswers:
-    """Published rows, cached for `refresh_seconds`. Safe to share between threads."""
+    """Published rows, reloaded when their generation changes (checked at most every
+    `check_seconds`) and every `refresh_seconds` anyway. Safe to share between threads."""
 
     def __init__(
         self,
         load: Callable[[], PublishedState],
         *,
+        generation: Callable[[], object] | None = None,
         refresh_seconds: float = REFRESH_SECONDS,
+        check_seconds: float = CHECK_SECONDS,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._load = load
+        self._generation = generation
         self._refresh_seconds = refresh_seconds
+        self._check_seconds = check_seconds
         self._clock = clock
         self._lock = threading.Lock()
         self._state = EMPTY_STATE
         self._loaded_at: float | None = None
+        self._checked_at: float | None = None
+        self._seen: object = None
 
     @classmethod
     def reading(cls, session_factory: sessionmaker[Session]) -> DatabaseAnswers:
-        return cls(lambda: read_published_state(session_factory))
+        return cls(
+            lambda: read_published_state(session_factory),
+            generation=lambda: read_published_generation(session_factory),
+        )
 
     def state(self) -> PublishedState:
         with self._lock:
             now = self._clock()
             if self._loaded_at is None or now - self._loaded_at >= self._refresh_seconds:
-                self._loaded_at = now  # also after a failure: retry later, not per message
+                self._reload(now)
+            elif self._generation is not None and (
+                self._checked_at is None or now - self._checked_at >= self._check_seconds
+            ):
+                self._checked_at = now
                 try:
-                    self._state = self._load()
+                    changed = self._generation() != self._seen
                 except _database_errors():
-                    log.warning("published playbooks unreadable; keeping the last good set")
+                    changed = False  # the timer still reloads; keep serving the last set
+                if changed:
+                    self._reload(now)
             return self._state
+
+    def _reload(self, now: float) -> None:
+        self._loaded_at = self._checked_at = now  # also after a failure: not per message
+        try:
+            # The generation first: a change that lands while loading is seen next time.
+            if self._generation is not None:
+                self._seen = self._generation()
+            self._state = self._load()
+        except _database_errors():
+            log.warning("published playbooks unreadable; keeping the last good set")
 
 
 def _database_errors() -> type[Exception]:
