@@ -62,7 +62,15 @@ def job_is_pending(connection: redis.Redis, job_id: str) -> bool:
     status = job.get_status(refresh=False)
     if status == JobStatus.STARTED:
         return not job_was_abandoned(connection, job)
-    return status in (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED)
+    if status == JobStatus.QUEUED:
+        # Queued means waiting only while it is in its queue's list. A worker's dequeue
+        # moves it to the intermediate list first; if Redis went down before the worker
+        # started it, it stays "queued" there with nobody to run it (RQ's own clean-up
+        # takes two 10-minute passes). The sweeper only asks after `sweep_after_seconds`,
+        # far longer than a dequeue takes, so such a job is lost: enqueue it again.
+        queue_key = f"rq:queue:{job.origin}"
+        return connection.lpos(queue_key, job_id) is not None
+    return status in (JobStatus.SCHEDULED, JobStatus.DEFERRED)
 
 
 def job_was_abandoned(connection: redis.Redis, job: Job) -> bool:

@@ -156,7 +156,10 @@ def dead_letters(*, session: Session, limit: int = 100) -> list[Reply]:
 
 
 def resend(reply_id: int, actor: str, *, session: Session) -> Reply:
-    """Queue a dead letter again as a new row (the old one is never sent twice)."""
+    """Queue a dead letter again as a new row (the old one is never sent twice). The copy
+    is the resending person's: the dead letter put the inquiry with staff, and an
+    automatic answer is held there, so a copy authored "playbook" would be cancelled
+    and the citizen would never get what staff chose to resend."""
     old = get_reply(reply_id, session=session)
     if old.status not in DEAD_LETTER_STATUSES or old.superseded_by is not None:
         raise ConflictError(f"reply {reply_id} is {old.status}; only a dead letter is resent")
@@ -165,7 +168,7 @@ def resend(reply_id: int, actor: str, *, session: Session) -> Reply:
         channel=old.channel,
         text=old.text,
         language=old.language,
-        author=old.author,
+        author=actor,
         playbook_id=old.playbook_id,
         ask_location=old.ask_location,
     )

@@ -61,6 +61,9 @@ class ReplyRead(BaseModel):
     send_method: str | None
     segments: int | None
     provider_message_id: str | None
+    error: str | None = Field(
+        default=None, description="why it was not delivered (dead letters), else null"
+    )
     created_at: datetime
     sent_at: datetime | None
 
