@@ -57,3 +57,10 @@ def lookup_for(channel: str, settings: Settings) -> DeliveryLookup | None:
 
         return TwilioSmsSender.from_settings(settings)
     return None
+
+
+def sms_segments(text: str) -> int:
+    """How many SMS segments a text costs (the coordinator's preview shows it)."""
+    from channels.sms.segments import count_segments
+
+    return count_segments(text).segments

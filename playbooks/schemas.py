@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -112,8 +113,37 @@ class PlaybookUpdate(BaseModel):
 MAX_VERSION = 2**31 - 1
 
 
+class StalePolicy(StrEnum):
+    """What publishing does with answers that may be out of date (another language of
+    the playbook changed after them)."""
+
+    REFUSE = "refuse"  # ask first: 409 naming them
+    SEND = "send"  # the coordinator checked: send them as they are
+    FALLBACK = "fallback"  # withhold them: those citizens get easy Japanese or Japanese
+
+
 class PlaybookPublish(BaseModel):
     version: int = Field(ge=1, le=MAX_VERSION)
+    stale: StalePolicy = Field(
+        default=StalePolicy.REFUSE,
+        description="languages whose answer may be out of date: refuse (409), send, fallback",
+    )
+    note: str | None = Field(default=None, max_length=500)
+
+
+class PlaybookConfirm(BaseModel):
+    languages: list[str] = Field(min_length=1, max_length=20)
+
+
+class PlaybookEventRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    kind: str
+    version: int | None
+    actor: str
+    note: str | None
+    detail: dict[str, Any]
+    at: datetime
 
 
 class PlaybookVersionRead(BaseModel):

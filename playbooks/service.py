@@ -17,13 +17,15 @@ from sqlalchemy.orm import Session
 
 from playbooks.files import read_directory as read_directory
 from playbooks.files import read_playbook_file as read_playbook_file
+from playbooks.review import stale_languages
 from playbooks.schemas import (
     PlaybookContent,
     PlaybookRead,
     PlaybookStatus,
     PlaybookVersionRead,
+    StalePolicy,
 )
-from playbooks.tables import Playbook, PlaybookVersion
+from playbooks.tables import Playbook, PlaybookEvent, PlaybookVersion
 from triage.core.db import utcnow
 from triage.core.errors import ConflictError, InvalidInputError, NotFoundError
 
@@ -107,24 +109,129 @@ def update(
     return _read(row, session=session)
 
 
-def publish(playbook_id: str, version: int, *, session: Session) -> PlaybookRead:
-    """Serve `version` to citizens (an older version too: that is how to roll back)."""
+def publish(
+    playbook_id: str,
+    version: int,
+    *,
+    session: Session,
+    actor: str = "system",
+    note: str | None = None,
+    stale: StalePolicy = StalePolicy.SEND,
+) -> PlaybookRead:
+    """Serve `version` to citizens (an older version too: that is how to roll back).
+
+    Languages whose answer is stale in that version (another language changed since)
+    are refused (`StalePolicy.REFUSE`: the coordinator must confirm), sent as they are
+    (`SEND`), or withheld (`FALLBACK`: those citizens get easy Japanese or Japanese)."""
     row = _get_row(playbook_id, session=session)
     _get_version_row(playbook_id, version, session=session)
+    outdated = stale_languages_of(playbook_id, version, session=session)
+    if outdated and stale is StalePolicy.REFUSE:
+        raise ConflictError(
+            "these answers may be out of date: "
+            + ", ".join(outdated)
+            + "; confirm them, or publish with stale=send or stale=fallback"
+        )
+    rollback = row.published_version is not None and version < row.published_version
     row.published_version = version
+    row.withheld_languages = outdated if stale is StalePolicy.FALLBACK else None
     row.status = PlaybookStatus.PUBLISHED
     row.updated_at = utcnow()
+    _record(
+        session,
+        playbook_id,
+        "published",
+        version,
+        actor,
+        note,
+        {"stale": outdated, "policy": str(stale), "rollback": rollback},
+    )
     session.flush()
     return _read(row, session=session)
 
 
-def retire(playbook_id: str, *, session: Session) -> PlaybookRead:
+def retire(
+    playbook_id: str, *, session: Session, actor: str = "system", note: str | None = None
+) -> PlaybookRead:
     """Stop serving the playbook at once; its versions stay for the record."""
     row = _get_row(playbook_id, session=session)
     row.status = PlaybookStatus.RETIRED
     row.updated_at = utcnow()
+    _record(session, playbook_id, "retired", row.published_version, actor, note, {})
     session.flush()
     return _read(row, session=session)
+
+
+def confirm_languages(
+    playbook_id: str, languages: list[str], *, session: Session, actor: str
+) -> list[str]:
+    """A coordinator says these answers are still right in the latest version; returns
+    the languages still stale after it."""
+    row = _get_row(playbook_id, session=session)
+    _record(
+        session,
+        playbook_id,
+        "confirmed",
+        row.current_version,
+        actor,
+        None,
+        {"languages": sorted(set(languages))},
+    )
+    session.flush()
+    return stale_languages_of(playbook_id, row.current_version, session=session)
+
+
+def stale_languages_of(playbook_id: str, version: int, *, session: Session) -> list[str]:
+    contents = [
+        row.content
+        for row in session.scalars(
+            select(PlaybookVersion)
+            .where(PlaybookVersion.playbook_id == playbook_id, PlaybookVersion.version <= version)
+            .order_by(PlaybookVersion.version)
+        )
+    ]
+    confirmed: dict[int, set[str]] = {}
+    for event in session.scalars(
+        select(PlaybookEvent).where(
+            PlaybookEvent.playbook_id == playbook_id, PlaybookEvent.kind == "confirmed"
+        )
+    ):
+        if event.version is not None:
+            confirmed.setdefault(event.version, set()).update(event.detail.get("languages", []))
+    return stale_languages(contents, confirmed, upto=version)
+
+
+def events(playbook_id: str, *, session: Session) -> list[PlaybookEvent]:
+    """Publications, retirements and confirmations, newest first."""
+    return list(
+        session.scalars(
+            select(PlaybookEvent)
+            .where(PlaybookEvent.playbook_id == playbook_id)
+            .order_by(PlaybookEvent.id.desc())
+        )
+    )
+
+
+def _record(
+    session: Session,
+    playbook_id: str,
+    kind: str,
+    version: int | None,
+    actor: str,
+    note: str | None,
+    detail: dict[str, object],
+) -> None:
+    session.add(
+        PlaybookEvent(
+            playbook_id=playbook_id,
+            kind=kind,
+            version=version,
+            actor=actor,
+            note=note,
+            detail=detail,
+            at=utcnow(),
+        )
+    )
 
 
 def get(playbook_id: str, *, session: Session, with_versions: bool = False) -> PlaybookRead:
@@ -166,16 +273,40 @@ def published_playbooks(*, session: Session) -> list[PlaybookContent]:
         .where(Playbook.status == PlaybookStatus.PUBLISHED)
         .order_by(Playbook.id)
     )
+    withheld = dict(
+        session.execute(
+            select(Playbook.id, Playbook.withheld_languages).where(
+                Playbook.status == PlaybookStatus.PUBLISHED
+            )
+        ).all()
+    )
     found: list[PlaybookContent] = []
     for row in session.scalars(query):
         try:
-            found.append(PlaybookContent.model_validate(row.content))
+            found.append(
+                _without(PlaybookContent.model_validate(row.content), withheld.get(row.playbook_id))
+            )
         except ValidationError:
             log.error(
                 "published playbook fails validation; not served",
                 extra={"playbook_id": row.playbook_id},
             )
     return found
+
+
+def _without(content: PlaybookContent, languages: list[str] | None) -> PlaybookContent:
+    """The content with stale answers withheld (never Japanese, the last fallback)."""
+    drop = set(languages or ()) - {"ja"}
+    if not drop:
+        return content
+    return content.model_copy(
+        update={
+            "answers": {k: v for k, v in content.answers.items() if k not in drop},
+            "answers_no_location": {
+                k: v for k, v in content.answers_no_location.items() if k not in drop
+            },
+        }
+    )
 
 
 # --- files: one YAML file per playbook, the same shape as playbooks/library/*.yaml ---

@@ -22,6 +22,9 @@ class Playbook(Base):
     status: Mapped[str] = mapped_column(String(16))
     current_version: Mapped[int] = mapped_column(Integer)
     published_version: Mapped[int | None] = mapped_column(Integer)
+    # Languages whose answer was stale when this version was published and that the
+    # coordinator chose to withhold: those citizens get easy Japanese or Japanese.
+    withheld_languages: Mapped[list[str] | None] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -34,3 +37,19 @@ class PlaybookVersion(Base):
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class PlaybookEvent(Base):
+    """Append-only: who published, retired, rolled back or confirmed a translation of a
+    playbook, when, and why (the audit of what citizens are told)."""
+
+    __tablename__ = "playbook_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    playbook_id: Mapped[str] = mapped_column(ForeignKey("playbooks.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # published, retired, confirmed
+    version: Mapped[int | None] = mapped_column(Integer)
+    actor: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -12,7 +12,9 @@ from fastapi import APIRouter, Query, status
 
 from playbooks import service
 from playbooks.schemas import (
+    PlaybookConfirm,
     PlaybookCreate,
+    PlaybookEventRead,
     PlaybookPublish,
     PlaybookRead,
     PlaybookStatus,
@@ -100,17 +102,65 @@ def update_playbook(
     return updated
 
 
-@router.post("/{playbook_id}/publish", responses={**NOT_JSON, **NOT_FOUND})
+STALE: dict[int | str, dict[str, Any]] = {
+    409: {"description": "some answers may be out of date; confirm them or say stale=send|fallback"}
+}
+
+
+@router.post("/{playbook_id}/publish", responses={**NOT_JSON, **NOT_FOUND, **STALE})
 def publish_playbook(
-    playbook_id: str, body: PlaybookPublish, session: SessionDep, _staff: Coordinator
+    playbook_id: str, body: PlaybookPublish, session: SessionDep, staff: Coordinator
 ) -> PlaybookRead:
-    published = service.publish(playbook_id, body.version, session=session)
+    """Serve a version to citizens (an earlier one rolls back); recorded with who and why.
+    Every worker answers with it within about a second."""
+    published = service.publish(
+        playbook_id,
+        body.version,
+        session=session,
+        actor=staff.name,
+        note=body.note,
+        stale=body.stale,
+    )
     session.commit()
     return published
 
 
 @router.post("/{playbook_id}/retire", responses=NOT_FOUND)
-def retire_playbook(playbook_id: str, session: SessionDep, _staff: Coordinator) -> PlaybookRead:
-    retired = service.retire(playbook_id, session=session)
+def retire_playbook(playbook_id: str, session: SessionDep, staff: Coordinator) -> PlaybookRead:
+    """Stop serving it (unpublish); recorded with who."""
+    retired = service.retire(playbook_id, session=session, actor=staff.name)
     session.commit()
     return retired
+
+
+@router.post("/{playbook_id}/confirm", responses={**NOT_JSON, **NOT_FOUND})
+def confirm_languages(
+    playbook_id: str, body: PlaybookConfirm, session: SessionDep, staff: Coordinator
+) -> dict[str, list[str]]:
+    """These languages' answers are still right in the latest version; answers the
+    languages still needing review."""
+    still = service.confirm_languages(
+        playbook_id, body.languages, session=session, actor=staff.name
+    )
+    session.commit()
+    return {"stale": still}
+
+
+@router.get("/{playbook_id}/stale", responses=NOT_FOUND)
+def stale_languages(
+    playbook_id: str, session: SessionDep, _staff: Coordinator
+) -> dict[str, list[str]]:
+    """The languages of the latest version whose answer may be out of date."""
+    row = service.get(playbook_id, session=session)
+    return {"stale": service.stale_languages_of(playbook_id, row.current_version, session=session)}
+
+
+@router.get("/{playbook_id}/events", responses=NOT_FOUND)
+def playbook_events(
+    playbook_id: str, session: SessionDep, _staff: Coordinator
+) -> list[PlaybookEventRead]:
+    """Who published, retired, rolled back or confirmed what, newest first."""
+    service.get(playbook_id, session=session)
+    return [
+        PlaybookEventRead.model_validate(e) for e in service.events(playbook_id, session=session)
+    ]

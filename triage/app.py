@@ -88,6 +88,9 @@ def all_routers() -> list[APIRouter]:
     from triage.console.audit import router as audit_router
     from triage.console.draft_views import router as draft_router
     from triage.console.live import router as console_live_router
+    from triage.console.playbook_analysis_views import router as playbook_analysis_router
+    from triage.console.playbook_views import router as playbook_editor_router
+    from triage.console.shelters import router as shelters_router
     from triage.console.views import router as console_router
     from triage.inquiries.more_views import router as more_inquiries_router
     from triage.inquiries.views import router as inquiries_router
@@ -107,9 +110,13 @@ def all_routers() -> list[APIRouter]:
         console_live_router,
         console_actions_router,
         audit_router,
+        playbook_editor_router,
+        shelters_router,
         sms_router,
         line_router,
         web_form_router,
+        # Before the playbooks' `/{playbook_id}` routes: `/gaps` is not an id.
+        playbook_analysis_router,
         playbooks_router,
         system_router,
     ]

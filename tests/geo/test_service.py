@@ -17,7 +17,7 @@ from triage.geo.service import (
     set_shelter_status,
 )
 from triage.geo.shelters import Hazard, nearest_shelters
-from triage.geo.tables import ShelterStatus
+from triage.geo.tables import ShelterStatus, ShelterStatusHistory
 
 NANAO_HISTORY = Path(__file__).resolve().parents[3] / "shared/data/geo/noto2024_nanao/history"
 
@@ -25,7 +25,8 @@ NANAO_HISTORY = Path(__file__).resolve().parents[3] / "shared/data/geo/noto2024_
 @pytest.fixture
 def session() -> Iterator[Session]:
     engine = create_engine("sqlite://")
-    ShelterStatus.metadata.create_all(engine, tables=[ShelterStatus.__table__])  # type: ignore[list-item]
+    tables = [ShelterStatus.__table__, ShelterStatusHistory.__table__]
+    ShelterStatus.metadata.create_all(engine, tables=tables)  # type: ignore[arg-type]
     with Session(engine) as session:
         yield session
     engine.dispose()

@@ -25,6 +25,8 @@ app.add_typer(model_app, name="model")
 app.add_typer(playbooks_app, name="playbooks")
 keys_app = typer.Typer(help="Data keys of the encrypted columns.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
+shelters_app = typer.Typer(help="Shelters: open, closed or full.", no_args_is_help=True)
+app.add_typer(shelters_app, name="shelters")
 
 HostOption = Annotated[str, typer.Option(help="Address to listen on.")]
 PortOption = Annotated[int, typer.Option(help="Port to listen on.")]
@@ -177,6 +179,28 @@ def playbooks_export(directory: Path) -> None:
     from triage.cli.playbooks import export_command
 
     export_command(directory)
+
+
+@shelters_app.command("set")
+def shelters_set(
+    shelter_id: Annotated[str, typer.Argument(help="The GSI facility id.")],
+    status: Annotated[str, typer.Option("--status", help="open, closed or full")],
+    capacity: Annotated[int | None, typer.Option(min=0, help="How many it holds.")] = None,
+    evacuees: Annotated[int | None, typer.Option(min=0, help="How many are there now.")] = None,
+    note: Annotated[str | None, typer.Option(help="A short note (500 characters).")] = None,
+) -> None:
+    """Report on one shelter (kept in its history; answers use it within a second)."""
+    from triage.cli.shelters import set_command
+
+    set_command(shelter_id, status, capacity=capacity, evacuees=evacuees, note=note)
+
+
+@shelters_app.command("import")
+def shelters_import(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)]) -> None:
+    """Import a CSV: shelter_id (or name, municipality),state,capacity,evacuees,note."""
+    from triage.cli.shelters import import_command
+
+    import_command(file)
 
 
 @app.command()

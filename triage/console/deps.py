@@ -38,3 +38,13 @@ def console_responder(staff: ConsoleStaff) -> StaffUser:
 
 
 ConsoleResponder = Annotated[StaffUser, Depends(console_responder)]
+
+
+def console_coordinator(staff: ConsoleStaff) -> StaffUser:
+    """The playbook editor and shelter status are for coordinators (and admins)."""
+    if staff.role not in (Role.COORDINATOR, Role.ADMIN):
+        raise PermissionDeniedError(f"role {staff.role} may not edit what citizens are told")
+    return staff
+
+
+ConsoleCoordinator = Annotated[StaffUser, Depends(console_coordinator)]

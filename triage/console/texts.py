@@ -38,7 +38,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "status": ("状態", "Status"),
     "area": ("地域コード", "Area code"),
     "filter": ("絞り込み", "Filter"),
-    "clear": ("解除", "Clear"),
+    "clear_filters": ("解除", "Clear"),
     "empty": ("対応待ちの問い合わせはありません。", "Nothing is waiting."),
     "live_on": ("自動更新中", "Live"),
     "live_off": ("接続が切れました。再接続しています…", "Disconnected. Reconnecting…"),
@@ -78,7 +78,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "replies": ("返信", "Replies"),
     "back": ("キューに戻る", "Back to the queue"),
     "help": ("キーボード操作 (?)", "Keyboard (?)"),
-    "keys": (
+    "shortcut_keys": (
         "? ヘルプ ・ j/k 上下 ・ Enter 開く ・ n 次の最優先 ・ c 担当 ・ r 返信 ・ e 完了"
         " ・ Esc 閉じる",
         "? help · j/k move · Enter open · n next most urgent · c claim · r reply · e resolve"
@@ -99,6 +99,69 @@ _TEXTS: dict[str, tuple[str, str]] = {
     ),
     "ask_draft": ("下書きを作る（LLM）", "Draft a reply (LLM)"),
     "overview": ("全体状況", "Overview"),
+    "layer": ("判定の層", "Layer"),
+    "confidence": ("確からしさ", "Confidence"),
+    "open_items": ("未完了", "open"),
+    "playbooks": ("回答集（プレイブック）", "Playbooks"),
+    "search": ("検索", "Search"),
+    "title": ("題名", "Title"),
+    "version": ("版", "Version"),
+    "versions": ("版の一覧", "Versions"),
+    "published": ("公開中", "published"),
+    "languages": ("言語数", "Languages"),
+    "needs_review": ("要確認", "Needs review"),
+    "new_playbook": ("新しい回答を作る", "New playbook"),
+    "create_draft": ("下書きを作る", "Create draft"),
+    "stale_note": (
+        "他の言語の回答が変わったため、次の言語は内容が古い可能性があります",
+        "Another language changed; these answers may be out of date",
+    ),
+    "requires_location": ("市民の場所が必要な回答", "The answer needs the citizen's place"),
+    "variables_help": (
+        "使える差し込み: {municipality} 市町村名、{nearest_shelter_name} 最寄りの開設中の避難所、"
+        "{nearest_shelter_distance_km} 距離"
+        "（場所を使う回答には「場所が分からないとき」の文も必要）",
+        "Variables: {municipality}, {nearest_shelter_name}, {nearest_shelter_distance_km}"
+        " (an answer using a place also needs its no-place text)",
+    ),
+    "answer": ("回答", "Answer"),
+    "answer_no_location": ("場所が分からないときの回答", "Answer when the place is not known"),
+    "keywords": ("手がかりの語（1行に1つ）", "Keywords (one per line)"),
+    "version_note": ("この版のメモ（任意）", "Note for this version (optional)"),
+    "preview": ("プレビュー", "Preview"),
+    "unsaved": ("未保存の内容", "unsaved"),
+    "preview_help": (
+        "市民に届く文面です（例の場所・避難所で差し込み、119/110 の案内つき）。",
+        "Exactly what a citizen receives (sample place and shelter, with the 119/110 footer).",
+    ),
+    "segments": ("通", "segments"),
+    "without_place": ("場所が分からないとき", "When the place is not known"),
+    "save_version": ("新しい版として保存", "Save as a new version"),
+    "confirm_translations": ("翻訳を確認する", "Confirm translations"),
+    "still_right": ("この内容のままで正しい", "Still right as written"),
+    "stale_policy": ("古い可能性のある言語", "Answers that may be out of date"),
+    "policy_refuse": ("確認を求める", "Ask first"),
+    "policy_send": ("そのまま送る", "Send as written"),
+    "policy_fallback": ("やさしい日本語・日本語で送る", "Send easy Japanese / Japanese instead"),
+    "publish": ("公開する", "Publish"),
+    "rollback": ("この版に戻す", "Roll back to this"),
+    "unpublish": ("公開を止める", "Unpublish"),
+    "diff": ("差分", "Diff"),
+    "no_changes": ("変更はありません。", "No changes."),
+    "impact": ("影響を確認（過去7日）", "Impact over the last 7 days"),
+    "impact_over": ("対象の問い合わせ", "inquiries replayed"),
+    "examples": ("例", "Examples"),
+    "impact_would_answer": ("この回答で答える", "Would answer"),
+    "impact_changes_answer": ("答える回答が変わる", "Would change answer"),
+    "impact_stops_answering": ("答えなくなる", "Would stop answering"),
+    "impact_urgent_touched": (
+        "手がかりの語を含む緊急（職員が対応）",
+        "Urgent ones with its words (a person answers)",
+    ),
+    "impact_urgent_answered": (
+        "緊急に自動で答えてしまう（0 であること）",
+        "Urgent ones it would answer (must be 0)",
+    ),
     "audit": ("操作記録", "Audit log"),
     "people_only": ("職員の操作のみ", "People's actions only"),
     "with_system": ("システムの処理も表示", "Include the system's own"),
@@ -128,6 +191,39 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "suggested": ("使える回答（プレイブック）", "Playbook answers that fit"),
     "answer_with_playbook": ("この回答で返信", "Answer with this playbook"),
     "edit_first": ("編集してから送る", "Edit before sending"),
+    "shelter_status": ("避難所の状況", "Shelters"),
+    "shelter_search": ("名称・市区町村で検索", "Search by name or municipality"),
+    "shelter_search_go": ("検索", "Search"),
+    "shelter_name": ("避難所", "Shelter"),
+    "shelter_municipality": ("市区町村", "Municipality"),
+    "shelter_state_open": ("開設", "Open"),
+    "shelter_state_closed": ("閉鎖", "Closed"),
+    "shelter_state_full": ("満員", "Full"),
+    "shelter_no_report": ("報告なし（指定どおり）", "No report (as designated)"),
+    "shelter_capacity": ("収容人数", "Capacity"),
+    "shelter_evacuees": ("避難者数", "Evacuees"),
+    "shelter_updated": ("最終更新", "Last updated"),
+    "shelter_rules": (
+        "閉鎖・満員の避難所は、自動回答で案内しません。変更はすべて記録に残ります。",
+        "Automatic answers never send anyone to a closed or full shelter."
+        " Every change is kept in the history.",
+    ),
+    "shelter_import_csv": ("CSV を取り込む", "Import a CSV"),
+    "shelter_import_help": (
+        "1行目: shelter_id,state,capacity,evacuees,note（shelter_id の代わりに name と"
+        " municipality も可）。state は open・closed・full（空欄は open）。"
+        "ファイルは送れないため、内容を貼り付けてください。照合できない行は行番号を示して飛ばします。",
+        "First line: shelter_id,state,capacity,evacuees,note (or name and municipality instead"
+        " of shelter_id). state is open, closed or full (blank: open). Files cannot be sent:"
+        " paste the contents. Rows that match no shelter are skipped and listed by line.",
+    ),
+    "shelter_import": ("取り込む", "Import"),
+    "shelter_history": ("報告の記録", "Report history"),
+    "shelter_back": ("避難所の一覧に戻る", "Back to shelters"),
+    "shelter_none": (
+        "報告のある避難所はありません。名称か市区町村で検索してください。",
+        "No shelter has a report yet. Search by name or municipality.",
+    ),
 }
 
 OUTCOMES: dict[str, tuple[str, str]] = {
@@ -145,6 +241,41 @@ PRIORITIES: dict[str, tuple[str, str]] = {
     "P2": ("P2 至急", "P2 urgent"),
     "P3": ("P3 通常", "P3 routine"),
     "P4": ("P4 対応不要", "P4 no action"),
+}
+
+
+CATEGORIES: dict[str, tuple[str, str]] = {
+    "rescue": ("救助", "rescue"),
+    "medical": ("医療", "medical"),
+    "fire": ("火災", "fire"),
+    "missing_person": ("行方不明", "missing person"),
+    "safety_check": ("安否確認", "safety check"),
+    "evacuation_shelter": ("避難・避難所", "evacuation, shelters"),
+    "water_food_supplies": ("水・食料・物資", "water, food, supplies"),
+    "utilities": ("電気・ガス・水道", "utilities"),
+    "roads_transport": ("道路・交通", "roads, transport"),
+    "damage_report": ("被害の報告", "damage report"),
+    "certificates_support": ("証明書・支援制度", "certificates, support"),
+    "volunteer_donation": ("ボランティア・寄付", "volunteers, donations"),
+    "pets": ("ペット", "pets"),
+    "information_other": ("情報・その他の質問", "information, other"),
+    "other": ("その他", "other"),
+}
+
+STATUSES: dict[str, tuple[str, str]] = {
+    "received": ("判定待ち", "received"),
+    "triaged": ("未担当", "waiting"),
+    "claimed": ("対応中", "claimed"),
+    "answered": ("回答済み", "answered"),
+    "resolved": ("完了", "resolved"),
+    "closed": ("対応不要", "closed"),
+}
+
+ENGINES: dict[str, tuple[str, str]] = {
+    "rules": ("ルール", "rules"),
+    "local_model": ("モデル", "model"),
+    "llm": ("LLM", "LLM"),
+    "flag": ("注意", "flag"),
 }
 
 

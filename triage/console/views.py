@@ -34,9 +34,12 @@ from triage.console.map_data import map_points
 from triage.console.overview import read_overview
 from triage.console.suggestions import suggested_answers
 from triage.console.texts import (
+    CATEGORIES,
     COOKIE,
+    ENGINES,
     OUTCOMES,
     PRIORITIES,
+    STATUSES,
     console_language,
     labels_for,
     texts_for,
@@ -79,12 +82,17 @@ def duration(seconds: int | None) -> str:
     return f"{sign}{seconds // 60}:{seconds % 60:02d}"
 
 
+def hour_minute(value: datetime | None) -> str:
+    return value.astimezone(TOKYO).strftime("%H:%M") if value is not None else ""
+
+
 def readable_json(value: Any) -> str:
     """An event's detail as people read it (Japanese as written; escaped by the page)."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 templates.env.filters["jst"] = japan_time
+templates.env.filters["jst_hm"] = hour_minute
 templates.env.filters["readable_json"] = readable_json
 templates.env.filters["duration"] = duration
 
@@ -98,6 +106,9 @@ def page_context(request: Request, staff: StaffUser, **extra: Any) -> dict[str, 
         "t": texts_for(language),
         "outcomes": labels_for(OUTCOMES, language),
         "priorities": labels_for(PRIORITIES, language),
+        "category_names": labels_for(CATEGORIES, language),
+        "status_names": labels_for(STATUSES, language),
+        "engine_names": labels_for(ENGINES, language),
         "categories": [c.value for c in Category],
         "csrf_token": csrf_token_for(request),
         "nonce": request.state.csp_nonce,
@@ -295,7 +306,7 @@ def map_page(
     context = page_context(
         request,
         staff,
-        tile_url=resources.settings.map_tile_url,
+        tile_url=resources.settings.map_tiles(),
         after=latest_event_id(session=session),
     )
     return render_page(request, "console/map.html", context)

@@ -136,8 +136,8 @@ class Settings(BaseSettings):
     map_tile_url: str = Field(
         default="https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png",
         description=(
-            "the console map's tiles (default: GSI standard map); empty: no tiles, the "
-            "points and labels still show (offline)"
+            "the console map's tiles (default: GSI standard map); 'none': no tiles, the "
+            "points still show (offline)"
         ),
     )
     claim_lease_seconds: int = Field(
@@ -156,11 +156,17 @@ class Settings(BaseSettings):
     )
     log_level: str = "INFO"
 
+    def map_tiles(self) -> str:
+        """The tile URL, or "" for none ('none', 'off' or empty: an empty environment
+        variable is ignored by these settings, so a word switches tiles off)."""
+        value = self.map_tile_url.strip()
+        return "" if value.lower() in ("", "none", "off") else value
+
     def map_tile_origins(self) -> tuple[str, ...]:
         """The tile server's origin, for the console's Content-Security-Policy."""
         from urllib.parse import urlsplit
 
-        parts = urlsplit(self.map_tile_url)
+        parts = urlsplit(self.map_tiles())
         return (f"{parts.scheme}://{parts.netloc}",) if parts.scheme and parts.netloc else ()
 
     @field_validator("oncall_contacts", mode="before")

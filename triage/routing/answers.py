@@ -20,9 +20,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
+from zoneinfo import ZoneInfo
 
 from playbooks.files import default_playbooks
 from playbooks.matcher import match
@@ -48,12 +50,15 @@ ACKNOWLEDGEMENT_ID = "thanks"
 PRECISE_ENOUGH = frozenset({LocationPrecision.POINT, LocationPrecision.TOWN})
 # Farther than this, the location is probably wrong (or the citizen is far away): say less.
 MAX_SHELTER_DISTANCE_KM = 10.0
+TOKYO = ZoneInfo("Asia/Tokyo")
 
 
 @dataclass(frozen=True)
 class PublishedState:
     playbooks: tuple[PlaybookContent, ...]
     closed_shelter_ids: frozenset[str]
+    # When each shelter with a status row was last reported on (closed and full ones too).
+    shelter_updated_at: Mapping[str, datetime] = field(default_factory=dict)
 
 
 EMPTY_STATE = PublishedState(playbooks=(), closed_shelter_ids=frozenset())
@@ -90,17 +95,21 @@ def read_published_state(session_factory: sessionmaker[Session]) -> PublishedSta
 
     from playbooks import service
     from triage.core.db import session_scope
-    from triage.geo.service import closed_shelter_ids
+    from triage.geo.service import closed_shelter_ids, shelter_updated_at
 
+    updated: dict[str, datetime] = {}
     with session_scope(session_factory) as session:
         playbooks = tuple(service.published_playbooks(session=session))
         try:
             closed = frozenset(closed_shelter_ids(session=session))
+            updated = shelter_updated_at(session=session)
         except SQLAlchemyError:
             session.rollback()
             log.warning("shelter status unreadable; naming shelters as designated")
             closed = frozenset()
-    return PublishedState(playbooks=playbooks, closed_shelter_ids=closed)
+    return PublishedState(
+        playbooks=playbooks, closed_shelter_ids=closed, shelter_updated_at=updated
+    )
 
 
 def read_published_generation(session_factory: sessionmaker[Session]) -> tuple[object, ...]:
@@ -223,26 +232,38 @@ class Answers:
         if chosen.playbook is None:
             language = chosen.language
             return footer(language if language in ("ja", "ja-easy") else language.split("-")[0])
-        closed = self.source.state().closed_shelter_ids
-        return render_reply(chosen.playbook, chosen.language, self.facts(location, closed))
+        state = self.source.state()
+        facts = self.facts(location, state.closed_shelter_ids, updated_at=state.shelter_updated_at)
+        return render_reply(chosen.playbook, chosen.language, facts)
 
-    def facts(self, location: GeoLocation | None, closed_ids: Collection[str]) -> dict[str, str]:
+    def facts(
+        self,
+        location: GeoLocation | None,
+        closed_ids: Collection[str],
+        *,
+        updated_at: Mapping[str, datetime] | None = None,
+    ) -> dict[str, str]:
         """The values a playbook's variables may use, from data only."""
         facts: dict[str, str] = {}
         if location is not None and location.municipality:
             facts["municipality"] = location.municipality
         if self._gazetteer is not None:
             facts |= nearest_shelter_facts(
-                location, gazetteer=self._gazetteer, closed_ids=closed_ids
+                location, gazetteer=self._gazetteer, closed_ids=closed_ids, updated_at=updated_at
             )
         return facts
 
 
 def nearest_shelter_facts(
-    location: GeoLocation | None, *, gazetteer: Gazetteer, closed_ids: Collection[str] = ()
+    location: GeoLocation | None,
+    *,
+    gazetteer: Gazetteer,
+    closed_ids: Collection[str] = (),
+    updated_at: Mapping[str, datetime] | None = None,
 ) -> dict[str, str]:
     """`nearest_shelter_name` and `nearest_shelter_distance_km`, or {} when the place is
-    not known well enough to tell a citizen."""
+    not known well enough to tell a citizen; with `shelter_status_updated_at` (Japan
+    time, "12月1日 14:05") when a coordinator has reported on that shelter."""
     if location is None or location.lat is None or location.lon is None:
         return {}
     if location.precision not in PRECISE_ENOUGH:
@@ -252,7 +273,17 @@ def nearest_shelter_facts(
     )
     if not found or found[0].distance_m / 1000 > MAX_SHELTER_DISTANCE_KM:
         return {}
-    return {
+    facts = {
         "nearest_shelter_name": found[0].shelter.name,
         "nearest_shelter_distance_km": f"{max(found[0].distance_m / 1000, 0.1):.1f}",
     }
+    reported = (updated_at or {}).get(found[0].shelter.id)
+    if reported is not None:
+        facts["shelter_status_updated_at"] = japanese_time(reported)
+    return facts
+
+
+def japanese_time(value: datetime) -> str:
+    """12月1日 14:05: a time as a citizen reads it (Japan time)."""
+    local = value.astimezone(TOKYO)
+    return f"{local.month}月{local.day}日 {local:%H:%M}"

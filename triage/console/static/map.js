@@ -12,7 +12,18 @@
       attribution: element.dataset.attribution ? `<a href="https://maps.gsi.go.jp/development/ichiran.html">${element.dataset.attribution}</a>` : "",
     }).addTo(map);
   }
-  const inquiries = L.markerClusterGroup({ maxClusterRadius: 50 });
+  // A cluster takes the colour of its most urgent inquiry and says how many are P1.
+  const rank = { P1: 1, P2: 2, P3: 3, P4: 4 };
+  const inquiries = L.markerClusterGroup({
+    maxClusterRadius: 50,
+    iconCreateFunction(cluster) {
+      const children = cluster.getAllChildMarkers();
+      const worst = children.reduce((w, m) => (rank[m.options.priority] || 9) < (rank[w] || 9) ? m.options.priority : w, null);
+      const p1 = children.filter((m) => m.options.priority === "P1").length;
+      const html = `<span style="background:${colours[worst] || "#6b4fa0"}">${children.length}${p1 ? ` · P1 ${p1}` : ""}</span>`;
+      return L.divIcon({ html, className: "cluster", iconSize: L.point(54, 28) });
+    },
+  });
   const shelters = L.layerGroup();
   map.addLayer(inquiries);
   map.addLayer(shelters);
@@ -28,6 +39,7 @@
     for (const point of data.inquiries) {
       const marker = L.circleMarker([point.lat, point.lon], {
         radius: point.incident ? 11 : 8, color: "#000", weight: point.claimed_by ? 3 : 1,
+        priority: point.priority,
         fillColor: colours[point.priority] || "#6b4fa0", fillOpacity: 0.9,
       });
       const label = `${point.priority || "?"} ${point.category || ""} · ${point.place || ""}`;
@@ -54,7 +66,19 @@
   // The same live feed as the queue: reload the points a moment after anything changes.
   if (window.EventSource) {
     let timer = null;
+    const live = document.getElementById("live");
+    const setLive = (on) => {
+      if (!live) return;
+      live.hidden = false;
+      live.textContent = on ? document.body.dataset.liveOn : document.body.dataset.liveOff;
+      live.classList.toggle("off", !on);
+    };
+    const reload = () => { clearTimeout(timer); timer = setTimeout(load, 500); };
     const source = new EventSource(`/console/events?after=${element.dataset.after || ""}`);
-    source.addEventListener("inquiry", () => { clearTimeout(timer); timer = setTimeout(load, 500); });
+    let dropped = false;
+    source.addEventListener("open", () => { setLive(true); if (dropped) reload(); dropped = false; });
+    source.addEventListener("error", () => { dropped = true; setLive(false); });
+    source.addEventListener("inquiry", reload);
+    source.addEventListener("reload", reload);
   }
 })();
