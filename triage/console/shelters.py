@@ -12,6 +12,7 @@ The CSV is pasted into a text box: the service takes no multipart bodies (no fil
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime
 from functools import lru_cache
 from typing import Annotated, Any
@@ -131,9 +132,19 @@ def list_shelters(query: str, *, session: Session, gazetteer: Gazetteer) -> list
             found.append(_shelter_read(row, status, gazetteer))
             listed.add(row)
     if key:
-        others = (r for r in range(len(names)) if r not in listed and matches(r))
-        for _, row in zip(range(MAX_RESULTS), others, strict=False):
-            found.append(_shelter_read(row, None, gazetteer))
+        # Shelters of a municipality the query names come before those whose own name
+        # merely contains it (「七尾」: Nanao city's shelters, then 七尾中学校 elsewhere).
+        reported = len(found)
+        candidates = itertools.chain(
+            (r for r in range(len(names)) if int(municipality_of[r]) in places),
+            (r for r in range(len(names)) if key in names[r]),
+        )
+        for row in candidates:
+            if len(found) - reported >= MAX_RESULTS:
+                break
+            if row not in listed:
+                found.append(_shelter_read(row, None, gazetteer))
+                listed.add(row)
     return found
 
 
