@@ -72,6 +72,26 @@ class PlaybookContent(BaseModel):
     requires_location: bool = Field(
         default=False, description="the answer is about a place near the citizen"
     )
+    areas: list[str] = Field(
+        default_factory=list,
+        description=(
+            "local government codes (6 digits) or prefecture codes (2) it answers for;"
+            " empty: everywhere. An inquiry whose place is not known is not answered by"
+            " a playbook with areas (one city's water trucks must not reach another's)"
+        ),
+    )
+    valid_from: datetime | None = Field(default=None, description="not sent before (UTC)")
+    valid_until: datetime | None = Field(default=None, description="not sent after (UTC)")
+
+    def applies_to(self, lgcode: str | None, at: datetime) -> bool:
+        """Whether this playbook may answer an inquiry from `lgcode` at `at`."""
+        if self.valid_from is not None and at < self.valid_from:
+            return False
+        if self.valid_until is not None and at >= self.valid_until:
+            return False
+        if not self.areas:
+            return True
+        return lgcode is not None and any(lgcode.startswith(area) for area in self.areas)
 
     @model_validator(mode="after")
     def _check(self) -> PlaybookContent:
@@ -93,6 +113,16 @@ class PlaybookContent(BaseModel):
             _check_body(language, text, allowed={"municipality"})
         if self.requires_location and "ja" not in self.answers_no_location:
             raise ValueError("requires_location needs answers_no_location.ja")
+        for area in self.areas:
+            if not re.fullmatch(r"\d{2}|\d{6}", area):
+                raise ValueError(
+                    f"an area is a 2-digit prefecture or 6-digit municipality code: {area!r}"
+                )
+        for moment in (self.valid_from, self.valid_until):
+            if moment is not None and moment.tzinfo is None:
+                raise ValueError("valid_from and valid_until need a time zone (e.g. +09:00)")
+        if self.valid_from and self.valid_until and self.valid_until <= self.valid_from:
+            raise ValueError("valid_until must be after valid_from")
         return self
 
 

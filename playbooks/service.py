@@ -294,6 +294,16 @@ def published_playbooks(*, session: Session) -> list[PlaybookContent]:
     return found
 
 
+def published_versions(*, session: Session) -> dict[str, int]:
+    """Each published playbook's published version number."""
+    rows = session.execute(
+        select(Playbook.id, Playbook.published_version).where(
+            Playbook.status == PlaybookStatus.PUBLISHED, Playbook.published_version.is_not(None)
+        )
+    ).all()
+    return {playbook_id: version for playbook_id, version in rows if version is not None}
+
+
 def _without(content: PlaybookContent, languages: list[str] | None) -> PlaybookContent:
     """The content with stale answers withheld (never Japanese, the last fallback)."""
     drop = set(languages or ()) - {"ja"}

@@ -110,4 +110,6 @@ def test_a_duplicate_job_changes_nothing(
         inquiry = get_inquiry(inquiry_id, session=session, with_history=True)
         assert inquiry.route == "auto_reply" and inquiry.attempts == 1
         assert len(inquiry.replies) == 1
+        (answer,) = inquiry.replies  # traceable to the exact approved text
+        assert (answer.playbook_id, answer.playbook_version) == ("shelter_location", 1)
         assert [e.kind for e in inquiry.events].count("routed") == 1

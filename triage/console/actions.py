@@ -98,14 +98,14 @@ def reply(
     this inquiry ("answer with playbook"). `client_key` is made when the form is
     rendered: a double-clicked or re-posted form finds the first reply instead of
     sending a second."""
-    language = None
+    language, version = None, None
     if playbook_id:
         inquiry = service.get_inquiry(inquiry_id, session=session)
         chosen = render_suggestion(inquiry, playbook_id, session_factory=resources.session_factory)
         if chosen is None:
             message = "その回答は公開されていません / that playbook is not published"
             return _done(request, _page(inquiry_id), message, error=True)
-        text, language = chosen.text, chosen.language
+        text, language, version = chosen.text, chosen.language, chosen.version
     try:
         body = StaffReplyCreate(text=text.strip())
     except ValidationError:
@@ -121,6 +121,7 @@ def reply(
             retry_intervals=resources.settings.job_retry_intervals,
             client_key=client_key or None,
             playbook_id=playbook_id or None,
+            playbook_version=version,
             language=language,
             machine_drafted=machine_drafted,
         )

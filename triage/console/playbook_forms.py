@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
@@ -14,6 +16,7 @@ from playbooks.schemas import SUPPORTED_LANGUAGES, PlaybookContent
 
 # Keywords are typed one per line or separated by commas (ASCII or Japanese).
 _KEYWORD_SPLIT = re.compile(r"[\n,、，]+")
+TOKYO = ZoneInfo("Asia/Tokyo")
 
 
 @dataclass
@@ -30,6 +33,9 @@ def form_values(content: PlaybookContent) -> dict[str, str]:
         "title_ja": content.title_ja,
         "categories": ",".join(str(c) for c in content.categories),
         "requires_location": "on" if content.requires_location else "",
+        "areas": "\n".join(content.areas),
+        "valid_from": _local(content.valid_from),
+        "valid_until": _local(content.valid_until),
     }
     for language in SUPPORTED_LANGUAGES:
         values[f"answer_{language}"] = content.answers.get(language, "")
@@ -51,7 +57,14 @@ def read_form(playbook_id: str, fields: dict[str, Any]) -> PlaybookForm:
         "answers": {},
         "answers_no_location": {},
         "keywords": {},
+        "areas": [a.strip() for a in _KEYWORD_SPLIT.split(values.get("areas", "")) if a.strip()],
     }
+    for name in ("valid_from", "valid_until"):
+        moment = _from_local(values.get(name, ""))
+        if moment == "invalid":
+            data[name] = values.get(name)  # the schema's message says what is wrong
+        elif moment is not None:
+            data[name] = moment
     for language in SUPPORTED_LANGUAGES:
         answer = values.get(f"answer_{language}", "").strip()
         if answer:
@@ -71,12 +84,27 @@ def read_form(playbook_id: str, fields: dict[str, Any]) -> PlaybookForm:
     return form
 
 
+def _local(moment: datetime | None) -> str:
+    """A stored UTC time as the form's `datetime-local` value, in Japan time."""
+    return moment.astimezone(TOKYO).strftime("%Y-%m-%dT%H:%M") if moment else ""
+
+
+def _from_local(value: str) -> datetime | str | None:
+    """The form's Japan-time `datetime-local` value as an aware datetime."""
+    if not value.strip():
+        return None
+    try:
+        return datetime.fromisoformat(value.strip()).replace(tzinfo=TOKYO)
+    except ValueError:
+        return "invalid"
+
+
 _FIELD_OF = {"answers": "answer", "answers_no_location": "no_location", "keywords": "keywords"}
 
 
 def _place(form: PlaybookForm, location: tuple[Any, ...], message: str) -> None:
     message = message.removeprefix("Value error, ")
-    if location and location[0] in ("title_ja", "categories"):
+    if location and location[0] in ("title_ja", "categories", "areas", "valid_from", "valid_until"):
         form.errors[str(location[0])] = message
         return
     if len(location) >= 2 and location[0] in _FIELD_OF:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from playbooks.matcher import ranked
 from playbooks.render import answer_language, render_reply
+from triage.core.db import utcnow
 from triage.geo.schemas import GeoLocation
 from triage.inquiries.tables import Inquiry
 from triage.routing.answers import nearest_shelter_facts, read_published_state
@@ -22,6 +23,7 @@ class Suggestion:
     title: str
     language: str
     text: str
+    version: int | None = None
 
 
 def suggested_answers(
@@ -30,14 +32,19 @@ def suggested_answers(
     if inquiry.priority in ("P1", "P2"):
         return []  # an urgent inquiry is answered by a person's own words
     published = read_published_state(session_factory)
-    chosen = ranked(inquiry.category, inquiry.text, published.playbooks, limit=limit)
+    applicable = [p for p in published.playbooks if p.applies_to(inquiry.lgcode, utcnow())]
+    chosen = ranked(inquiry.category, inquiry.text, applicable, limit=limit)
     facts = _facts(inquiry, published.closed_shelter_ids)
     found = []
     for playbook in chosen:
         language = answer_language(playbook, inquiry.language or "ja")
         found.append(
             Suggestion(
-                playbook.id, playbook.title_ja, language, render_reply(playbook, language, facts)
+                playbook.id,
+                playbook.title_ja,
+                language,
+                render_reply(playbook, language, facts),
+                published.versions.get(playbook.id),
             )
         )
     return found
@@ -53,7 +60,8 @@ def render_suggestion(
             language = answer_language(playbook, inquiry.language or "ja")
             facts = _facts(inquiry, published.closed_shelter_ids)
             text = render_reply(playbook, language, facts)
-            return Suggestion(playbook.id, playbook.title_ja, language, text)
+            version = published.versions.get(playbook.id)
+            return Suggestion(playbook.id, playbook.title_ja, language, text, version)
     return None
 
 

@@ -148,6 +148,15 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "unpublish": ("公開を止める", "Unpublish"),
     "diff": ("差分", "Diff"),
     "no_changes": ("変更はありません。", "No changes."),
+    "areas": ("対象地域（地方公共団体コード）", "Areas (local government codes)"),
+    "areas_help": (
+        "6桁の市区町村コードか2桁の都道府県コードを1行に1つ。空欄なら全地域。"
+        "地域を決めた回答は、場所が分からない問い合わせには送りません。時刻は日本時間。",
+        "6-digit municipality or 2-digit prefecture codes, one per line; empty: everywhere."
+        " An answer with areas is never sent when the place is not known. Times in Japan time.",
+    ),
+    "valid_from": ("送信開始", "Sent from"),
+    "valid_until": ("送信終了", "Sent until"),
     "impact": ("影響を確認（過去7日）", "Impact over the last 7 days"),
     "impact_over": ("対象の問い合わせ", "inquiries replayed"),
     "examples": ("例", "Examples"),

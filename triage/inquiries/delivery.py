@@ -170,6 +170,7 @@ def resend(reply_id: int, actor: str, *, session: Session) -> Reply:
         language=old.language,
         author=actor,
         playbook_id=old.playbook_id,
+        playbook_version=old.playbook_version,
         ask_location=old.ask_location,
     )
     session.add(new)

@@ -145,6 +145,7 @@ def _apply_outcome(
                 session=session,
                 language=outcome.answer.language,
                 playbook_id=outcome.answer.playbook_id,
+                playbook_version=outcome.answer.version,
             )
         )
     if outcome.decision.ask_for_location:

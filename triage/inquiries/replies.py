@@ -26,6 +26,7 @@ def add_reply(
     session: Session,
     language: str | None = None,
     playbook_id: str | None = None,
+    playbook_version: int | None = None,
     ask_location: bool = False,
     client_key: str | None = None,
     machine_drafted: bool = False,
@@ -38,6 +39,7 @@ def add_reply(
         language=language,
         author=author,
         playbook_id=playbook_id,
+        playbook_version=playbook_version,
         ask_location=ask_location,
         client_key=client_key,
     )
@@ -49,6 +51,7 @@ def add_reply(
         EventKind.REPLIED,
         actor=author,
         detail={"reply_id": reply.id, "playbook_id": playbook_id}
+        | ({"playbook_version": playbook_version} if playbook_version else {})
         | ({"machine_drafted": True} if machine_drafted else {}),
     )
     return reply

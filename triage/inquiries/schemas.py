@@ -57,6 +57,9 @@ class ReplyRead(BaseModel):
     language: str | None
     author: str
     playbook_id: str | None
+    playbook_version: int | None = Field(
+        default=None, description="the published version the text came from"
+    )
     status: str
     send_method: str | None
     segments: int | None

@@ -69,6 +69,7 @@ def reply(
     client_key: str | None = None,
     author: str | None = None,
     playbook_id: str | None = None,
+    playbook_version: int | None = None,
     language: str | None = None,
     machine_drafted: bool = False,
 ) -> list[Reply]:
@@ -90,6 +91,7 @@ def reply(
             session=session,
             client_key=client_key if target is inquiry else None,
             playbook_id=playbook_id,
+            playbook_version=playbook_version,
             language=language,
             machine_drafted=machine_drafted,
         )

@@ -145,6 +145,9 @@ class Reply(Base):
     language: Mapped[str | None] = mapped_column(String(16))
     author: Mapped[str] = mapped_column(String(64))  # "playbook", "system" or a staff name
     playbook_id: Mapped[str | None] = mapped_column(String(64))
+    # The playbook version the text came from: what the citizen was told is traceable
+    # to the exact text a coordinator approved.
+    playbook_version: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16), default=ReplyStatus.QUEUED)
     ask_location: Mapped[bool] = mapped_column(default=False)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -22,7 +22,7 @@ import threading
 import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
@@ -59,6 +59,8 @@ class PublishedState:
     closed_shelter_ids: frozenset[str]
     # When each shelter with a status row was last reported on (closed and full ones too).
     shelter_updated_at: Mapping[str, datetime] = field(default_factory=dict)
+    # The published version of each playbook, recorded on every answer it gives.
+    versions: Mapping[str, int] = field(default_factory=dict)
 
 
 EMPTY_STATE = PublishedState(playbooks=(), closed_shelter_ids=frozenset())
@@ -76,6 +78,7 @@ class ChosenAnswer:
     playbook_id: str
     score: float
     language: str
+    version: int | None = None  # the published version (None: the library files)
 
 
 class LibraryAnswers:
@@ -100,6 +103,7 @@ def read_published_state(session_factory: sessionmaker[Session]) -> PublishedSta
     updated: dict[str, datetime] = {}
     with session_scope(session_factory) as session:
         playbooks = tuple(service.published_playbooks(session=session))
+        versions = service.published_versions(session=session)
         try:
             closed = frozenset(closed_shelter_ids(session=session))
             updated = shelter_updated_at(session=session)
@@ -108,7 +112,10 @@ def read_published_state(session_factory: sessionmaker[Session]) -> PublishedSta
             log.warning("shelter status unreadable; naming shelters as designated")
             closed = frozenset()
     return PublishedState(
-        playbooks=playbooks, closed_shelter_ids=closed, shelter_updated_at=updated
+        playbooks=playbooks,
+        closed_shelter_ids=closed,
+        shelter_updated_at=updated,
+        versions=versions,
     )
 
 
@@ -203,11 +210,21 @@ class Answers:
         self.source = source
         self._gazetteer = gazetteer
 
-    def choose(self, assessment: Assessment, text: str) -> ChosenAnswer | None:
-        """The playbook that answers this inquiry, or None. Never for P1/P2."""
+    def choose(
+        self,
+        assessment: Assessment,
+        text: str,
+        *,
+        lgcode: str | None = None,
+        at: datetime | None = None,
+    ) -> ChosenAnswer | None:
+        """The playbook that answers this inquiry, or None. Never for P1/P2. Only the
+        playbooks that apply to the inquiry's municipality (`lgcode`) and time count."""
         if assessment.priority.needs_human:
             return None  # routing guarantees this too; a second lock on the same door
-        playbooks = self.source.state().playbooks
+        state = self.source.state()
+        moment = at or datetime.now(UTC)
+        playbooks = [p for p in state.playbooks if p.applies_to(lgcode, moment)]
         found = match(assessment, text, playbooks)
         if found is None:
             return None
@@ -217,6 +234,7 @@ class Answers:
             playbook_id=playbook.id,
             score=found.score,
             language=answer_language(playbook, assessment.language),
+            version=state.versions.get(playbook.id),
         )
 
     def acknowledgement(self, language: str) -> ChosenAnswer:

@@ -146,7 +146,9 @@ class TriagePipeline:
         chosen: ChosenAnswer | None = None
         if not failed_layers(assessment):
             try:
-                chosen = self.answers.choose(assessment, text)
+                chosen = self.answers.choose(
+                    assessment, text, lgcode=location.lgcode if location else None
+                )
             except Exception as error:
                 assessment = _layer_failed(assessment, LAYER_PLAYBOOKS, error)
         context = RouteContext(
