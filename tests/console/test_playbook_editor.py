@@ -173,3 +173,33 @@ def test_the_impact_replay_shows_what_a_draft_would_answer_before_it_is_saved(
     assert (
         len(client.get("/api/v1/playbooks/water_trucks/versions", headers=bearer(mei)).json()) == 1
     )
+
+
+def test_the_gaps_page_groups_unanswered_questions_and_starts_a_draft(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    from tests.console.test_pages import triaged
+    from tests.helpers import post_inquiry
+
+    mei = make_staff(session_factory, "mei", Role.COORDINATOR)
+    for text in ("仮設トイレはどこにありますか", "近くの仮設トイレはどこにありますか？"):
+        inquiry_id = post_inquiry(client, text)["id"]
+        triaged(
+            session_factory, inquiry_id, "P3", "staff", category="information_other", language="ja"
+        )
+    page = client.get("/console/playbooks/gaps", headers=headers(mei)).text
+    assert "2 件" in page and "仮設トイレはどこにありますか" in page
+    drafted = client.post(
+        "/console/playbooks/gaps/draft",
+        data={
+            "category": "information_other",
+            "examples": ["仮設トイレはどこにありますか", "仮設トイレの場所を知りたい"],
+        },
+        headers=headers(mei),
+        follow_redirects=False,
+    )
+    assert drafted.headers["location"].startswith("/console/playbooks/gap_")
+    assert (
+        "仮設トイレの場所を知りたい"
+        in client.get(drafted.headers["location"], headers=headers(mei)).text
+    )

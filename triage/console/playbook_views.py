@@ -11,9 +11,11 @@ from typing import Annotated, Any
 import yaml  # type: ignore[import-untyped]
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
 
 from channels.registry import sms_segments
 from playbooks import service
+from playbooks.gaps import GapDraftRequest, draft_for_gap
 from playbooks.impact import ImpactReport
 from playbooks.render import render_reply
 from playbooks.schemas import (
@@ -25,7 +27,7 @@ from playbooks.schemas import (
 )
 from triage.assessment.schemas import Category
 from triage.console.deps import ConsoleCoordinator
-from triage.console.playbook_analysis import impact_of
+from triage.console.playbook_analysis import gaps, impact_of
 from triage.console.playbook_forms import PlaybookForm, form_values, read_form
 from triage.console.views import page_context, render_page
 from triage.core.deps import SessionDep
@@ -154,6 +156,44 @@ def _editor(
     response = render_page(request, "console/playbook.html", context)
     response.status_code = status_code
     return response
+
+
+@router.get("/console/playbooks/gaps", response_class=HTMLResponse)
+def gaps_page(
+    request: Request,
+    session: SessionDep,
+    staff: ConsoleCoordinator,
+    hours: Annotated[int, Query(ge=1, le=168)] = 24,
+) -> Response:
+    """Routine questions no playbook answered, grouped by wording, most asked first."""
+    read, groups = gaps(session=session, hours=hours)
+    context = page_context(request, staff, groups=groups, read=read, hours=hours)
+    return render_page(request, "console/gaps.html", context)
+
+
+@router.post("/console/playbooks/gaps/draft")
+async def draft_for_gap_page(
+    request: Request, session: SessionDep, staff: ConsoleCoordinator
+) -> Response:
+    """ "Write a playbook for this": a draft with the group's examples as its test
+    questions, opened in the editor."""
+    submitted = await request.form()
+    try:
+        body = GapDraftRequest(
+            examples=[str(v) for v in submitted.getlist("examples")][:5],
+            category=str(submitted.get("category", "")),
+        )
+    except ValidationError:
+        return _flash(
+            request, "/console/playbooks/gaps", "例が読めません / bad examples", error=True
+        )
+    content, note = draft_for_gap(body)
+    try:
+        service.create(content, actor=staff.name, session=session, note=note)
+    except ConflictError:
+        return _flash(request, _page(content.id), "この下書きはもうあります / draft exists")
+    session.commit()
+    return _flash(request, _page(content.id), "下書きを作りました / draft created")
 
 
 @router.get("/console/playbooks/{playbook_id}", response_class=HTMLResponse)

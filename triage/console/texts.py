@@ -148,6 +148,17 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "unpublish": ("公開を止める", "Unpublish"),
     "diff": ("差分", "Diff"),
     "no_changes": ("変更はありません。", "No changes."),
+    "gaps": ("回答のない質問", "Questions without an answer"),
+    "gaps_help": (
+        "回答集で答えられず職員に回った通常の問い合わせを、似た言い回しでまとめ、多い順に並べています。",
+        "Routine inquiries no playbook answered (they went to staff), grouped by wording,"
+        " most asked first.",
+    ),
+    "last_hours": ("直近", "last"),
+    "hours": ("時間", "Hours"),
+    "times_asked": ("件", "asked"),
+    "write_playbook": ("この質問の回答を作る", "Write a playbook for this"),
+    "no_gaps": ("回答のない質問はありません。", "Every routine question was answered."),
     "areas": ("対象地域（地方公共団体コード）", "Areas (local government codes)"),
     "areas_help": (
         "6桁の市区町村コードか2桁の都道府県コードを1行に1つ。空欄なら全地域。"
