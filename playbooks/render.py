@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from playbooks.schemas import LOCATION_VARIABLES, PlaybookContent, variables_in
+from playbooks.schemas import LOCATION_VARIABLES, SITUATION_PREFIX, PlaybookContent, variables_in
 
 # DESIGN.md policy 4: every automatic reply says a person will follow up if needed and to
 # call 119/110 when life is in danger. Kept short: Japanese SMS is 70 characters a segment.
@@ -67,7 +67,10 @@ def footer(language: str) -> str:
 
 
 def _fill(template: str, values: Mapping[str, str]) -> str:
-    return _VARIABLE.sub(lambda m: values[m.group(1)], template)
+    # A variable with no value stays as written: callers that send (Answers.choose, the
+    # console's suggestions) never pick a playbook whose situation values are unset, and
+    # the editor's preview then shows which one is missing.
+    return _VARIABLE.sub(lambda m: values.get(m.group(1), m.group(0)), template)
 
 
 def render_reply(playbook: PlaybookContent, language: str, facts: Mapping[str, str]) -> str:
@@ -83,6 +86,12 @@ def render_reply(playbook: PlaybookContent, language: str, facts: Mapping[str, s
     values = {
         "municipality": facts.get("municipality")
         or MUNICIPALITY_FALLBACK.get(chosen, MUNICIPALITY_FALLBACK["ja"])
+    }
+    # Situation values, in this language where a coordinator wrote one, else Japanese.
+    values |= {
+        name: facts.get(f"{name}:{chosen}") or facts[name]
+        for name in facts
+        if name.startswith(SITUATION_PREFIX) and ":" not in name
     }
     needs_location = playbook.requires_location or bool(variables_in(body) & LOCATION_VARIABLES)
     if needs_location:

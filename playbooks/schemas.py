@@ -25,6 +25,10 @@ SUPPORTED_LANGUAGES = ("ja", "ja-easy", "en", "zh", "ko", "vi", "pt", "es", "tl"
 # inquiry has a precise enough location, so answers that use them need a no-location variant.
 LOCATION_VARIABLES = frozenset({"nearest_shelter_name", "nearest_shelter_distance_km"})
 VARIABLES = LOCATION_VARIABLES | {"municipality"}
+# Situation values coordinators keep current (water truck times, a hotline): any
+# `{situation_<name>}`, filled from the published situation values; a playbook using one
+# that is not set is not sent (a person answers instead of a blank).
+SITUATION_PREFIX = "situation_"
 
 _VARIABLE = re.compile(r"\{([a-z_]+)\}")
 PLAYBOOK_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{1,63}$"
@@ -46,11 +50,22 @@ def _check_body(language: str, text: str, *, allowed: frozenset[str] | set[str])
         raise ValueError(f"unsupported language {language!r}; use one of {SUPPORTED_LANGUAGES}")
     if not text.strip():
         raise ValueError(f"empty answer for {language}")
-    unknown = variables_in(text) - allowed
+    unknown = {v for v in variables_in(text) - allowed if not v.startswith(SITUATION_PREFIX)}
     if unknown:
         raise ValueError(f"unknown variables {sorted(unknown)} in the {language} answer")
     if "{" in _VARIABLE.sub("", text) or "}" in _VARIABLE.sub("", text):
         raise ValueError(f"stray brace in the {language} answer (variables look like {{name}})")
+
+
+def situation_variables(content: PlaybookContent) -> set[str]:
+    """The situation value names (without the prefix) this playbook's answers use."""
+    texts = [*content.answers.values(), *content.answers_no_location.values()]
+    return {
+        v.removeprefix(SITUATION_PREFIX)
+        for text in texts
+        for v in variables_in(text)
+        if v.startswith(SITUATION_PREFIX)
+    }
 
 
 class PlaybookContent(BaseModel):

@@ -53,3 +53,16 @@ class PlaybookEvent(Base):
     note: Mapped[str | None] = mapped_column(Text)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SituationValue(Base):
+    """A fact coordinators keep current that answers cite as `{situation_<name>}`: the
+    water truck's place and time, an outage area, a hotline number. Changed once here,
+    not in every answer."""
+
+    __tablename__ = "situation_values"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    values: Mapped[dict[str, str]] = mapped_column(JSON)  # per language; ja always
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(64))

@@ -91,6 +91,7 @@ def all_routers() -> list[APIRouter]:
     from triage.console.playbook_analysis_views import router as playbook_analysis_router
     from triage.console.playbook_views import router as playbook_editor_router
     from triage.console.shelters import router as shelters_router
+    from triage.console.situation_views import router as situation_router
     from triage.console.views import router as console_router
     from triage.inquiries.more_views import router as more_inquiries_router
     from triage.inquiries.views import router as inquiries_router
@@ -112,6 +113,7 @@ def all_routers() -> list[APIRouter]:
         audit_router,
         playbook_editor_router,
         shelters_router,
+        situation_router,
         sms_router,
         line_router,
         web_form_router,

@@ -46,6 +46,9 @@ SHELTER_QUERY = "七尾東雲"  # 県立七尾東雲高等学校, 七尾市 (the
 # A form post that replays inquiries or renders every language may take seconds on a
 # loaded 2-core machine: a deadline for what must happen, not a speed gauge.
 UI_MS = 30_000
+# The first inquiry waits for the worker's model warm-up too, at low priority (nice 10):
+# on a machine whose cores are busy with other tests that takes far longer than triage.
+FIRST_TRIAGED_MS = 120_000
 POLL_SECONDS = 0.2
 
 
@@ -65,9 +68,9 @@ def _issue_token(session_factory: sessionmaker[Session], name: str, role: Role) 
     return token
 
 
-def _answered(base_url: str, token: str, posted: Posted) -> dict[str, Any]:
+def _answered(base_url: str, token: str, posted: Posted, wait_ms: int) -> dict[str, Any]:
     """The inquiry through the staff API once its first reply exists (after triage)."""
-    deadline = time.monotonic() + TRIAGED_MS / 1000
+    deadline = time.monotonic() + wait_ms / 1000
     headers = {"Authorization": f"Bearer {token}"}
     detail: dict[str, Any] = {}
     while time.monotonic() < deadline:
@@ -77,12 +80,12 @@ def _answered(base_url: str, token: str, posted: Posted) -> dict[str, Any]:
         if detail["replies"]:
             return detail
         time.sleep(POLL_SECONDS)
-    raise AssertionError(f"{posted.id} got no reply within {TRIAGED_MS} ms: {detail}")
+    raise AssertionError(f"{posted.id} got no reply within {wait_ms} ms: {detail}")
 
 
-def _auto_reply_text(base_url: str, token: str, posted: Posted) -> str:
+def _auto_reply_text(base_url: str, token: str, posted: Posted, wait_ms: int = TRIAGED_MS) -> str:
     """The one automatic reply, after checking it came from the playbook by itself."""
-    detail = _answered(base_url, token, posted)
+    detail = _answered(base_url, token, posted, wait_ms)
     assert detail["route"] == "auto_reply", detail
     assert detail["playbook_id"] == PLAYBOOK, detail
     [reply] = detail["replies"]
@@ -142,7 +145,7 @@ def test_a_coordinator_edits_publishes_and_rolls_back_and_closes_a_shelter(
     expect(page.locator("#confirm")).to_be_visible()
 
     # The first citizen got version 1; the replay below has that inquiry to go over.
-    old_reply = _auto_reply_text(base, reader, before)
+    old_reply = _auto_reply_text(base, reader, before, FIRST_TRIAGED_MS)
     assert old_answer.split("{municipality}")[0] in old_reply, old_reply
     assert NEW_SENTENCE not in old_reply and FOOTER_119 in old_reply
 

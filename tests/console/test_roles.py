@@ -19,7 +19,7 @@ PUBLIC_PREFIXES = ("/api/v1/inquiries/status", "/console/login", "/console/stati
 WORK_PREFIXES = ("/api/v1/inquiries", "/api/v1/replies", "/console")
 # The coordinator's own pages (the playbook editor, shelter status): refused to
 # responders instead (tests/console/test_playbook_editor.py, test_shelters.py).
-COORDINATOR_PREFIXES = ("/console/playbooks", "/console/shelters")
+COORDINATOR_PREFIXES = ("/console/playbooks", "/console/shelters", "/console/situation")
 
 
 def _staff_routes(settings: Settings) -> list[tuple[str, str]]:

@@ -25,6 +25,7 @@ from playbooks.schemas import (
     PlaybookStatus,
     StalePolicy,
 )
+from playbooks.situation import all_values, as_facts
 from triage.assessment.schemas import Category
 from triage.console.deps import ConsoleCoordinator
 from triage.console.playbook_analysis import gaps, impact_of
@@ -65,15 +66,18 @@ def _flash(request: Request, to: str, text: str, *, error: bool = False) -> Resp
     return RedirectResponse(to, status_code=303)
 
 
-def previews(content: PlaybookContent) -> list[dict[str, Any]]:
-    """Each language's answer exactly as a citizen gets it (sample place), with the SMS
-    segment count, and the no-location variant where there is one."""
+def previews(content: PlaybookContent, situation: dict[str, str]) -> list[dict[str, Any]]:
+    """Each language's answer exactly as a citizen gets it (sample place, today's
+    situation values), with the SMS segment count, and the no-location variant where
+    there is one. An unset situation value shows as its `{name}`."""
     found = []
     for language in SUPPORTED_LANGUAGES:
         if language not in content.answers:
             continue
-        text = render_reply(content, language, SAMPLE_FACTS)
-        without = render_reply(content, language, {}) if content.answers_no_location else None
+        text = render_reply(content, language, {**situation, **SAMPLE_FACTS})
+        without = (
+            render_reply(content, language, situation) if content.answers_no_location else None
+        )
         found.append(
             {
                 "language": language,
@@ -145,7 +149,7 @@ def _editor(
         form=form,
         stale=service.stale_languages_of(playbook_id, playbook.current_version, session=session),
         events=service.events(playbook_id, session=session),
-        previews=previews(preview_of or playbook.content),
+        previews=previews(preview_of or playbook.content, as_facts(all_values(session=session))),
         previewing_draft=preview_of is not None,
         languages=SUPPORTED_LANGUAGES,
         language_names=LANGUAGE_NAMES,

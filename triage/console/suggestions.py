@@ -14,7 +14,7 @@ from playbooks.render import answer_language, render_reply
 from triage.core.db import utcnow
 from triage.geo.schemas import GeoLocation
 from triage.inquiries.tables import Inquiry
-from triage.routing.answers import nearest_shelter_facts, read_published_state
+from triage.routing.answers import nearest_shelter_facts, read_published_state, situation_ready
 
 
 @dataclass(frozen=True)
@@ -32,9 +32,13 @@ def suggested_answers(
     if inquiry.priority in ("P1", "P2"):
         return []  # an urgent inquiry is answered by a person's own words
     published = read_published_state(session_factory)
-    applicable = [p for p in published.playbooks if p.applies_to(inquiry.lgcode, utcnow())]
+    applicable = [
+        p
+        for p in published.playbooks
+        if p.applies_to(inquiry.lgcode, utcnow()) and situation_ready(p, published.situation)
+    ]
     chosen = ranked(inquiry.category, inquiry.text, applicable, limit=limit)
-    facts = _facts(inquiry, published.closed_shelter_ids)
+    facts = {**published.situation, **_facts(inquiry, published.closed_shelter_ids)}
     found = []
     for playbook in chosen:
         language = answer_language(playbook, inquiry.language or "ja")
@@ -56,9 +60,9 @@ def render_suggestion(
     """One published playbook written out for this inquiry (None: not published)."""
     published = read_published_state(session_factory)
     for playbook in published.playbooks:
-        if playbook.id == playbook_id:
+        if playbook.id == playbook_id and situation_ready(playbook, published.situation):
             language = answer_language(playbook, inquiry.language or "ja")
-            facts = _facts(inquiry, published.closed_shelter_ids)
+            facts = {**published.situation, **_facts(inquiry, published.closed_shelter_ids)}
             text = render_reply(playbook, language, facts)
             version = published.versions.get(playbook.id)
             return Suggestion(playbook.id, playbook.title_ja, language, text, version)

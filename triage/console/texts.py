@@ -149,6 +149,16 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "diff": ("差分", "Diff"),
     "no_changes": ("変更はありません。", "No changes."),
     "gaps": ("回答のない質問", "Questions without an answer"),
+    "situation": ("状況の値", "Situation values"),
+    "situation_help": (
+        "回答の中で {situation_名前} と書くと、ここの値が入ります（給水車の場所と時間、停電地域、"
+        "相談窓口の番号など）。値が未設定の回答は自動では送らず、職員が答えます。",
+        "Answers that say {situation_name} get the value here (water truck times, outage"
+        " areas, a hotline). An answer citing an unset value is not sent; a person answers.",
+    ),
+    "variable": ("名前", "Name"),
+    "set_value": ("値を設定・更新", "Set or change a value"),
+    "required": ("必須", "required"),
     "gaps_help": (
         "回答集で答えられず職員に回った通常の問い合わせを、似た言い回しでまとめ、多い順に並べています。",
         "Routine inquiries no playbook answered (they went to staff), grouped by wording,"

@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 from playbooks.files import default_playbooks
 from playbooks.matcher import match
 from playbooks.render import answer_language, footer, render_reply
-from playbooks.schemas import PlaybookContent
+from playbooks.schemas import SITUATION_PREFIX, PlaybookContent, situation_variables
 from triage.assessment.schemas import Assessment
 from triage.geo.gazetteer import Gazetteer
 from triage.geo.schemas import GeoLocation, LocationPrecision
@@ -61,6 +61,8 @@ class PublishedState:
     shelter_updated_at: Mapping[str, datetime] = field(default_factory=dict)
     # The published version of each playbook, recorded on every answer it gives.
     versions: Mapping[str, int] = field(default_factory=dict)
+    # Situation values as render facts (`situation_<name>`, `situation_<name>:<lang>`).
+    situation: Mapping[str, str] = field(default_factory=dict)
 
 
 EMPTY_STATE = PublishedState(playbooks=(), closed_shelter_ids=frozenset())
@@ -97,6 +99,7 @@ def read_published_state(session_factory: sessionmaker[Session]) -> PublishedSta
     from sqlalchemy.exc import SQLAlchemyError
 
     from playbooks import service
+    from playbooks.situation import all_values, as_facts
     from triage.core.db import session_scope
     from triage.geo.service import closed_shelter_ids, shelter_updated_at
 
@@ -104,6 +107,7 @@ def read_published_state(session_factory: sessionmaker[Session]) -> PublishedSta
     with session_scope(session_factory) as session:
         playbooks = tuple(service.published_playbooks(session=session))
         versions = service.published_versions(session=session)
+        situation = as_facts(all_values(session=session))
         try:
             closed = frozenset(closed_shelter_ids(session=session))
             updated = shelter_updated_at(session=session)
@@ -116,6 +120,7 @@ def read_published_state(session_factory: sessionmaker[Session]) -> PublishedSta
         closed_shelter_ids=closed,
         shelter_updated_at=updated,
         versions=versions,
+        situation=situation,
     )
 
 
@@ -124,7 +129,7 @@ def read_published_generation(session_factory: sessionmaker[Session]) -> tuple[o
     the playbooks and of the shelter statuses. One indexed aggregate per table."""
     from sqlalchemy import func, select
 
-    from playbooks.tables import Playbook
+    from playbooks.tables import Playbook, SituationValue
     from triage.core.db import session_scope
     from triage.geo.tables import ShelterStatus
 
@@ -135,7 +140,10 @@ def read_published_generation(session_factory: sessionmaker[Session]) -> tuple[o
         shelters = session.execute(
             select(func.max(ShelterStatus.updated_at), func.count(ShelterStatus.shelter_id))
         ).one()
-    return (*playbooks, *shelters)
+        situation = session.execute(
+            select(func.max(SituationValue.updated_at), func.count(SituationValue.name))
+        ).one()
+    return (*playbooks, *shelters, *situation)
 
 
 class DatabaseAnswers:
@@ -224,7 +232,11 @@ class Answers:
             return None  # routing guarantees this too; a second lock on the same door
         state = self.source.state()
         moment = at or datetime.now(UTC)
-        playbooks = [p for p in state.playbooks if p.applies_to(lgcode, moment)]
+        playbooks = [
+            p
+            for p in state.playbooks
+            if p.applies_to(lgcode, moment) and situation_ready(p, state.situation)
+        ]
         found = match(assessment, text, playbooks)
         if found is None:
             return None
@@ -252,7 +264,7 @@ class Answers:
             return footer(language if language in ("ja", "ja-easy") else language.split("-")[0])
         state = self.source.state()
         facts = self.facts(location, state.closed_shelter_ids, updated_at=state.shelter_updated_at)
-        return render_reply(chosen.playbook, chosen.language, facts)
+        return render_reply(chosen.playbook, chosen.language, {**state.situation, **facts})
 
     def facts(
         self,
@@ -270,6 +282,11 @@ class Answers:
                 location, gazetteer=self._gazetteer, closed_ids=closed_ids, updated_at=updated_at
             )
         return facts
+
+
+def situation_ready(playbook: PlaybookContent, situation: Mapping[str, str]) -> bool:
+    """Every situation value the playbook cites is set (else a person answers)."""
+    return all(SITUATION_PREFIX + name in situation for name in situation_variables(playbook))
 
 
 def nearest_shelter_facts(
