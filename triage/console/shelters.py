@@ -4,7 +4,7 @@ import a CSV of today's reports, read each shelter's history.
 `/console/shelters` is the page (its forms post, redirect and flash like the queue's);
 `/api/v1/shelters` is its API twin. Both call `triage.geo.service`; every report is
 kept in the history, and the answers name only open shelters (full counts as not open):
-workers see a change within about a second (`triage.routing.answers`).
+workers see a change from the next inquiry (`triage.routing.answers`).
 
 The CSV is pasted into a text box: the service takes no multipart bodies (no files,
 `triage.core.body_limits`); the API takes it as `text/csv` or JSON `{"csv": "..."}`.
@@ -338,7 +338,7 @@ def api_report(
     shelter_id: ShelterId, body: ShelterReport, session: SessionDep, staff: Coordinator
 ) -> ShelterDetail:
     """Mark a shelter open, closed or full (full: answers send nobody there). Kept in
-    its history; the answers use it within about a second."""
+    its history; answers use it from the next inquiry."""
     _report(shelter_id, body, staff, session)
     return _detail(shelter_id, session, load_gazetteer())
 

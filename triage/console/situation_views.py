@@ -1,6 +1,6 @@
 """Situation values (`/console/situation`, `/api/v1/situation`, coordinators): the facts
 answers cite as `{situation_<name>}`, changed once here instead of in every answer.
-Every worker answers with a change within about a second (the published generation)."""
+Every worker answers with a change from the next inquiry (the published generation)."""
 
 from __future__ import annotations
 

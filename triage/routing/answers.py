@@ -2,10 +2,12 @@
 
 An `AnswerSource` says which playbooks are published and which shelters are closed:
 - `DatabaseAnswers`: the service's published rows. Workers are long-lived, so the list
-  is cached; at most every `CHECK_SECONDS` one small query reads the publication's
-  generation (the latest change to any playbook or shelter status), and a changed
-  generation reloads the list at once: a coordinator's publish answers the next
-  inquiry on every worker within about a second. It is read again every
+  is cached; before each inquiry (`CHECK_SECONDS` = 0) one small query reads the
+  publication's generation (the latest change to any playbook, shelter status or
+  situation value), and a changed generation reloads the list at once: the first
+  inquiry after a coordinator's publish gets the new text on every worker. (Checked
+  every 0.5 s instead, the first inquiry after a publish got the old text 18 times
+  in 20: `ops/bench/publish_to_answer.py`.) It is read again every
   `REFRESH_SECONDS` whatever happens; when the database cannot be read the last good
   list is kept, and with none ever read nothing is sent automatically.
 - `LibraryAnswers`: the playbook files the project ships, for `triage assess` offline.
@@ -41,7 +43,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 REFRESH_SECONDS = 30.0
-CHECK_SECONDS = 0.5
+CHECK_SECONDS = 0.0
 # The published playbook whose answer acknowledges a P4 message, and the id recorded for
 # that acknowledgement even when no such playbook is published (the footer alone is sent).
 ACKNOWLEDGEMENT_ID = "thanks"
