@@ -146,13 +146,24 @@ def match(
     if not candidates:
         return None
     best = min(candidates, key=lambda candidate: candidate.sort_key)
+    return match_result(assessment, best.playbook, best.hits, best.category_agrees, best.score)
+
+
+def match_result(
+    assessment: Assessment,
+    playbook: PlaybookContent,
+    hits: Sequence[str],
+    category_agrees: bool,
+    score: float,
+) -> PlaybookMatch:
+    """The match for the chosen playbook: why, and the score (capped for text the
+    assessment flagged as instructions to the machine)."""
     reasons = [
         f"category {assessment.category} "
-        + ("is one of" if best.category_agrees else "is not one of")
-        + f" {[str(c) for c in best.playbook.categories]}",
-        "keywords: " + "、".join(best.hits),
+        + ("is one of" if category_agrees else "is not one of")
+        + f" {[str(c) for c in playbook.categories]}",
+        "keywords: " + "、".join(hits),
     ]
-    score = best.score
     if FLAG_INJECTION in assessment.flags:
         # The assessment's rules found instructions to the machine in the text.
         entries = [
@@ -166,7 +177,7 @@ def match(
             + ", ".join(entries)
             + "): held for a person"
         )
-    return PlaybookMatch(playbook_id=best.playbook.id, score=score, reasons=reasons)
+    return PlaybookMatch(playbook_id=playbook.id, score=score, reasons=reasons)
 
 
 def ranked(

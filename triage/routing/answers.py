@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
 from playbooks.files import default_playbooks
-from playbooks.matcher import match
+from playbooks.library_index import LibraryIndex
 from playbooks.render import answer_language, footer, render_reply
 from playbooks.schemas import SITUATION_PREFIX, PlaybookContent, situation_variables
 from triage.assessment.schemas import Assessment
@@ -219,6 +219,19 @@ class Answers:
     def __init__(self, source: AnswerSource, gazetteer: Gazetteer | None) -> None:
         self.source = source
         self._gazetteer = gazetteer
+        self._index: tuple[LibraryIndex, dict[str, set[str]]] = (LibraryIndex(()), {})
+
+    def _index_of(
+        self, playbooks: tuple[PlaybookContent, ...]
+    ) -> tuple[LibraryIndex, dict[str, set[str]]]:
+        """The keyword index of this published set and the situation values each
+        playbook cites, built once per set (a reload gives a new tuple; one assignment,
+        so threads sharing this object never see half of it)."""
+        cached = self._index
+        if cached[0].playbooks is not playbooks:
+            needs = {p.id: situation_variables(p) for p in playbooks}
+            cached = self._index = (LibraryIndex(playbooks), needs)
+        return cached
 
     def choose(
         self,
@@ -234,15 +247,19 @@ class Answers:
             return None  # routing guarantees this too; a second lock on the same door
         state = self.source.state()
         moment = at or datetime.now(UTC)
-        playbooks = [
-            p
-            for p in state.playbooks
-            if p.applies_to(lgcode, moment) and situation_ready(p, state.situation)
-        ]
-        found = match(assessment, text, playbooks)
+        index, needs = self._index_of(state.playbooks)
+        situation = state.situation
+        found = index.match(
+            assessment,
+            text,
+            lambda p: (
+                p.applies_to(lgcode, moment)
+                and all(SITUATION_PREFIX + name in situation for name in needs[p.id])
+            ),
+        )
         if found is None:
             return None
-        playbook = next(p for p in playbooks if p.id == found.playbook_id)
+        playbook = next(p for p in state.playbooks if p.id == found.playbook_id)
         return ChosenAnswer(
             playbook=playbook,
             playbook_id=playbook.id,

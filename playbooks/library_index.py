@@ -1,0 +1,90 @@
+"""The published library indexed by its keywords: `match` for many playbooks.
+
+`matcher.match` screens every playbook in turn, so its cost grows with the library (200
+playbooks: 1,310 matches/s on one core, `ops/bench/matching.py`). This index is built
+once per published set: every normalised keyword under its first two characters, with
+the playbooks that have it. A message is walked once (a dict lookup per position, then
+`startswith` for the few keywords beginning there), which gives every keyword present;
+only the playbooks owning one are scored, each by a set intersection. It chooses exactly
+what `matcher.match` chooses over the same playbooks (a property test holds it to that).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from playbooks.matcher import _keyword_matcher, _score, match_result
+from playbooks.schemas import PlaybookContent, PlaybookMatch
+from triage.assessment.normalize import normalize
+from triage.assessment.schemas import Assessment
+
+
+class LibraryIndex:
+    def __init__(self, playbooks: Sequence[PlaybookContent]) -> None:
+        # The set itself, not a copy: `Answers` rebuilds only when it is another object.
+        self.playbooks = playbooks if isinstance(playbooks, tuple) else tuple(playbooks)
+        self._owners: dict[str, list[int]] = {}
+        self._patterns: dict[str, list[re.Pattern[str] | None]] = {}
+        # Each playbook's keys in the order `keyword_hits` reports them (first seen).
+        self._rank: list[dict[str, int]] = []
+        for index, playbook in enumerate(self.playbooks):
+            rank: dict[str, int] = {}
+            for words in playbook.keywords.values():
+                for word in words:
+                    key, pattern = _keyword_matcher(word)
+                    if not key:
+                        continue
+                    if key not in rank:
+                        rank[key] = len(rank)
+                        self._owners.setdefault(key, []).append(index)
+                    patterns = self._patterns.setdefault(key, [])
+                    if pattern not in patterns:
+                        patterns.append(pattern)
+            self._rank.append(rank)
+        self._heads: dict[str, list[str]] = {}
+        for key in self._owners:
+            self._heads.setdefault(key[:2], []).append(key)
+        self._single = [key for key in self._owners if len(key) == 1]
+
+    def present(self, normalized: str) -> set[str]:
+        """The keywords of any playbook found in this normalised text."""
+        found: set[str] = set()
+        heads = self._heads
+        for start in range(len(normalized) - 1):
+            keys = heads.get(normalized[start : start + 2])
+            if keys:
+                for key in keys:
+                    if normalized.startswith(key, start):
+                        found.add(key)
+        found.update(key for key in self._single if key in normalized)
+        patterns = self._patterns
+        return {
+            key for key in found if any(p is None or p.search(normalized) for p in patterns[key])
+        }
+
+    def match(
+        self,
+        assessment: Assessment,
+        text: str,
+        allowed: Callable[[PlaybookContent], bool] | None = None,
+    ) -> PlaybookMatch | None:
+        """`matcher.match(assessment, text, [p for p in playbooks if allowed(p)])`."""
+        if assessment.priority.needs_human:
+            return None
+        present = self.present(normalize(text))
+        best: tuple[tuple[float, int, int, str], PlaybookContent, list[str], bool] | None = None
+        for index in {index for key in present for index in self._owners[key]}:
+            playbook, rank = self.playbooks[index], self._rank[index]
+            if allowed is not None and not allowed(playbook):
+                continue
+            hits = sorted(present.intersection(rank), key=rank.__getitem__)
+            agrees = assessment.category in playbook.categories
+            # `matcher._Candidate.sort_key`: score, more hits, longer words, then the id.
+            order = (-_score(agrees, len(hits)), -len(hits), -max(map(len, hits)), playbook.id)
+            if best is None or order < best[0]:
+                best = (order, playbook, hits, agrees)
+        if best is None:
+            return None
+        order, playbook, hits, agrees = best
+        return match_result(assessment, playbook, hits, agrees, -order[0])
