@@ -73,6 +73,33 @@ def _fill(template: str, values: Mapping[str, str]) -> str:
     return _VARIABLE.sub(lambda m: values.get(m.group(1), m.group(0)), template)
 
 
+# After an answer that names the nearest shelter, when a coordinator reported on it: how
+# fresh that is, so a citizen can judge it (a shelter can close within the hour).
+STATUS_AS_OF: Mapping[str, str] = {
+    "ja": "（避難所の状況は{t}時点）",
+    "ja-easy": "（ひなんじょの ようすは {t} の じょうほう です）",
+    "en": "(Shelter status as of {t})",
+    "zh": "（避难所状况截至{t}）",
+    "ko": "(대피소 현황: {t} 기준)",
+    "vi": "(Tình trạng nơi sơ tán tính đến {t})",
+    "pt": "(Situação do abrigo em {t})",
+    "es": "(Estado del refugio a las {t})",
+    "tl": "(Kalagayan ng evacuation center noong {t})",
+    "ne": "(आश्रयस्थलको अवस्था {t} सम्मको)",
+    "id": "(Status tempat pengungsian per {t})",
+}
+
+
+def _status_as_of(language: str, facts: Mapping[str, str]) -> str:
+    japanese = language in ("ja", "ja-easy")
+    moment = facts.get(
+        "shelter_status_updated_at" if japanese else "shelter_status_updated_at:intl"
+    )
+    if not moment:
+        return ""
+    return "\n" + STATUS_AS_OF.get(language, STATUS_AS_OF["en"]).format(t=moment)
+
+
 def render_reply(playbook: PlaybookContent, language: str, facts: Mapping[str, str]) -> str:
     """The full reply: answer in the chosen language, variables filled, footer appended.
 
@@ -94,12 +121,15 @@ def render_reply(playbook: PlaybookContent, language: str, facts: Mapping[str, s
         if name.startswith(SITUATION_PREFIX) and ":" not in name
     }
     needs_location = playbook.requires_location or bool(variables_in(body) & LOCATION_VARIABLES)
+    as_of = ""
     if needs_location:
         if facts.keys() >= LOCATION_VARIABLES:
             values |= {name: facts[name] for name in LOCATION_VARIABLES}
+            if variables_in(body) & {"nearest_shelter_name"}:
+                as_of = _status_as_of(chosen, facts)
         else:
             body = _no_location_body(playbook, chosen)
-    return _fill(body.strip(), values) + "\n" + footer(chosen)
+    return _fill(body.strip(), values) + as_of + "\n" + footer(chosen)
 
 
 def _no_location_body(playbook: PlaybookContent, language: str) -> str:

@@ -146,3 +146,21 @@ def test_variable_values_are_inserted_once_never_expanded(gazetteer: Gazetteer) 
     )
     reply = render(shelter_playbook(), "ja", sneaky, gazetteer=gazetteer)
     assert reply.startswith("{nearest_shelter_name}の発表")
+
+
+def test_a_named_shelter_says_how_fresh_its_status_is() -> None:
+    from playbooks.files import default_playbooks
+    from playbooks.render import render_reply
+
+    shelter = next(p for p in default_playbooks() if p.id == "shelter_location")
+    facts = {
+        "municipality": "七尾市",
+        "nearest_shelter_name": "七尾市立東部中学校",
+        "nearest_shelter_distance_km": "0.8",
+        "shelter_status_updated_at": "12月1日 14:05",
+        "shelter_status_updated_at:intl": "12/01 14:05 JST",
+    }
+    assert "（避難所の状況は12月1日 14:05時点）" in render_reply(shelter, "ja", facts)
+    assert "(Shelter status as of 12/01 14:05 JST)" in render_reply(shelter, "en", facts)
+    unreported = {k: v for k, v in facts.items() if not k.startswith("shelter_status")}
+    assert "時点" not in render_reply(shelter, "ja", unreported)

@@ -334,6 +334,7 @@ def nearest_shelter_facts(
     reported = (updated_at or {}).get(found[0].shelter.id)
     if reported is not None:
         facts["shelter_status_updated_at"] = japanese_time(reported)
+        facts["shelter_status_updated_at:intl"] = f"{reported.astimezone(TOKYO):%m/%d %H:%M} JST"
     return facts
 
 
