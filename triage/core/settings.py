@@ -140,6 +140,10 @@ class Settings(BaseSettings):
             "points still show (offline)"
         ),
     )
+    display_timezone: str = Field(
+        default="Asia/Tokyo",
+        description="the time zone every time a citizen or responder reads is shown in",
+    )
     claim_lease_seconds: int = Field(
         default=900,
         gt=0,
@@ -168,6 +172,17 @@ class Settings(BaseSettings):
 
         parts = urlsplit(self.map_tiles())
         return (f"{parts.scheme}://{parts.netloc}",) if parts.scheme and parts.netloc else ()
+
+    @field_validator("display_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"not a time zone such as Asia/Tokyo: {value!r}") from error
+        return value
 
     @field_validator("oncall_contacts", mode="before")
     @classmethod

@@ -4,6 +4,7 @@ conversation, and abuse limits that answer 429 without refusing what was accepte
 from __future__ import annotations
 
 import re
+from zoneinfo import ZoneInfo
 
 import redis
 from fastapi.testclient import TestClient
@@ -66,6 +67,10 @@ def test_form_post_stores_and_lands_on_the_status_page(
 
     status = client.get(response.headers["location"])
     assert "Your inquiry" in status.text and "119" in status.text
+    # Times are shown in Japan time (stored as UTC).
+    received = inquiry.received_at.astimezone(ZoneInfo("Asia/Tokyo"))
+    assert received.strftime("%Y-%m-%d %H:%M JST") in status.text
+    assert " UTC" not in status.text
 
 
 def test_empty_form_is_shown_again_with_the_reason(client: TestClient, session: Session) -> None:
