@@ -156,3 +156,16 @@ def test_a_signed_out_browser_is_sent_to_the_sign_in_page(client: TestClient) ->
     assert browser.status_code == 303 and browser.headers["location"] == "/console/login"
     api = client.get("/console", headers={"Accept": "application/json"})
     assert api.status_code == 401
+
+
+def test_a_wrong_password_keeps_the_name_typed_but_never_the_password(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    make_staff(session_factory, "aya", Role.RESPONDER, password="correct horse")
+    form = client.get("/console/login")
+    refused = client.post(
+        "/console/login",
+        data={"name": "aya", "password": "wrong pony", "csrf_token": _csrf(form.text)},
+    )
+    assert refused.status_code == 401
+    assert 'value="aya"' in refused.text and "wrong pony" not in refused.text

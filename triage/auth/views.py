@@ -48,12 +48,17 @@ LOGIN_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 def _login_page(
-    request: Request, error: str | None, status_code: int = 200, retry_after: int | None = None
+    request: Request,
+    error: str | None,
+    status_code: int = 200,
+    retry_after: int | None = None,
+    name: str = "",
 ) -> Response:
+    """The sign-in page; after a refusal it keeps the name typed (never the password)."""
     response = templates.TemplateResponse(
         request,
         "login.html",
-        {"csrf_token": csrf_token_for(request), "error": error},
+        {"csrf_token": csrf_token_for(request), "error": error, "name": name},
         status_code=status_code,
     )
     if retry_after is not None:
@@ -84,13 +89,13 @@ def login(
         account=name, address=client_address(request, settings.trusted_proxies)
     )
     if wait is not None:
-        return _login_page(request, RETRY_LATER, status_code=429, retry_after=wait)
+        return _login_page(request, RETRY_LATER, status_code=429, retry_after=wait, name=name)
     try:
         user = service.authenticate_password(name, password, session=session)
     except PasswordHashingBusyError as error:
-        return _login_page(request, BUSY, status_code=503, retry_after=error.retry_after)
+        return _login_page(request, BUSY, status_code=503, retry_after=error.retry_after, name=name)
     except AuthenticationError:
-        return _login_page(request, "名前またはパスワードが違います。", status_code=401)
+        return _login_page(request, "名前またはパスワードが違います。", status_code=401, name=name)
     session.commit()
     # A fresh session on sign-in (no fixation), with a fresh CSRF token.
     request.session.clear()
