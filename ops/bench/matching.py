@@ -16,9 +16,9 @@ against the 17 shipped playbooks. "cold" includes normalising the text (`match` 
 it); "warm" normalises first, outside the timing, as in a worker where the rules and
 the model normalised the same text just before (`normalize` keeps an LRU of 256).
 With `--profile` (or when the 200 fall short of the goal) a cProfile of one run is
-summarised. `prototype_indexed_200` is the fix proposed for `playbooks/matcher.py` (one
-keyword index over the whole library, see `IndexedLibrary`), measured in the same run
-and checked to choose exactly what `match` chooses for every message. Prints JSON.
+summarised. `prototype_indexed_200` is the service's keyword index (`playbooks.library_index`,
+first written here as a prototype), measured in the same run and checked to choose
+exactly what `match` chooses for every message. Prints JSON.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ import os
 import platform
 import pstats
 import random
-import re
 import statistics
 import time
 from collections.abc import Sequence
@@ -40,10 +39,11 @@ from typing import Any
 
 from playbooks.files import default_playbooks
 from playbooks.impact import stored_assessment
-from playbooks.matcher import INJECTION_SCORE_CAP, _keyword_matcher, _score, match
-from playbooks.schemas import PlaybookContent, PlaybookMatch
+from playbooks.library_index import LibraryIndex
+from playbooks.matcher import match
+from playbooks.schemas import PlaybookContent
 from triage.assessment.normalize import normalize
-from triage.assessment.schemas import FLAG_INJECTION, FLAG_INJECTION_ENTRY_PREFIX, Assessment
+from triage.assessment.schemas import Assessment
 
 GOAL_PER_SECOND = 5_000
 LIBRARY_SIZE = 200
@@ -763,110 +763,8 @@ def build_messages(
     return found
 
 
-class IndexedLibrary:
-    """A prototype of the fix, measured beside `match` (the service does not use it).
-
-    One index over the whole library, built once per published set: each normalised
-    keyword under its first two characters, with the playbooks that have it and, for
-    Latin words, the word-boundary pattern. A message is walked once (a dict lookup per
-    position, `startswith` for the few keywords that begin there): that gives every
-    keyword present, so each candidate playbook's hits are a set intersection instead of
-    a loop over its keywords in eleven languages, and no playbook without a hit is
-    looked at. The run checks that the result is identical to
-    `match` over the whole library for every message (the winner's score, hits and
-    reasons are made as `match` makes them, see `_as_match`)."""
-
-    def __init__(self, playbooks: Sequence[PlaybookContent]) -> None:
-        self.playbooks = list(playbooks)
-        self._owners: dict[str, list[int]] = {}
-        self._patterns: dict[str, list[re.Pattern[str] | None]] = {}
-        # Each playbook's keys in the order `keyword_hits` reports them (first seen).
-        self._rank: list[dict[str, int]] = []
-        for index, playbook in enumerate(self.playbooks):
-            rank: dict[str, int] = {}
-            for words in playbook.keywords.values():
-                for word in words:
-                    key, pattern = _keyword_matcher(word)
-                    if not key:
-                        continue
-                    if key not in rank:
-                        rank[key] = len(rank)
-                        self._owners.setdefault(key, []).append(index)
-                    self._patterns.setdefault(key, [])
-                    if pattern not in self._patterns[key]:
-                        self._patterns[key].append(pattern)
-            self._rank.append(rank)
-        self._heads: dict[str, list[str]] = {}
-        for key in self._owners:
-            self._heads.setdefault(key[:2], []).append(key)
-        self._single = [key for key in self._owners if len(key) == 1]
-
-    def present(self, normalized: str) -> set[str]:
-        """The keys that `keyword_hits` would find in this text, for any playbook."""
-        found: set[str] = set()
-        heads = self._heads
-        for start in range(len(normalized) - 1):
-            keys = heads.get(normalized[start : start + 2])
-            if keys:
-                for key in keys:
-                    if normalized.startswith(key, start):
-                        found.add(key)
-        found.update(key for key in self._single if key in normalized)
-        patterns = self._patterns
-        return {
-            key for key in found if any(p is None or p.search(normalized) for p in patterns[key])
-        }
-
-    def match(self, assessment: Assessment, text: str) -> PlaybookMatch | None:
-        if assessment.priority.needs_human:
-            return None
-        present = self.present(normalize(text))
-        best: tuple[tuple[float, int, int, str], PlaybookContent, list[str], bool] | None = None
-        for index in {index for key in present for index in self._owners[key]}:
-            playbook, rank = self.playbooks[index], self._rank[index]
-            hits = sorted(present.intersection(rank), key=rank.__getitem__)
-            agrees = assessment.category in playbook.categories
-            # `_Candidate.sort_key`: score, then more hits, then longer words, then the id.
-            order = (-_score(agrees, len(hits)), -len(hits), -max(map(len, hits)), playbook.id)
-            if best is None or order < best[0]:
-                best = (order, playbook, hits, agrees)
-        if best is None:
-            return None
-        order, playbook, hits, agrees = best
-        return _as_match(assessment, playbook, hits, agrees, -order[0])
-
-
-def _as_match(
-    assessment: Assessment,
-    playbook: PlaybookContent,
-    hits: list[str],
-    agrees: bool,
-    score: float,
-) -> PlaybookMatch:
-    """What `match` answers for its chosen candidate (its reasons, its injection cap)."""
-    reasons = [
-        f"category {assessment.category} "
-        + ("is one of" if agrees else "is not one of")
-        + f" {[str(c) for c in playbook.categories]}",
-        "keywords: " + "、".join(hits),
-    ]
-    if FLAG_INJECTION in assessment.flags:
-        entries = [
-            flag.removeprefix(FLAG_INJECTION_ENTRY_PREFIX)
-            for flag in assessment.flags
-            if flag.startswith(FLAG_INJECTION_ENTRY_PREFIX)
-        ]
-        score = min(score, INJECTION_SCORE_CAP)
-        reasons.append(
-            "text reads like instructions to the machine ("
-            + ", ".join(entries)
-            + "): held for a person"
-        )
-    return PlaybookMatch(playbook_id=playbook.id, score=score, reasons=reasons)
-
-
 def indexed_per_second(
-    messages: Sequence[tuple[str, Assessment]], index: IndexedLibrary, *, warm: bool
+    messages: Sequence[tuple[str, Assessment]], index: LibraryIndex, *, warm: bool
 ) -> float:
     """One run of the prototype, as `matches_per_second`."""
     if not warm:
@@ -948,7 +846,7 @@ def main() -> None:
     matched = sum(match(a, t, library) is not None for t, a in messages)
     matched_shipped = sum(match(a, t, shipped) is not None for t, a in messages)
     started = time.perf_counter()
-    index = IndexedLibrary(library)
+    index = LibraryIndex(library)
     index_build_ms = (time.perf_counter() - started) * 1000
     differing = sum(index.match(a, t) != match(a, t, library) for t, a in messages)
     indexed: dict[str, list[float]] = {"cold": [], "warm": []}
