@@ -19,7 +19,7 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import redis
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
@@ -127,15 +127,25 @@ def render_page(request: Request, template: str, context: dict[str, Any]) -> Res
     return response
 
 
-def _filters(
-    queue_name: str,
-    lgcode: str | None,
-    category: str | None,
-    channel: str | None,
-    language: str | None,
-    status: str | None,
-    page: int,
+QueueName = Annotated[str, Query(alias="queue", pattern=QUEUE_PATTERN)]
+Area = Annotated[str | None, Query(pattern=r"^(\d{6})?$")]
+CategoryFilter = Annotated[str | None, Query(pattern=CATEGORY_PATTERN + "|^$")]
+ChannelFilter = Annotated[str | None, Query(pattern=CHANNEL_PATTERN + "|^$")]
+LanguageFilter = Annotated[str | None, Query(pattern=r"^([a-zA-Z-]{2,16})?$")]
+StatusFilter = Annotated[str | None, Query(pattern=STATUS_PATTERN + "|^$")]
+PageNumber = Annotated[int, Query(ge=1, le=100_000)]
+
+
+def queue_filters(
+    queue_name: QueueName = Route.URGENT.value,
+    lgcode: Area = None,
+    category: CategoryFilter = None,
+    channel: ChannelFilter = None,
+    language: LanguageFilter = None,
+    status: StatusFilter = None,
+    page: PageNumber = 1,
 ) -> queue.QueueFilters:
+    """The queue's filters from the URL (the page and its live refresh read the same)."""
     return queue.QueueFilters(
         queue=queue_name,
         lgcode=lgcode or None,
@@ -147,13 +157,7 @@ def _filters(
     )
 
 
-QueueName = Annotated[str, Query(alias="queue", pattern=QUEUE_PATTERN)]
-Area = Annotated[str | None, Query(pattern=r"^(\d{6})?$")]
-CategoryFilter = Annotated[str | None, Query(pattern=CATEGORY_PATTERN + "|^$")]
-ChannelFilter = Annotated[str | None, Query(pattern=CHANNEL_PATTERN + "|^$")]
-LanguageFilter = Annotated[str | None, Query(pattern=r"^([a-zA-Z-]{2,16})?$")]
-StatusFilter = Annotated[str | None, Query(pattern=STATUS_PATTERN + "|^$")]
-PageNumber = Annotated[int, Query(ge=1, le=100_000)]
+Filters = Annotated[queue.QueueFilters, Depends(queue_filters)]
 
 
 @router.get("/console", response_class=HTMLResponse)
@@ -162,15 +166,8 @@ def queue_page(
     session: SessionDep,
     staff: ConsoleResponder,
     resources: ResourcesDep,
-    queue_name: QueueName = Route.URGENT.value,
-    lgcode: Area = None,
-    category: CategoryFilter = None,
-    channel: ChannelFilter = None,
-    language: LanguageFilter = None,
-    status: StatusFilter = None,
-    page: PageNumber = 1,
+    filters: Filters,
 ) -> Response:
-    filters = _filters(queue_name, lgcode, category, channel, language, status, page)
     # The feed starts where this page was read: nothing that happens after is missed.
     after = latest_event_id(session=session)
     found = queue.read_page(filters, session=session, settings=resources.settings)
@@ -196,16 +193,9 @@ def queue_body(
     session: SessionDep,
     staff: ConsoleResponder,
     resources: ResourcesDep,
-    queue_name: QueueName = Route.URGENT.value,
-    lgcode: Area = None,
-    category: CategoryFilter = None,
-    channel: ChannelFilter = None,
-    language: LanguageFilter = None,
-    status: StatusFilter = None,
-    page: PageNumber = 1,
+    filters: Filters,
 ) -> Response:
     """The queue's rows and counts alone, for the live refresh."""
-    filters = _filters(queue_name, lgcode, category, channel, language, status, page)
     found = queue.read_page(filters, session=session, settings=resources.settings)
     return render_page(
         request, "console/_queue_body.html", page_context(request, staff, page=found)
