@@ -69,7 +69,7 @@ def _issue_token(session_factory: sessionmaker[Session], name: str, role: Role) 
 
 
 def _answered(base_url: str, token: str, posted: Posted, wait_ms: int) -> dict[str, Any]:
-    """The inquiry through the staff API once its first reply exists (after triage)."""
+    """The inquiry through the staff API once it is routed and its first reply exists."""
     deadline = time.monotonic() + wait_ms / 1000
     headers = {"Authorization": f"Bearer {token}"}
     detail: dict[str, Any] = {}
@@ -77,7 +77,7 @@ def _answered(base_url: str, token: str, posted: Posted, wait_ms: int) -> dict[s
         response = httpx.get(f"{base_url}/api/v1/inquiries/{posted.id}", headers=headers)
         assert response.status_code == 200, response.text
         detail = response.json()
-        if detail["replies"]:
+        if detail["route"] is not None and detail["replies"]:
             return detail
         time.sleep(POLL_SECONDS)
     raise AssertionError(f"{posted.id} got no reply within {wait_ms} ms: {detail}")

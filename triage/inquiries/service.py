@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from triage.core.errors import NotFoundError
 from triage.inquiries.tables import EventKind, Inquiry, InquiryEvent, InquiryStatus
@@ -89,8 +89,11 @@ def _find_by_provider_id(
 def get_inquiry(inquiry_id: str, *, session: Session, with_history: bool = False) -> Inquiry:
     query = select(Inquiry).where(Inquiry.id == inquiry_id)
     if with_history:
-        query = query.options(selectinload(Inquiry.events), selectinload(Inquiry.replies))
-    inquiry = session.scalars(query).one_or_none()
+        # The replies come in the same statement as the inquiry: under PostgreSQL's READ
+        # COMMITTED each statement has its own snapshot, and a second SELECT could show a
+        # reply the worker committed after the first one read the inquiry as untriaged.
+        query = query.options(joinedload(Inquiry.replies), selectinload(Inquiry.events))
+    inquiry = session.scalars(query).unique().one_or_none()
     if inquiry is None:
         raise NotFoundError(f"inquiry {inquiry_id} not found")
     return inquiry
@@ -100,8 +103,8 @@ def get_inquiry_by_token(public_token: str, *, session: Session) -> Inquiry:
     inquiry = session.scalars(
         select(Inquiry)
         .where(Inquiry.public_token == public_token)
-        .options(selectinload(Inquiry.replies))
-    ).one_or_none()
+        .options(joinedload(Inquiry.replies))  # one snapshot: see get_inquiry
+    ).unique().one_or_none()
     if inquiry is None:
         raise NotFoundError("no inquiry at this link")
     return inquiry
