@@ -23,9 +23,11 @@ def pipeline() -> TriagePipeline:
     return load_pipeline()
 
 
-def run_assess(pipeline: TriagePipeline, lines: list[str]) -> list[dict[str, object]]:
+def run_assess(
+    pipeline: TriagePipeline, lines: list[str], errors: io.StringIO | None = None
+) -> list[dict[str, object]]:
     out = io.StringIO()
-    assess_stream(lines, out, Verdicts(pipeline))
+    assess_stream(lines, out, Verdicts(pipeline), errors if errors is not None else io.StringIO())
     return [json.loads(line) for line in out.getvalue().splitlines()]
 
 
@@ -38,10 +40,9 @@ def test_one_output_line_per_input_with_the_documented_fields(pipeline: TriagePi
             ),
             json.dumps({"id": "b", "text": "ありがとうございました"}),
             "",
-            "not json at all",
         ],
     )
-    assert [r["id"] for r in records] == ["a", "b", None]
+    assert [r["id"] for r in records] == ["a", "b"]
     assert all(set(r) == FIELDS for r in records)
     urgent = records[0]
     assert (urgent["priority"], urgent["route"], urgent["engine"]) == ("P1", "urgent", "rules")
@@ -129,13 +130,18 @@ def test_one_bad_message_never_aborts_the_batch(pipeline: TriagePipeline) -> Non
         '{"id": ' + "1" * 5000 + ', "text": "x"}',  # past Python's int(str) digit limit
         json.dumps({"id": "after", "text": "家に閉じ込められています"}, ensure_ascii=False),
     ]
-    records = run_assess(FailingOn(pipeline, poison), lines)
-    assert [r["id"] for r in records] == ["before", "bad", None, None, "after"]
+    errors = io.StringIO()
+    records = run_assess(FailingOn(pipeline, poison), lines, errors)
+    assert [r["id"] for r in records] == ["before", "bad", "after"]
     bad = records[1]
     assert bad["route"] == "staff" and bad["error"] == "RuntimeError"
     assert poison not in json.dumps(bad, ensure_ascii=False)
     assert set(bad) == FIELDS | {"error"}
-    assert records[4]["route"] == "urgent"
+    assert records[2]["route"] == "urgent"
+    assert errors.getvalue().splitlines() == [
+        "triage assess: line 3: not valid JSON; skipped",
+        "triage assess: line 4: not valid JSON; skipped",
+    ]
     assert all(r["route"] in {"urgent", "auto_reply", "staff", "closed"} for r in records)
 
 
@@ -153,3 +159,41 @@ def test_broken_characters_in_and_out_do_not_stop_the_stream(pipeline: TriagePip
     records = [json.loads(line) for line in buffer.getvalue().decode("utf-8").splitlines()]
     assert [r["id"] for r in records] == ["a", "\ud800"]
     assert all(r["route"] == "staff" for r in records)
+
+
+def test_a_line_that_is_not_a_message_is_an_error_with_its_line_number(
+    pipeline: TriagePipeline,
+) -> None:
+    """Not JSON, not an object, or no text: reported on stderr, never guessed into a P1."""
+    errors = io.StringIO()
+    lines = [
+        '{"id": "first", "text": "給水所はどこですか"}',
+        '{"id": "cut", "text": "家が',
+        '["a", "list"]',
+        '{"id": "no-text"}',
+        '{"id": "last", "text": "ありがとうございました"}',
+    ]
+    records = run_assess(pipeline, lines, errors)
+    assert [r["id"] for r in records] == ["first", "last"]
+    assert all(r["priority"] in {"P3", "P4"} for r in records)
+    assert errors.getvalue().splitlines() == [
+        "triage assess: line 2: not valid JSON; skipped",
+        "triage assess: line 3: a JSON list, not an object; skipped",
+        'triage assess: line 4: no "text" string; skipped',
+    ]
+    assert "家が" not in errors.getvalue()
+
+
+def test_explain_gives_each_layer_with_its_reasons(pipeline: TriagePipeline) -> None:
+    out = io.StringIO()
+    line = json.dumps({"id": "e", "text": "家に閉じ込められて動けません"}, ensure_ascii=False)
+    assess_stream([line], out, Verdicts(pipeline, explain=True), io.StringIO())
+    record = json.loads(out.getvalue())
+    assert set(record) == FIELDS | {"explain"}
+    explain = record["explain"]
+    engines = [layer["engine"] for layer in explain["layers"]]
+    assert engines == ["rules", "local_model"]
+    rules = explain["layers"][0]
+    assert rules["priority"] == "P1" and any("閉じ込め" in r for r in rules["reasons"])
+    assert 0.0 <= explain["urgent_probability"] <= 1.0
+    assert explain["playbook_score"] is None  # urgent: no playbook answers it

@@ -7,9 +7,13 @@ never the LLM or an online geocoder, whatever the settings say. Answers come fro
 default library files, or from the published playbooks of the configured database with
 `--database`.
 
-One bad message never stops a batch: every input line gets its output line (an
-unexpected error gives route "staff" and an "error" field with the exception type),
-and the command exits 0.
+One bad message never stops a batch: every message gets its output line (an unexpected
+error gives route "staff" and an "error" field with the exception type), and the command
+exits 0. A line that is not a message (not JSON, not an object, no text) is not guessed
+at: it is an error on stderr with its line number, and the batch goes on.
+
+`--explain` adds an "explain" object per line: each layer's verdict with its reasons,
+the flags, the model's urgent probability and the playbook score behind the route.
 """
 
 from __future__ import annotations
@@ -78,17 +82,39 @@ def location_record(outcome: TriageOutcome) -> dict[str, Any] | None:
     }
 
 
+def explanation(outcome: TriageOutcome) -> dict[str, Any]:
+    """Why the route is what it is: every layer's view, as a responder's console shows it."""
+    assessment = outcome.assessment
+    urgent = assessment.urgent_probability
+    return {
+        "layers": [
+            {
+                "engine": verdict.engine.value,
+                "priority": verdict.priority.value,
+                "category": verdict.category.value,
+                "confidence": round(verdict.confidence, 3),
+                "reasons": list(verdict.reasons),
+            }
+            for verdict in assessment.verdicts
+        ],
+        "flags": list(assessment.flags),
+        "urgent_probability": None if urgent is None else round(urgent, 3),
+        "playbook_score": None if outcome.answer is None else round(outcome.answer.score, 3),
+    }
+
+
 class Verdicts:
     """What `triage assess` prints for a message. Every layer is a pure function of the
     text and channel, so a repeated message reuses the first verdict; only its id differs."""
 
-    def __init__(self, pipeline: TriagePipeline) -> None:
+    def __init__(self, pipeline: TriagePipeline, *, explain: bool = False) -> None:
         self.pipeline = pipeline
+        self.explain = explain
         self._verdict = lru_cache(VERDICT_CACHE_SIZE)(self._compute)
 
     def _compute(self, text: str, channel: str | None) -> dict[str, Any]:
         outcome = run_message(self.pipeline, text, channel)
-        return {
+        verdict = {
             "priority": outcome.assessment.priority.value,
             "category": outcome.assessment.category.value,
             "language": outcome.assessment.language,
@@ -97,6 +123,9 @@ class Verdicts:
             "playbook": outcome.playbook_id,
             "engine": outcome.assessment.engine.value,
         }
+        if self.explain:
+            verdict["explain"] = explanation(outcome)
+        return verdict
 
     def record(self, message: dict[str, Any]) -> dict[str, Any]:
         channel = message.get("channel")
@@ -131,17 +160,30 @@ def _progress(total: int | None, description: str) -> Iterator[Callable[[], None
         yield lambda: progress.advance(task)
 
 
-def _json_lines(stream: Iterable[str]) -> Iterator[dict[str, Any]]:
+def _json_lines(stream: Iterable[str], errors: TextIO) -> Iterator[dict[str, Any]]:
+    """The messages in the stream; a line that is not one is reported and skipped."""
     for number, line in enumerate(stream, start=1):
         if not line.strip():
             continue
-        try:
-            value = json.loads(line)
-        except (ValueError, RecursionError):  # not JSON, nested too deep, a 4,301-digit number
-            value = {"id": None, "text": line.rstrip("\r\n"), "error": f"line {number}: not JSON"}
-        if not isinstance(value, dict):
-            value = {"id": None, "text": str(value)}
-        yield value
+        problem = _not_a_message(line)
+        if problem is not None:
+            # The line number and what is wrong, never the line (it may be a citizen's text).
+            errors.write(f"triage assess: line {number}: {problem}; skipped\n")
+            continue
+        yield json.loads(line)
+
+
+def _not_a_message(line: str) -> str | None:
+    """Why a line is not a message {"id","text","channel"?}, or None when it is one."""
+    try:
+        value = json.loads(line)
+    except (ValueError, RecursionError):  # not JSON, nested too deep, a 4,301-digit number
+        return "not valid JSON"
+    if not isinstance(value, dict):
+        return f"a JSON {type(value).__name__}, not an object"
+    if not isinstance(value.get("text"), str):
+        return 'no "text" string'
+    return None
 
 
 # One encoder for every output line: `json.dumps` with any keyword argument builds a
@@ -164,11 +206,13 @@ def failed_record(message: dict[str, Any], error: Exception) -> dict[str, Any]:
     }
 
 
-def assess_stream(lines: Iterable[str], out: TextIO, verdicts: Verdicts) -> int:
+def assess_stream(
+    lines: Iterable[str], out: TextIO, verdicts: Verdicts, errors: TextIO | None = None
+) -> int:
     """One output line per message, whatever a message does to the pipeline."""
     count = 0
     with _progress(None, "assessing") as advance:
-        for message in _json_lines(lines):
+        for message in _json_lines(lines, errors or sys.stderr):
             try:
                 record = verdicts.record(message)
             except Exception as error:
@@ -192,9 +236,9 @@ def tolerant_streams(stdin: TextIO, stdout: TextIO) -> tuple[TextIO, TextIO]:
     return stdin, stdout
 
 
-def assess_command(*, database: bool = False) -> None:
+def assess_command(*, database: bool = False, explain: bool = False) -> None:
     """stdin JSON lines {"id","text","channel"?} -> stdout JSON lines (DESIGN.md)."""
-    verdicts = Verdicts(load_pipeline(database=database))
+    verdicts = Verdicts(load_pipeline(database=database), explain=explain)
     # Everything loaded so far (modules, model, playbooks, gazetteer) lives as long as
     # the process: moved out of the collector's sight, the full collections a long
     # stream triggers no longer walk those objects each time (about 1% of a run).

@@ -126,11 +126,17 @@ DatabaseOption = Annotated[
 
 
 @app.command()
-def assess(database: DatabaseOption = False) -> None:
-    """Assess JSON lines {"id","text","channel"?} from stdin; one JSON line out per input."""
+def assess(
+    database: DatabaseOption = False,
+    explain: Annotated[
+        bool,
+        typer.Option("--explain", help="Add each layer's verdict and reasons to every line."),
+    ] = False,
+) -> None:
+    """Assess JSON lines {"id","text","channel"?} from stdin; one JSON line out per message."""
     from triage.cli.assess import assess_command
 
-    assess_command(database=database)
+    assess_command(database=database, explain=explain)
 
 
 @app.command("eval")
