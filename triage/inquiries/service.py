@@ -100,11 +100,15 @@ def get_inquiry(inquiry_id: str, *, session: Session, with_history: bool = False
 
 
 def get_inquiry_by_token(public_token: str, *, session: Session) -> Inquiry:
-    inquiry = session.scalars(
-        select(Inquiry)
-        .where(Inquiry.public_token == public_token)
-        .options(joinedload(Inquiry.replies))  # one snapshot: see get_inquiry
-    ).unique().one_or_none()
+    inquiry = (
+        session.scalars(
+            select(Inquiry)
+            .where(Inquiry.public_token == public_token)
+            .options(joinedload(Inquiry.replies))  # one snapshot: see get_inquiry
+        )
+        .unique()
+        .one_or_none()
+    )
     if inquiry is None:
         raise NotFoundError("no inquiry at this link")
     return inquiry
