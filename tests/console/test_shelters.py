@@ -183,6 +183,27 @@ def test_a_csv_import_applies_the_good_rows_and_reports_the_bad_lines(
     assert other.status_code == 415
 
 
+def test_a_csv_that_csv_cannot_read_is_refused_and_old_mac_line_ends_are_read(
+    client: TestClient, session_factory: sessionmaker[Session], coordinator: dict[str, str]
+) -> None:
+    """Found by the fuzz test: a bare CR raised csv.Error, a 500. Now a CR-only file (an
+    old Mac spreadsheet) is read, and one csv cannot read at all is a 422 with a reason."""
+    csv_headers = {**coordinator, "Content-Type": "text/csv"}
+    bare_cr = client.post(
+        "/api/v1/shelters/import",
+        content=f"shelter_id,state\r{C},closed\r".encode(),
+        headers=csv_headers,
+    )
+    assert bare_cr.status_code == 200, bare_cr.text
+    assert bare_cr.json()["imported"] == [C]
+    with session_factory() as session:
+        assert C in closed_shelter_ids(session=session)
+    too_long = "shelter_id,note\n" + C + ',"' + "x" * 200_000 + '"\n'
+    refused = client.post("/api/v1/shelters/import", content=too_long.encode(), headers=csv_headers)
+    assert refused.status_code == 422, refused.text
+    assert "not a readable CSV" in refused.text
+
+
 def test_full_shelters_count_as_closed(session: Session) -> None:
     set_shelter_status(A, session=session, state="full", capacity=80, evacuees=80)
     set_shelter_status(B, True, session=session)  # the older call still works

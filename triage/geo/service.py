@@ -289,18 +289,7 @@ def import_shelter_csv(
     with its line. A file without a shelter_id or name column is refused whole.
     """
     text = source.read_text(encoding="utf-8-sig") if isinstance(source, Path) else source
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), restkey=_EXTRA)
-    columns = {(c or "").strip().lower() for c in reader.fieldnames or ()}
-    if not columns & {"shelter_id", "name"}:
-        raise InvalidInputError("the CSV needs a header with a shelter_id or a name column")
-    records = []
-    for record in reader:
-        cleaned = {
-            (k or "").strip().lower(): (v if isinstance(v, str) else ",".join(v or ())).strip()
-            for k, v in record.items()
-        }
-        if any(cleaned.values()):
-            records.append((reader.line_num, cleaned))
+    records = _read_records(text)
     result = ImportResult()
     known = shelter_rows(gazetteer)
     for done, (line, record) in enumerate(records, start=1):
@@ -318,6 +307,30 @@ def import_shelter_csv(
 
 
 _EXTRA = "\x00extra"  # where csv puts the fields past the header's columns
+
+
+def _read_records(text: str) -> list[tuple[int, dict[str, str]]]:
+    """(line, row) of every non-blank row; a text csv cannot read is refused whole.
+
+    Universal newlines (`newline=None`): a spreadsheet saved on an old Mac ends lines
+    with a bare CR, which csv otherwise refuses with an error instead of reading.
+    """
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=None), restkey=_EXTRA)
+    try:
+        columns = {(c or "").strip().lower() for c in reader.fieldnames or ()}
+        if not columns & {"shelter_id", "name"}:
+            raise InvalidInputError("the CSV needs a header with a shelter_id or a name column")
+        records = []
+        for record in reader:
+            cleaned = {
+                (k or "").strip().lower(): (v if isinstance(v, str) else ",".join(v or ())).strip()
+                for k, v in record.items()
+            }
+            if any(cleaned.values()):
+                records.append((reader.line_num, cleaned))
+    except csv.Error as error:
+        raise InvalidInputError(f"not a readable CSV (line {reader.line_num}): {error}") from None
+    return records
 
 
 class _Unmatched(Exception):
