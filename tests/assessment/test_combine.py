@@ -1,6 +1,15 @@
+import pytest
+
 from triage.assessment.combine import combine
 from triage.assessment.llm_schema import LLMVerdict
-from triage.assessment.schemas import FLAG_INJECTION, Category, Engine, LayerVerdict, Priority
+from triage.assessment.schemas import (
+    FLAG_DISPUTED,
+    FLAG_INJECTION,
+    Category,
+    Engine,
+    LayerVerdict,
+    Priority,
+)
 
 
 def verdict(
@@ -77,3 +86,74 @@ def test_the_local_models_urgent_probability_is_carried_whoever_decides() -> Non
     with_llm = combine(None, local, llm(Priority.URGENT_NEED, Category.MEDICAL), "ja")
     assert with_llm.urgent_probability == 0.35
     assert combine(rules, None, None, "ja").urgent_probability is None
+
+
+def test_an_llm_that_reads_a_life_threat_as_nothing_disputes_it_and_cannot_lower_it() -> None:
+    rules = verdict(Engine.RULES, Priority.LIFE_THREAT, Category.RESCUE)
+    local = verdict(Engine.LOCAL_MODEL, Priority.URGENT_NEED, Category.RESCUE)
+    result = combine(rules, local, llm(Priority.NO_ACTION, Category.OTHER), "ja")
+    assert FLAG_DISPUTED in result.flags
+    assert (result.priority, result.category) == (Priority.LIFE_THREAT, Category.RESCUE)
+    # Both readings stay on the record, for a person to compare.
+    assert [(v.engine, v.priority) for v in result.verdicts] == [
+        (Engine.RULES, Priority.LIFE_THREAT),
+        (Engine.LOCAL_MODEL, Priority.URGENT_NEED),
+        (Engine.LLM, Priority.NO_ACTION),
+    ]
+
+
+def test_an_llm_that_raises_routine_to_urgent_disputes_it_too() -> None:
+    local = verdict(Engine.LOCAL_MODEL, Priority.ROUTINE, Category.INFORMATION_OTHER)
+    result = combine(None, local, llm(Priority.URGENT_NEED, Category.MEDICAL), "ja")
+    assert FLAG_DISPUTED in result.flags
+    assert result.priority is Priority.URGENT_NEED
+
+
+def test_the_local_layers_most_urgent_reading_is_what_the_llm_is_compared_with() -> None:
+    """The rules say routine, the model P1: the local reading is P1, and an LLM P4
+    disagrees with it."""
+    rules = verdict(Engine.RULES, Priority.ROUTINE, Category.INFORMATION_OTHER)
+    local = verdict(Engine.LOCAL_MODEL, Priority.LIFE_THREAT, Category.RESCUE)
+    result = combine(rules, local, llm(Priority.NO_ACTION, Category.OTHER), "ja")
+    assert FLAG_DISPUTED in result.flags
+    assert result.priority is Priority.LIFE_THREAT
+
+
+@pytest.mark.parametrize(
+    ("local_priority", "llm_priority"),
+    [
+        (Priority.LIFE_THREAT, Priority.URGENT_NEED),  # both: a person now
+        (Priority.URGENT_NEED, Priority.LIFE_THREAT),
+        (Priority.ROUTINE, Priority.NO_ACTION),  # both: nobody now
+        (Priority.NO_ACTION, Priority.ROUTINE),
+    ],
+)
+def test_readings_that_agree_on_needing_a_person_are_not_disputed(
+    local_priority: Priority, llm_priority: Priority
+) -> None:
+    rules = verdict(Engine.RULES, local_priority, Category.OTHER)
+    result = combine(rules, None, llm(llm_priority, Category.OTHER), "ja")
+    assert FLAG_DISPUTED not in result.flags
+    assert result.priority is min(local_priority, llm_priority)
+
+
+def test_without_an_llm_nothing_is_disputed_even_when_the_local_layers_differ() -> None:
+    rules = verdict(Engine.RULES, Priority.LIFE_THREAT, Category.RESCUE)
+    local = verdict(Engine.LOCAL_MODEL, Priority.ROUTINE, Category.EVACUATION_SHELTER)
+    assert FLAG_DISPUTED not in combine(rules, local, None, "ja").flags
+    only_llm = combine(None, None, llm(Priority.NO_ACTION, Category.OTHER), "ja")
+    assert FLAG_DISPUTED not in only_llm.flags  # no local reading to dispute
+
+
+def test_an_injected_text_whose_llm_says_routine_is_disputed_and_not_lowered() -> None:
+    rules = verdict(Engine.RULES, Priority.LIFE_THREAT, Category.RESCUE)
+    result = combine(
+        rules,
+        None,
+        llm(Priority.ROUTINE, Category.PETS),
+        "en",
+        injection=["inj.fake_verdict"],
+    )
+    assert FLAG_INJECTION in result.flags and FLAG_DISPUTED in result.flags
+    assert (result.priority, result.category) == (Priority.LIFE_THREAT, Category.RESCUE)
+    assert result.summary_ja is None  # the untrusted LLM's words are still not used

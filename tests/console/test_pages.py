@@ -64,14 +64,15 @@ def test_the_queue_shows_the_most_urgent_first_with_reasons_and_sla(
     }
     triaged(session_factory, ids["水が欲しい"], "P2", "urgent", age_min=40)
     triaged(session_factory, ids["二階に取り残された"], "P1", "urgent", age_min=10)
-    triaged(session_factory, ids["母が倒れた"], "P1", "urgent", age_min=1)
+    triaged(session_factory, ids["母が倒れた"], "P1", "urgent", age_min=1, disputed=True)
 
     page = client.get("/console", headers=headers(token))
     assert page.status_code == 200
     order = re.findall(r'<tr class="row [^"]*" data-id="([0-9a-f]+)"', page.text)
     assert order == [ids["二階に取り残された"], ids["母が倒れた"], ids["水が欲しい"]]
     assert "閉じ込め" in page.text  # the rule that put it there
-    assert "判定が割れています" in page.text  # rules say P1, the model P3: disputed
+    assert "判定が割れています" in page.text
+    assert page.text.count('class="tag disputed"') == 1  # the stored mark, on its one row
     assert page.text.count("超過") == 2  # the P1 after 10 min and the P2 after 40 breach
     assert 'data-count="urgent">3<' in page.text
 

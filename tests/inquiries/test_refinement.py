@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from playbooks.seed import seed_default_playbooks
 from tests.fakes.openai_server import FakeOpenAIServer
-from tests.helpers import post_inquiry
+from tests.helpers import bearer, make_staff, post_inquiry
+from triage.auth.tables import Role
 from triage.core.queues import QueueName, get_queue
 from triage.core.resources import Resources, resources_installed
 from triage.core.settings import Settings
@@ -191,3 +192,61 @@ def test_a_closed_inquiry_the_llm_finds_routine_goes_to_staff(service: Service) 
     service.work(QueueName.REFINE)
     inquiry = service.load(inquiry_id)
     assert (inquiry.priority, inquiry.route, inquiry.status) == ("P3", "staff", "triaged")
+
+
+# A life threat by the rules and the local model.
+TRAPPED = "家が倒れて母が下敷きになっています"
+TRAPPED_TOO = "二階に閉じ込められて動けません、助けて"
+
+
+def test_an_llm_that_reads_a_life_threat_as_nothing_is_disputed_until_a_person_settles(
+    service: Service,
+) -> None:
+    """Local P1, LLM P4: the priority stays P1, the inquiry is disputed and ranks after an
+    undisputed P1 that came later; accepting the LLM's reading makes it P4, still with a
+    person, and nothing is sent automatically. A second settlement is refused."""
+    service.llm.verdict = {**service.llm.verdict, "priority": "P4", "category": "other"}
+    disputed_id = service.post(TRAPPED)
+    service.triage_then_refine()
+    disputed = service.load(disputed_id)
+    assert (disputed.priority, disputed.route, disputed.disputed) == ("P1", "urgent", True)
+    assert disputed.assessment is not None and "disputed" in disputed.assessment["flags"]
+    engines = {v["engine"]: v["priority"] for v in disputed.assessment["verdicts"]}
+    assert engines["llm"] == "P4" and "P1" in (engines.get("rules"), engines.get("local_model"))
+
+    service.llm.verdict = {**service.llm.verdict, "priority": "P1", "category": "rescue"}
+    agreed_id = service.post(TRAPPED_TOO)  # arrives later, and the LLM agrees
+    service.triage_then_refine()
+    agreed = service.load(agreed_id)
+    assert (agreed.priority, agreed.disputed) == ("P1", False)
+
+    token = make_staff(service.session_factory, "aya", Role.RESPONDER)
+    listed = service.client.get(
+        "/api/v1/inquiries?sort=urgency&route=urgent", headers=bearer(token)
+    ).json()
+    assert [(i["id"], i["disputed"]) for i in listed["items"]] == [
+        (agreed_id, False),
+        (disputed_id, True),
+    ]
+    replies_before = [r.id for r in service.load(disputed_id).replies]
+
+    settle = f"/api/v1/inquiries/{disputed_id}/settle"
+    settled = service.client.post(settle, json={"accept": "llm"}, headers=bearer(token))
+    assert settled.status_code == 200, settled.text
+    body = settled.json()
+    assert (body["priority"], body["category"], body["disputed"]) == ("P4", "other", False)
+    assert (body["route"], body["status"]) == ("urgent", "triaged")
+    reclassified = [e for e in body["events"] if e["kind"] == "reclassified"]
+    assert reclassified[-1]["actor"] == "aya"
+    assert reclassified[-1]["detail"]["reason"].startswith("判定の相違を確認: ")
+    assert reclassified[-1]["detail"]["priority"] == {"from": "P1", "to": "P4"}
+
+    service.work(QueueName.OUTBOUND)
+    after = service.load(disputed_id)
+    assert (after.priority, after.route, after.status) == ("P4", "urgent", "triaged")
+    assert [r.id for r in after.replies] == replies_before  # nothing answered for it
+    assert all(r.author != "playbook" for r in after.replies)
+
+    again = service.client.post(settle, json={"accept": "local"}, headers=bearer(token))
+    assert again.status_code == 409
+    assert "not disputed" in again.json()["detail"]

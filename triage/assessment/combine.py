@@ -16,16 +16,24 @@ most urgent of the layers that ran, so a P1 they see goes to the urgent queue at
 and a message they read as routine goes to staff, not to P2: a failure is not an
 emergency, but it is never an automatic answer either. In particular, without the rules
 the local model alone never answers a citizen.
+
+When the LLM reads a message the other way from the local layers on whether a person is
+needed now (P1/P2 against P3/P4, either way round) the assessment is flagged
+`disputed`. The priority is still the most urgent one: the flag only says that two
+readings stand, both kept in `verdicts`, for a person to settle. It is set whether or
+not the text looks like an injection: an injected "this is nothing" against a local P1
+is exactly the disagreement a person should see.
 """
 
 from __future__ import annotations
 
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from triage.assessment.llm_schema import LLMVerdict
 from triage.assessment.schemas import (
+    FLAG_DISPUTED,
     FLAG_INJECTION,
     FLAG_INJECTION_ENTRY_PREFIX,
     Assessment,
@@ -80,8 +88,7 @@ def combine(
     if best is None:
         # Only an untrusted LLM holds the final priority: keep its priority (raising is
         # always allowed) but take the category from the most urgent local layer.
-        locals_ = [v for v in (rules, local) if v is not None]
-        fallback = min(locals_, key=lambda v: v.priority) if locals_ else None
+        fallback = local_reading(layers)
         category = fallback.category if fallback else (llm_layer.category if llm_layer else None)
         engine = Engine.LLM
         confidence = llm_layer.confidence if llm_layer else 0.0
@@ -95,6 +102,8 @@ def combine(
     if failed_layers:
         all_flags.extend(f"{FLAG_LAYER_FAILED_PREFIX}{layer}" for layer in failed_layers)
         confidence = min(confidence, FAILED_LAYER_CONFIDENCE_CAP)
+    if readings_disagree(local_reading(layers), llm_layer):
+        all_flags.append(FLAG_DISPUTED)
     return Assessment(
         priority=priority,
         category=category or Category.OTHER,
@@ -112,6 +121,25 @@ def combine(
         # automatic answer from a message the model thinks may be urgent.
         urgent_probability=local.urgent_probability if local is not None else None,
     )
+
+
+def local_reading(verdicts: Iterable[LayerVerdict]) -> LayerVerdict | None:
+    """The most urgent verdict of the local layers (rules, local model), None without
+    one: what the inquiry would be routed on without the LLM."""
+    found = [v for v in verdicts if v.engine is not Engine.LLM]
+    return min(found, key=lambda v: v.priority) if found else None
+
+
+def llm_reading(verdicts: Iterable[LayerVerdict]) -> LayerVerdict | None:
+    """The LLM's verdict among `verdicts`, None when it was not consulted."""
+    return next((v for v in verdicts if v.engine is Engine.LLM), None)
+
+
+def readings_disagree(local: LayerVerdict | None, llm: LayerVerdict | None) -> bool:
+    """Whether the two readings differ on needing a person now (P1/P2 against P3/P4)."""
+    if local is None or llm is None:
+        return False
+    return local.priority.needs_human != llm.priority.needs_human
 
 
 def failed_layers(assessment: Assessment) -> list[str]:

@@ -15,6 +15,10 @@ from pydantic import BaseModel, ConfigDict, Field
 # each detector entry that fired adds `injection:<id>` next to it.
 FLAG_INJECTION = "injection_suspected"
 FLAG_INJECTION_ENTRY_PREFIX = "injection:"
+# Set by the combination when the LLM and the local layers disagree on whether a person
+# is needed now (P1/P2 against P3/P4): the priority stays the most urgent, and a person
+# settles which reading holds (`triage.inquiries.disputes`).
+FLAG_DISPUTED = "disputed"
 
 
 class Priority(StrEnum):

@@ -20,7 +20,7 @@ from triage.console.views import page_context
 from triage.core.deps import RedisDep, ResourcesDep, SessionDep
 from triage.core.errors import ConflictError, InvalidInputError, NotFoundError
 from triage.core.templating import templates
-from triage.inquiries import incidents, service, staff_actions, state
+from triage.inquiries import disputes, incidents, service, staff_actions, state
 from triage.inquiries.schemas import ReclassifyRequest, StaffReplyCreate
 
 router = APIRouter(tags=["console"], include_in_schema=False)
@@ -201,6 +201,23 @@ def reclassify(
         session.commit()
 
     return _attempt(request, _page(inquiry_id), "修正しました / corrected", run)
+
+
+@router.post("/console/inquiries/{inquiry_id}/settle")
+def settle(
+    inquiry_id: str,
+    request: Request,
+    session: SessionDep,
+    staff: ConsoleResponder,
+    accept: Annotated[disputes.Reading, Form()],
+) -> Response:
+    """One reading of a disputed verdict holds: "緊急のまま" (local) or "P…として扱う" (llm)."""
+
+    def run() -> None:
+        disputes.settle_dispute(inquiry_id, _actor(staff), accept, session=session)
+        session.commit()
+
+    return _attempt(request, _page(inquiry_id), "判定の相違を確認しました / settled", run)
 
 
 @router.post("/console/inquiries/{inquiry_id}/merge")

@@ -1,7 +1,8 @@
 """What the console's queue shows: open inquiries in the order they should be worked,
 each with why it is there and how long it has waited against its SLA.
 
-Order: not yet triaged first (it may be urgent), then P1 → P4, then the longest wait.
+Order: not yet triaged first (it may be urgent), then P1 → P4, an undisputed verdict
+before a disputed one (`triage.inquiries.disputes`), then the longest wait.
 Merged reports are shown once, on their incident's first report. A page holds
 `PAGE_SIZE` rows and a total, so 5,000 open inquiries cost one indexed page and a count.
 """
@@ -72,7 +73,7 @@ class QueueRow:
     claimed_by: str | None
     lease_left_seconds: int | None
     reasons: list[Reason] = field(default_factory=list)
-    disputed: bool = False
+    disputed: bool = False  # the LLM reads it the other way; nobody has settled it yet
     reports: int = 1  # with the reports merged into it
 
     @property
@@ -189,7 +190,7 @@ def queue_row(
         claimed_by=inquiry.claimed_by,
         lease_left_seconds=lease_left,
         reasons=reasons_of(inquiry.assessment),
-        disputed=is_disputed(inquiry.assessment),
+        disputed=inquiry.disputed,
         reports=1 + reports,
     )
 
@@ -220,15 +221,3 @@ def reasons_of(assessment: dict[str, Any] | None, limit: int = 4) -> list[Reason
         if engine == "local_model" and probability is not None:
             found.append(Reason(engine, f"urgent {float(probability):.0%}"))
     return found[:limit]
-
-
-def is_disputed(assessment: dict[str, Any] | None) -> bool:
-    """The layers disagree on whether a person is needed (P1/P2 against P3/P4)."""
-    if not assessment:
-        return False
-    views = {
-        Priority(v["priority"]).needs_human
-        for v in assessment.get("verdicts", [])
-        if v.get("priority") in Priority.__members__.values()
-    }
-    return len(views) > 1

@@ -43,7 +43,27 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "live_on": ("自動更新中", "Live"),
     "live_off": ("接続が切れました。再接続しています…", "Disconnected. Reconnecting…"),
     "sound": ("新着の緊急を音で知らせる", "Sound for new urgent items"),
-    "disputed": ("判定が割れています", "Layers disagree"),
+    "disputed": ("判定が割れています", "The readings disagree"),
+    "dispute_help": (
+        "LLM とルール・モデルで、すぐに人の対応が要るかの判定が分かれています。"
+        "緊急度は緊急な方のままです。両方を読み比べて、どちらかに決めてください。",
+        "The LLM and the rules/model disagree on whether a person is needed now. The"
+        " priority stays the more urgent one. Compare both and settle it.",
+    ),
+    "reading_local": ("ルール・モデルの判定", "Rules and model"),
+    "reading_llm": ("LLM の判定", "LLM"),
+    "keep_urgent": ("緊急のまま", "Keep as it is"),
+    "keep_urgent_help": (
+        "緊急度は変えずに、相違を確認済みにします。",
+        "The priority stays; the disagreement is marked as checked.",
+    ),
+    # {priority} is the LLM's priority code (P1..P4).
+    "treat_as": ("{priority}として扱う", "Treat as {priority}"),
+    "treat_as_help": (
+        "LLM の緊急度と分類に直します。職員の対応のまま、自動では返信しません。",
+        "Takes the LLM's priority and category. It stays with staff; nothing is sent"
+        " automatically.",
+    ),
     "reports": ("件の報告", "reports"),
     "claim": ("担当する (c)", "Claim (c)"),
     "release": ("担当を外す", "Release"),

@@ -48,7 +48,7 @@ from triage.core.db import utcnow
 from triage.core.deps import RedisDep, ResourcesDep, SessionDep
 from triage.core.resources import Resources
 from triage.core.templating import templates
-from triage.inquiries import incidents, service
+from triage.inquiries import disputes, incidents, service
 from triage.inquiries.schemas import mask_contact
 from triage.inquiries.tables import InquiryStatus
 from triage.inquiries.threads import conversation
@@ -243,6 +243,8 @@ def inquiry_context(
         duplicates=duplicates,
         shelters=_nearest_open_shelters(inquiry.location, session=session),
         masked_contact=mask_contact(inquiry.sender),
+        # Both readings side by side while the verdict is disputed, to settle it.
+        readings=disputes.readings_of(inquiry.assessment) if inquiry.disputed else None,
         after=latest_event_id(session=session),
         may_act=inquiry.status not in (InquiryStatus.RECEIVED, InquiryStatus.CLOSED),
         is_open=is_open,

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from channels.base import GeoPoint
 from channels.registry import capabilities_of
-from triage.assessment.schemas import Category, Priority, Route, most_urgent
+from triage.assessment.schemas import FLAG_DISPUTED, Category, Priority, Route, most_urgent
 from triage.core.db import session_scope, utcnow
 from triage.core.metrics import INQUIRIES_ROUTED, RECEIPT_TO_ROUTED_SECONDS
 from triage.core.queues import enqueue_send_reply
@@ -109,6 +109,7 @@ def _apply_outcome(
             category=assessment.category,
             language=assessment.language,
             assessment=assessment.model_dump(mode="json"),
+            disputed=FLAG_DISPUTED in assessment.flags,  # only with an LLM's reading
             location=location,
             lgcode=outcome.location.lgcode if outcome.location else None,
             route=outcome.route,

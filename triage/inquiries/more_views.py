@@ -1,7 +1,8 @@
-"""The staff API's other actions: next most urgent, reopen, note, reclassify, merge and
-split incidents, and looking at a contact. The console's forms call the same functions
-(`triage.inquiries.staff_actions`, `state`, `incidents`): everything the console does, an
-integrating system (a fire department's dispatch) can do here.
+"""The staff API's other actions: next most urgent, reopen, note, reclassify, settle a
+disputed verdict, merge and split incidents, and looking at a contact. The console's
+forms call the same functions (`triage.inquiries.staff_actions`, `state`, `disputes`,
+`incidents`): everything the console does, an integrating system (a fire department's
+dispatch) can do here.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from fastapi import APIRouter
 from triage.auth.deps import Responder
 from triage.auth.tables import Role, StaffUser
 from triage.core.deps import SessionDep
-from triage.inquiries import incidents, staff_actions, state
+from triage.inquiries import disputes, incidents, staff_actions, state
 from triage.inquiries.schemas import (
     ContactRead,
     InquiryDetail,
@@ -19,6 +20,7 @@ from triage.inquiries.schemas import (
     NoteCreate,
     ReclassifyRequest,
     ReopenRequest,
+    SettleRequest,
 )
 from triage.inquiries.views import CONFLICT, NOT_FOUND, NOT_JSON, detail_of
 from triage.inquiries.views import router as _base
@@ -91,6 +93,26 @@ def reclassify(
         priority=body.priority.value if body.priority else None,
         category=body.category.value if body.category else None,
     )
+    session.commit()
+    return detail_of(inquiry_id, session)
+
+
+@router.post(
+    "/api/v1/inquiries/{inquiry_id}/settle",
+    response_model=InquiryDetail,
+    responses={
+        **NOT_JSON,
+        **NOT_FOUND,
+        409: {"description": "not disputed (or settled already), or not open to this responder"},
+    },
+)
+def settle(
+    inquiry_id: str, body: SettleRequest, session: SessionDep, staff: Responder
+) -> InquiryDetail:
+    """Settle a disputed verdict (the LLM and the local layers disagree on whether a
+    person is needed now): `local` keeps the priority, `llm` reclassifies to the LLM's
+    priority and category. The inquiry stays with staff; nothing is sent to the citizen."""
+    disputes.settle_dispute(inquiry_id, _actor(staff), body.accept, session=session)
     session.commit()
     return detail_of(inquiry_id, session)
 

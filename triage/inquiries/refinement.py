@@ -26,7 +26,7 @@ import redis
 from sqlalchemy.orm import Session
 
 from channels.registry import capabilities_of
-from triage.assessment.schemas import Assessment, Priority, Route, most_urgent
+from triage.assessment.schemas import FLAG_DISPUTED, Assessment, Priority, Route, most_urgent
 from triage.core.db import session_scope, utcnow
 from triage.core.queues import enqueue_refine_drain, enqueue_send_reply
 from triage.core.resources import Resources
@@ -97,6 +97,9 @@ def apply_refinement(
     final = most_urgent(current, refined.priority)
     result = RefinementResult(raised=final is not current)
     inquiry.assessment = refined.model_dump(mode="json")
+    # The LLM read it the other way on needing a person: the priority stays, a person
+    # settles it (`state.settle_dispute`); until then it ranks after undisputed ones.
+    inquiry.disputed = FLAG_DISPUTED in refined.flags
     inquiry.updated_at = utcnow()
     _take_finer_location(inquiry, refined, session=session, pipeline=pipeline)
     detail: dict[str, object] = {"engine": str(refined.engine), "flags": list(refined.flags)}

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from triage.assessment.schemas import Category, Priority
+from triage.inquiries.disputes import Reading
 from triage.inquiries.state import Outcome
 
 # The largest id the `Integer` key columns hold (PostgreSQL's 32-bit integer): a larger
@@ -89,6 +90,13 @@ class InquiryRead(BaseModel):
     location: dict[str, Any] | None
     lgcode: str | None
     route: str | None
+    disputed: bool = Field(
+        default=False,
+        description=(
+            "the LLM and the local layers disagree on whether a person is needed now; the "
+            "priority is the more urgent reading until a person settles it"
+        ),
+    )
     playbook_id: str | None
     claimed_by: str | None
     claim_active_at: datetime | None = Field(
@@ -179,6 +187,19 @@ class ReclassifyRequest(BaseModel):
     priority: Priority | None = None
     category: Category | None = None
     reason: str = Field(min_length=1, max_length=2000)
+
+
+class SettleRequest(BaseModel):
+    """Which reading of a disputed verdict holds."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    accept: Reading = Field(
+        description=(
+            "local: keep the priority; llm: take the LLM's priority and category "
+            "(a reclassification). The inquiry stays with staff either way."
+        )
+    )
 
 
 class MergeRequest(BaseModel):

@@ -49,9 +49,11 @@ OPEN_STATUSES = (
 def urgency_order() -> tuple[Any, ...]:
     """The order people work inquiries in: untriaged first (they may be urgent), then
     P1..P4, oldest first within a priority: the person who has waited longest with the
-    worst problem comes first."""
+    worst problem comes first. Within a priority a disputed inquiry (the LLM reads it the
+    other way on needing a person) comes after the undisputed ones: two readings that
+    agree are surer than one against the other."""
     untriaged_first = case((Inquiry.priority.is_(None), 0), else_=1)
-    return (untriaged_first, Inquiry.priority, Inquiry.received_at)
+    return (untriaged_first, Inquiry.priority, Inquiry.disputed, Inquiry.received_at)
 
 
 def new_inquiry_id() -> str:

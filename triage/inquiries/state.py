@@ -7,6 +7,9 @@ resolved or closed. Only the responder who holds the claim may release, reply or
 resolve; an unclaimed inquiry may be answered or resolved by anyone; an admin may act
 on anyone's. Each change is one UPDATE … WHERE status IN (…) AND claim allows, so two
 people can never both win. Functions take `*, session`; the caller commits.
+
+Settling a disputed verdict (`triage.inquiries.disputes`) is a transition too, whose
+UPDATE also requires the inquiry to be disputed still: it is settled once.
 """
 
 from __future__ import annotations
@@ -34,6 +37,9 @@ class Action(StrEnum):
     REOPEN = "reopen"
     NOTE = "note"
     RECLASSIFY = "reclassify"
+    # Settling a disputed verdict: keep the priority, or take the LLM's reading.
+    SETTLE = "settle"
+    ACCEPT_LLM_READING = "accept the LLM's reading of"
 
 
 class Outcome(StrEnum):
@@ -55,6 +61,7 @@ class Transition:
     # "mine" (held by the actor), "any" (whoever holds it); an admin passes every one.
     claim: str
     event: EventKind
+    disputed_only: bool = False  # applies only while the inquiry is disputed
 
 
 _ACTIVE = frozenset({InquiryStatus.TRIAGED, InquiryStatus.ANSWERED, InquiryStatus.CLAIMED})
@@ -70,6 +77,10 @@ TRANSITIONS: dict[Action, Transition] = {
     # A note is for the record: anyone may add one while the inquiry is open.
     Action.NOTE: Transition(_ACTIVE, "any", EventKind.NOTE),
     Action.RECLASSIFY: Transition(_ACTIVE, "free_or_mine", EventKind.RECLASSIFIED),
+    Action.SETTLE: Transition(_ACTIVE, "free_or_mine", EventKind.SETTLED, disputed_only=True),
+    Action.ACCEPT_LLM_READING: Transition(
+        _ACTIVE, "free_or_mine", EventKind.RECLASSIFIED, disputed_only=True
+    ),
 }
 
 
@@ -149,11 +160,14 @@ def reclassify(
     reason: str,
     priority: str | None = None,
     category: str | None = None,
+    settles_dispute: bool = False,
 ) -> Inquiry:
     """A person's correction of priority or category, with the reason; the machine's
-    values stay in the event (a correction the model can learn from)."""
+    values stay in the event (a correction the model can learn from). With
+    `settles_dispute` it is the settlement of a disputed verdict: refused unless the
+    inquiry is disputed, and the dispute is cleared."""
     before = get_inquiry(inquiry_id, session=session)
-    values: dict[str, object] = {}
+    values: dict[str, object] = {"disputed": False} if settles_dispute else {}
     detail: dict[str, object] = {"reason": reason}
     if priority is not None and priority != before.priority:
         values["priority"] = priority
@@ -162,10 +176,25 @@ def reclassify(
         values["category"] = category
         detail["category"] = {"from": before.category, "to": category}
     return _apply(
-        Action.RECLASSIFY,
+        Action.ACCEPT_LLM_READING if settles_dispute else Action.RECLASSIFY,
         inquiry_id,
         _actor(actor),
         {**values, **_touch(inquiry_id, actor, session)},
+        session=session,
+        detail=detail,
+    )
+
+
+def keep_disputed_priority(
+    inquiry_id: str, actor: Actor | str, *, session: Session, detail: dict[str, object]
+) -> Inquiry:
+    """Settle a disputed verdict as it stands: the priority stays, the dispute is cleared
+    (`triage.inquiries.disputes`); refused unless the inquiry is disputed."""
+    return _apply(
+        Action.SETTLE,
+        inquiry_id,
+        _actor(actor),
+        {"disputed": False, **_touch(inquiry_id, actor, session)},
         session=session,
         detail=detail,
     )
@@ -239,6 +268,8 @@ def _apply(
     claim = _claim_allows(transition, actor)
     if claim is not None:
         statement = statement.where(claim)
+    if transition.disputed_only:
+        statement = statement.where(Inquiry.disputed.is_(True))
     changed = session.execute(
         statement.values(**values, updated_at=utcnow()).execution_options(synchronize_session=False)
     )
@@ -258,6 +289,8 @@ def _refusal(action: Action, transition: Transition, inquiry: Inquiry, actor: Ac
         return "still being triaged; try again in a few seconds"
     if inquiry.status not in transition.allowed_from:
         return f"cannot {action} an inquiry that is {inquiry.status}"
+    if transition.disputed_only and not inquiry.disputed:
+        return "not disputed any more: someone settled it"
     if inquiry.claimed_by and inquiry.claimed_by != actor.name:
         return f"already claimed by {inquiry.claimed_by}"
     return f"only the responder who claimed it can {action} it"

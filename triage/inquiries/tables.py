@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from triage.core.crypto import HASH_LENGTH, HASHED_AS, EncryptedText
@@ -60,6 +60,7 @@ class EventKind(StrEnum):
     MERGED = "merged"  # folded into an incident with other reports of the same need
     SPLIT = "split"  # taken out of an incident again
     ESCALATED = "escalated"  # past its SLA with nobody on it: the on-call list was told
+    SETTLED = "settled"  # a person kept the priority over the LLM's disputed reading
 
 
 class Inquiry(Base):
@@ -93,6 +94,10 @@ class Inquiry(Base):
     location: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     lgcode: Mapped[str | None] = mapped_column(String(6), index=True)
     assessment: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The LLM and the local layers disagree on whether a person is needed now (the
+    # assessment's `disputed` flag) and nobody has settled it yet: ranked after the
+    # undisputed inquiries of the same priority.
+    disputed: Mapped[bool] = mapped_column(default=False, server_default=false())
     route: Mapped[str | None] = mapped_column(String(16))
     playbook_id: Mapped[str | None] = mapped_column(String(64))
     claimed_by: Mapped[str | None] = mapped_column(String(64))
