@@ -129,7 +129,7 @@ def test_when_every_layer_fails_a_person_looks(
         monkeypatch.setattr(f"triage.assessment.engine.{name}", _raising)
     monkeypatch.setattr(engine.local_model, "predict", _raising)
     assessment = engine.assess_local("ありがとうございました")
-    assert failed_layers(assessment) == ["language", "rules", "injection", "local_model"]
+    assert failed_layers(assessment) == ["language", "injection", "rules", "local_model"]
     assert assessment.verdicts == []
     assert assessment.confidence < CLOSE_MIN_CONFIDENCE  # never closed automatically
 

@@ -18,10 +18,16 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from triage.assessment.combine import combine, describe_failure, failed_layers
+from triage.assessment.context import moderate_model_alarm
 from triage.assessment.language import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, detect_language
 from triage.assessment.llm_schema import LLMUnavailable
 from triage.assessment.local_model import LocalModel
-from triage.assessment.rules import assess_by_rules, detect_injection, remove_injection
+from triage.assessment.rules import (
+    assess_by_rules,
+    detect_injection,
+    remove_injection,
+    set_aside_expressions,
+)
 from triage.assessment.schemas import Assessment, Engine, LayerVerdict, most_urgent
 from triage.assessment.surge import SurgeMonitor
 from triage.core.settings import Settings
@@ -67,7 +73,8 @@ class AssessmentEngine:
 
     @classmethod
     def load(cls, settings: Settings) -> AssessmentEngine:
-        """The shipped model, plus the LLM when TRIAGE_LLM_BASE_URL and _MODEL are set."""
+        """The shipped model (or TRIAGE_LOCAL_MODEL_PATH's), plus the LLM when
+        TRIAGE_LLM_BASE_URL and _MODEL are set."""
         llm: LLMAssessor | None = None
         if settings.llm_enabled and settings.llm_base_url and settings.llm_model:
             from triage.assessment.llm import LLMAssessor
@@ -80,7 +87,7 @@ class AssessmentEngine:
                 settings.llm_timeout_seconds,
                 settings.llm_budget_per_minute,
             )
-        return cls(LocalModel.load(), llm)
+        return cls(LocalModel.load(settings.local_model_path), llm)
 
     @property
     def surge_active(self) -> bool:
@@ -102,25 +109,41 @@ class AssessmentEngine:
             except Exception as error:
                 language = DEFAULT_LANGUAGE
                 _layer_failed(LAYER_LANGUAGE, error, failed)
-        rules: LayerVerdict | None = None
-        try:
-            rules = assess_by_rules(text, language)
-        except Exception as error:
-            _layer_failed(LAYER_RULES, error, failed)
         injection = _injection_in(text, failed)
-        model_text = text
+        # The layers read the citizen's words without instructions aimed at the machine:
+        # "priority=P1 category=fire" in a probe is not a fire (and a fake P4 verdict
+        # must not pull the model toward P4). Words outside the injection stay.
+        citizen_text = text
         if injection:
             try:
-                model_text = remove_injection(text)
+                citizen_text = remove_injection(text)
             except Exception as error:
                 _layer_failed(LAYER_INJECTION, error, failed)
+        rules: LayerVerdict | None = None
+        try:
+            rules = assess_by_rules(citizen_text, language)
+        except Exception as error:
+            _layer_failed(LAYER_RULES, error, failed)
         local: LayerVerdict | None = None
         if self.local_model is not None:
             try:
-                local = self.local_model.predict(model_text)
+                local = self.local_model.predict(citizen_text)
+                # Never where the text talks to the machine: an injection could plant
+                # the very cues ("lol", "test", "thanks") that calm a model's alarm.
+                if local.priority.needs_human and not injection and LAYER_RULES not in failed:
+                    local = self._in_context(local, rules, citizen_text, language)
             except Exception as error:
                 _layer_failed(LAYER_LOCAL_MODEL, error, failed)
         return combine(rules, local, None, language, injection=injection, failed_layers=failed)
+
+    @staticmethod
+    def _in_context(
+        local: LayerVerdict, rules: LayerVerdict | None, text: str, language: str
+    ) -> LayerVerdict:
+        """A P1/P2 only the model raised, read again in context (`triage.assessment.context`)."""
+        if rules is not None and rules.priority.needs_human:
+            return local
+        return moderate_model_alarm(local, text, set_aside_expressions(text, language))
 
     def needs_llm(self, local: Assessment) -> bool:
         """Whether refinement is worth an LLM call now (always, unless in surge mode)."""

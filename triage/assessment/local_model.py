@@ -37,12 +37,15 @@ class Thresholds:
     """Fail-urgent decision thresholds on the priority head's probabilities."""
 
     # Chosen by `ops/eval/assessment/calibrate.py` (5-fold cross-validation on the
-    # training set, never the dev set). P1: the highest threshold keeping rules+model P1
-    # recall near 0.99 there. P1+P2: urgent must be the more likely reading (a four-class
-    # model spreads text it has never seen around 0.25 each, and social-media chatter
-    # went urgent under 0.4); recall stays 0.995 there. A message under it is P3 and
-    # still reaches staff unless a playbook matches it confidently.
-    life_threat: float = 0.3
+    # training set, never a dev set). P1: the highest threshold keeping rules+model P1
+    # recall at 0.99 there (0.40: recall 0.992, precision 0.87; 0.30 gave 0.998 / 0.80,
+    # and a P1 the model puts under 0.40 still reaches the urgent queue when P1+P2 passes
+    # `needs_human`). P1+P2: urgent must be the more likely reading (a four-class model
+    # spreads text it has never seen around 0.25 each, and social-media chatter went
+    # urgent under 0.4); rules+model recall 0.986 there, and the routing guard brings the
+    # rest to a person. A message under it is P3 and still reaches staff unless a
+    # playbook matches it confidently.
+    life_threat: float = 0.4
     needs_human: float = 0.5
     no_action: float = 0.6
 

@@ -18,6 +18,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from triage.assessment.context import sentence_cue, with_cue
 from triage.assessment.normalize import normalize, normalize_pattern
 from triage.assessment.schemas import Category, Engine, LayerVerdict, Priority
 
@@ -33,6 +34,8 @@ _SCRIPT_TESTS: dict[str, re.Pattern[str]] = {
     "devanagari": re.compile(r"[\u0900-\u097f]"),
     "latin": re.compile(r"[a-z]"),
 }
+# Lexicon files that are not one language's emergency expressions.
+NOT_LANGUAGE_LEXICONS = frozenset({"injection.json", "context.json"})
 # Every lexicon whose script appears in the text runs: language detection on a short,
 # unaccented SMS is a guess, and residents mix English into their own language.
 
@@ -134,7 +137,7 @@ def load_lexicons() -> dict[str, Lexicon]:
     """Every language lexicon shipped in `lexicons/`, keyed by language code."""
     lexicons: dict[str, Lexicon] = {}
     for item in resources.files("triage.assessment.lexicons").iterdir():
-        if item.name.endswith(".json") and item.name != "injection.json":
+        if item.name.endswith(".json") and item.name not in NOT_LANGUAGE_LEXICONS:
             lexicon = _parse_lexicon(_read_json(item.name))
             lexicons[lexicon.language] = lexicon
     return lexicons
@@ -269,6 +272,11 @@ def find_hits(text: str, language: str) -> list[RuleHit]:
     for lexicon in lexicons:
         for entry in lexicon.entries:
             for match in entry.pattern.finditer(normalized):
+                suppressed_by = _suppression(
+                    normalized, match.start(), match.end(), modifiers, casual
+                )
+                if suppressed_by is None:  # its sentence may relay news or joke
+                    suppressed_by = with_cue(None, sentence_cue(normalized, match.start()))
                 hits.append(
                     RuleHit(
                         entry_id=entry.id,
@@ -276,13 +284,16 @@ def find_hits(text: str, language: str) -> list[RuleHit]:
                         category=entry.category,
                         matched=match.group(0).strip(),
                         start=match.start(),
-                        suppressed_by=_suppression(
-                            normalized, match.start(), match.end(), modifiers, casual
-                        ),
+                        suppressed_by=suppressed_by,
                     )
                 )
     hits.sort(key=lambda hit: hit.start)
     return hits
+
+
+def set_aside_expressions(text: str, language: str) -> list[tuple[str, str]]:
+    """(reason, expression) of every expression found but set aside, in order."""
+    return [(h.suppressed_by, h.matched) for h in find_hits(text, language) if h.suppressed_by]
 
 
 def assess_by_rules(text: str, language: str) -> LayerVerdict | None:

@@ -1,4 +1,4 @@
-"""`triage assess`, `triage eval` and `triage model train`: plain functions the CLI registers.
+"""`triage assess` and `triage eval`: plain functions the CLI registers.
 
 Both run the service's own pipeline (`triage.routing.pipeline.TriagePipeline`), so what
 they print is what the workers do: rules + local model, the bundled gazetteer with the
@@ -50,9 +50,12 @@ VERDICT_CACHE_SIZE = 8192
 logger = logging.getLogger(__name__)
 
 
-def load_pipeline(*, database: bool = False) -> TriagePipeline:
-    """The pipeline `triage assess` and `triage eval` run, offline."""
+def load_pipeline(*, database: bool = False, model_path: Path | None = None) -> TriagePipeline:
+    """The pipeline `triage assess` and `triage eval` run, offline; `model_path`: this
+    local model file instead of the configured one (a before/after comparison)."""
     settings = get_settings()
+    if model_path is not None:
+        settings = settings.model_copy(update={"local_model_path": model_path})
     source: AnswerSource
     if database:
         from triage.core.db import make_engine, make_session_factory
@@ -307,20 +310,15 @@ def print_report(result: Report, console: Console) -> None:
     console.print(matrix)
 
 
-def eval_command(file: Path, json_output: bool, *, database: bool = False) -> None:
+def eval_command(
+    file: Path, json_output: bool, *, database: bool = False, model_path: Path | None = None
+) -> None:
     """Print the triage metrics of a labelled JSON-lines file (`--json` for machines)."""
-    result = evaluate_records(load_labelled(file), load_pipeline(database=database))
+    pipeline = load_pipeline(database=database, model_path=model_path)
+    result = evaluate_records(load_labelled(file), pipeline)
     if json_output:
         sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=1) + "\n")
     else:
         from rich.console import Console
 
         print_report(result, Console())
-
-
-def train_command() -> None:
-    """Retrain the local model from `triage/assessment/training/*.jsonl`."""
-    from triage.assessment.local_model import train_local_model
-
-    path = train_local_model()
-    sys.stderr.write(f"wrote {path}\n")

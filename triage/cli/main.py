@@ -146,11 +146,20 @@ def evaluate(
         bool, typer.Option("--json", help="Print machine-readable JSON.")
     ] = False,
     database: DatabaseOption = False,
+    model: Annotated[
+        Path | None,
+        typer.Option(
+            "--model",
+            exists=True,
+            dir_okay=False,
+            help="Use this local model file (e.g. from `model train --with-corrections`).",
+        ),
+    ] = None,
 ) -> None:
     """Evaluate triage on a labelled JSON-lines file (the same pipeline as the workers)."""
     from triage.cli.assess import eval_command
 
-    eval_command(file, json_output, database=database)
+    eval_command(file, json_output, database=database, model_path=model)
 
 
 @app.command()
@@ -162,11 +171,36 @@ def geocode() -> None:
 
 
 @model_app.command("train")
-def model_train() -> None:
-    """Train the local model from the project's own examples (reproducible)."""
-    from triage.cli.assess import train_command
+def model_train(
+    with_corrections: Annotated[
+        bool,
+        typer.Option(
+            "--with-corrections",
+            help=(
+                "Add responders' reclassifications from TRIAGE_DATABASE_URL, write a new "
+                "file and print before/after figures."
+            ),
+        ),
+    ] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            dir_okay=False,
+            help=(
+                "Where to write the model. Default: the shipped one; with corrections, a "
+                "new file under TRIAGE_HOME/models (never the shipped one)."
+            ),
+        ),
+    ] = None,
+) -> None:
+    """Train the local model from the project's own examples (reproducible), or also
+    from responders' corrections. Nothing retrains by itself in production: an operator
+    runs this, reads the before/after table, and points TRIAGE_LOCAL_MODEL_PATH at the
+    new file."""
+    from triage.cli.model import train_command
 
-    train_command()
+    train_command(with_corrections=with_corrections, out=out)
 
 
 @playbooks_app.command("import")

@@ -77,6 +77,14 @@ class Settings(BaseSettings):
         description="municipality served (e.g. 石川県七尾市): the last-resort location hint",
     )
 
+    local_model_path: Path | None = Field(
+        default=None,
+        description=(
+            "the local model file to load instead of the shipped one (e.g. one "
+            "`triage model train --with-corrections` wrote)"
+        ),
+    )
+
     max_text_length: int = 5000
     rate_limit_per_ip: str = Field(
         # Sized for carrier-grade NAT: hundreds of phones on a Japanese mobile network

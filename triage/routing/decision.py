@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from triage.assessment.schemas import Assessment, Priority, Route
+from triage.assessment.schemas import FLAG_INJECTION, Assessment, Priority, Route
 from triage.geo.geotag import needs_ask_back
 from triage.geo.schemas import GeoLocation
 
@@ -34,7 +34,9 @@ CLOSE_MIN_CONFIDENCE = 0.8
 # Chosen by 5-fold cross-validation on the training set (ops/eval/assessment/calibrate.py,
 # "review threshold"), checked on the dev set; never on the public evaluation sets. It is
 # on the shipped model's probability scale: re-run calibrate.py after retraining.
-REVIEW_MIN_URGENT_PROBABILITY = 0.3
+# 0.25 after the 2026-12 retraining: every P1+P2 the model misread as P3/P4 in the folds
+# reaches a person (14/14; 0.30 lost one), holding 6% of P3 from an automatic answer.
+REVIEW_MIN_URGENT_PROBABILITY = 0.25
 
 # How close to a person each route is: a later decision may only move up this order.
 _TOWARDS_A_PERSON = {Route.CLOSED: 0, Route.AUTO_REPLY: 1, Route.STAFF: 2, Route.URGENT: 3}
@@ -91,11 +93,16 @@ def route_for(
     An assessment without `urgent_probability` (no local model) is routed on its
     priority and confidence alone. A message without words (a bare photo, location pin
     or emoji) says nothing the machine can judge, so a person looks at it: it is never
-    answered or closed automatically; nor is a follow-up a person already has.
+    answered or closed automatically; nor is a follow-up a person already has, nor a
+    message that reads like instructions to the machine (a prompt injection).
     """
     if assessment.priority.needs_human:
         return Route.URGENT
     if not context.has_words:
+        return Route.STAFF
+    if FLAG_INJECTION in assessment.flags:
+        # A message that talks to the machine gets a person, not a playbook or a close:
+        # what a citizen is told must not depend on instructions inside their text.
         return Route.STAFF
     if context.conversation_route in WITH_A_PERSON:
         return Route.STAFF

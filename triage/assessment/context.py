@@ -1,0 +1,141 @@
+"""Read context before raising an alarm: is the emergency word a danger to the writer now?
+
+The rules already set aside an expression that is negated, hypothetical, resolved or a
+casual idiom in its own clause (`triage.assessment.rules`). Two things stay to read at
+the level of the sentence and the message:
+
+- **Rule hits in relayed news or a joke.** "【拡散希望】ダムが決壊寸前らしい" relays a rumour;
+  "死ぬかと思ったｗ" laughs. A hit in a sentence that relays or jokes is set aside too,
+  unless the sentence asks for help or names a person in danger: a shared appeal for a
+  grandmother under a collapsed house is still a rescue.
+- **The local model's alarm without any rule.** The model reads character n-grams: it
+  cannot see that "けが人はいません" denies an injury, that thanks, a joke or a resolved
+  report carries rescue words, or that a rumour is relayed. When only the model raised
+  the priority and the message carries one of those cues (or rule expressions that
+  were all set aside), its P1/P2 is read as P3 **with a person looking** (routing keeps
+  a message whose urgent probability is not small for staff): off the urgent queue,
+  never answered or closed automatically. A message that asks for help now, says the
+  danger is still there or names a person in danger keeps the model's priority.
+
+Nothing here runs on the common path: only where a rule fired or the model said P1/P2.
+The cue lists are in `lexicons/context.json`, reviewed like the rules' lexicons.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from triage.assessment.normalize import normalize, normalize_pattern
+from triage.assessment.schemas import LayerVerdict, Priority
+
+# Cues in the order they are reported; the first found names the reason.
+CALMING_CUES = ("resolved", "relayed", "joke", "gratitude", "test", "hypothetical")
+# Cues that set aside a rule hit in their sentence (thanks or a resolved report next to
+# an emergency word may still describe it: only the model is moderated by those).
+SENTENCE_CUES = ("relayed", "joke")
+BLOCKERS = ("still", "asks_for_help_now", "names_a_person")
+# A moderated verdict is not confident: never closed, never answered on its own.
+MODERATED_CONFIDENCE = 0.5
+_SENTENCE = re.compile(r"[^。.!?\n！？]+[。.!?\n！？]*")
+
+
+@dataclass(frozen=True)
+class Cue:
+    kind: str
+    matched: str
+
+
+@dataclass(frozen=True)
+class _ContextLexicon:
+    cues: dict[str, re.Pattern[str]]
+    blockers: dict[str, re.Pattern[str]]
+
+
+def _compile(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{normalize_pattern(p)})" for p in patterns))
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> _ContextLexicon:
+    text = resources.files("triage.assessment.lexicons").joinpath("context.json").read_text("utf-8")
+    doc = json.loads(text)
+    return _ContextLexicon(
+        cues={kind: _compile(doc["cues"][kind]) for kind in CALMING_CUES},
+        blockers={kind: _compile(doc["blockers"][kind]) for kind in BLOCKERS},
+    )
+
+
+def first_cue(normalized: str, kinds: tuple[str, ...] = CALMING_CUES) -> Cue | None:
+    """The first calming cue of those kinds in the (normalised) text, or None."""
+    cues = _lexicon().cues
+    for kind in kinds:
+        found = cues[kind].search(normalized)
+        if found is not None:
+            return Cue(kind, found.group(0).strip())
+    return None
+
+
+def blocker(normalized: str) -> Cue | None:
+    """Why no cue may calm this text: it asks for help now, says the danger is still
+    there, or names a person in danger."""
+    for kind, pattern in _lexicon().blockers.items():
+        found = pattern.search(normalized)
+        if found is not None:
+            return Cue(kind, found.group(0).strip())
+    return None
+
+
+def sentence_cue(normalized: str, position: int) -> Cue | None:
+    """A relayed-news or joke cue in the sentence at `position`, unless it is blocked."""
+    for sentence in _SENTENCE.finditer(normalized):
+        if sentence.start() <= position < sentence.end():
+            text = sentence.group(0)
+            if blocker(text) is not None:
+                return None
+            return first_cue(text, SENTENCE_CUES)
+    return None
+
+
+def moderate_model_alarm(
+    local: LayerVerdict, text: str, set_aside: list[tuple[str, str]]
+) -> LayerVerdict:
+    """The local model's P1/P2, read again when no rule raised the priority.
+
+    `set_aside` holds (reason, expression) of the rule expressions found but set aside
+    (negated, hypothetical, resolved, casual, relayed, joke): evidence that the words
+    the model reacts to are not a present danger. Returns `local` unchanged when no cue
+    calms the message or a blocker keeps it urgent.
+    """
+    if not local.priority.needs_human:
+        return local
+    normalized = normalize(text)
+    if blocker(normalized) is not None:
+        return local
+    cue = first_cue(normalized)
+    if cue is None and set_aside:
+        reason, expression = set_aside[0]
+        cue = Cue(reason, expression)
+    if cue is None:
+        return local
+    reason = (
+        f"context: {cue.kind} 「{cue.matched}」: the model's {local.priority} read as "
+        "not an emergency by itself; a person looks"
+    )
+    return local.model_copy(
+        update={
+            "priority": Priority.ROUTINE,
+            "confidence": min(local.confidence, MODERATED_CONFIDENCE),
+            "reasons": [*local.reasons, reason],
+        }
+    )
+
+
+def with_cue(hit_reason: str | None, cue: Cue | None) -> str | None:
+    """A rule hit's suppression after the sentence-level reading (the first reason wins)."""
+    if hit_reason is not None or cue is None:
+        return hit_reason
+    return cue.kind
