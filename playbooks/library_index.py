@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from playbooks.matcher import _keyword_matcher, _score, match_result
+from playbooks.matcher import _keyword_matcher, _score, category_agreement, match_result
 from playbooks.schemas import PlaybookContent, PlaybookMatch
 from triage.assessment.normalize import normalize
 from triage.assessment.schemas import Assessment
@@ -79,9 +79,10 @@ class LibraryIndex:
             if allowed is not None and not allowed(playbook):
                 continue
             hits = sorted(present.intersection(rank), key=rank.__getitem__)
-            agrees = assessment.category in playbook.categories
+            agreement = category_agreement(assessment, playbook)
+            agrees = agreement > 0
             # `matcher._Candidate.sort_key`: score, more hits, longer words, then the id.
-            order = (-_score(agrees, len(hits)), -len(hits), -max(map(len, hits)), playbook.id)
+            order = (-_score(agreement, len(hits)), -len(hits), -max(map(len, hits)), playbook.id)
             if best is None or order < best[0]:
                 best = (order, playbook, hits, agrees)
         if best is None:

@@ -1,7 +1,9 @@
 """Pick the playbook that answers an inquiry. Pure: no database, no network.
 
 A confident match needs two independent signals to agree:
-- the assessment's category is one of the playbook's categories, and
+- the assessment's category is one of the playbook's categories (or, for a lower score
+  that one keyword still lifts over the threshold, one of the local model's next
+  readings of the category is), and
 - the citizen's own words contain the playbook's keywords (any language: people mix them).
 
 Neither alone reaches the confidence threshold
@@ -30,6 +32,10 @@ from triage.assessment.schemas import (
 )
 
 CATEGORY_WEIGHT = 0.5
+# The model's second or third reading of the category counts for less than its first:
+# with one keyword it still reaches AUTO_REPLY_MIN_MATCH_SCORE (0.4 + 0.25), but a
+# playbook the first reading agrees with always ranks above it.
+ALTERNATIVE_CATEGORY_AGREEMENT = 0.8
 FIRST_KEYWORD_WEIGHT = 0.25
 FURTHER_KEYWORD_WEIGHT = 0.1
 MAX_KEYWORD_WEIGHT = 0.45
@@ -117,13 +123,22 @@ def keyword_hits(normalized_text: str, playbook: PlaybookContent) -> tuple[str, 
     return tuple(found)
 
 
-def _score(category_agrees: bool, hit_count: int) -> float:
+def category_agreement(assessment: Assessment, playbook: PlaybookContent) -> float:
+    """1 when the assessed category is the playbook's, less for the model's next reading."""
+    if assessment.category in playbook.categories:
+        return 1.0
+    if any(c in playbook.categories for c in assessment.category_alternatives):
+        return ALTERNATIVE_CATEGORY_AGREEMENT
+    return 0.0
+
+
+def _score(agreement: float, hit_count: int) -> float:
     if hit_count == 0:
         return 0.0
     keyword = min(
         MAX_KEYWORD_WEIGHT, FIRST_KEYWORD_WEIGHT + FURTHER_KEYWORD_WEIGHT * (hit_count - 1)
     )
-    return round((CATEGORY_WEIGHT if category_agrees else 0.0) + keyword, 3)
+    return round(CATEGORY_WEIGHT * agreement + keyword, 3)
 
 
 def match(
@@ -141,8 +156,8 @@ def match(
         hits = keyword_hits(normalized, playbook)
         if not hits:
             continue
-        agrees = assessment.category in playbook.categories
-        candidates.append(_Candidate(playbook, _score(agrees, len(hits)), hits, agrees))
+        agreement = category_agreement(assessment, playbook)
+        candidates.append(_Candidate(playbook, _score(agreement, len(hits)), hits, agreement > 0))
     if not candidates:
         return None
     best = min(candidates, key=lambda candidate: candidate.sort_key)
@@ -158,12 +173,16 @@ def match_result(
 ) -> PlaybookMatch:
     """The match for the chosen playbook: why, and the score (capped for text the
     assessment flagged as instructions to the machine)."""
-    reasons = [
-        f"category {assessment.category} "
-        + ("is one of" if category_agrees else "is not one of")
-        + f" {[str(c) for c in playbook.categories]}",
-        "keywords: " + "、".join(hits),
-    ]
+    categories = [str(c) for c in playbook.categories]
+    alternative = next(
+        (c for c in assessment.category_alternatives if c in playbook.categories), None
+    )
+    if assessment.category in playbook.categories or not category_agrees:
+        agreement = "is one of" if category_agrees else "is not one of"
+        category_reason = f"category {assessment.category} {agreement} {categories}"
+    else:
+        category_reason = f"the model's next reading {alternative} is one of {categories}"
+    reasons = [category_reason, "keywords: " + "、".join(hits)]
     if FLAG_INJECTION in assessment.flags:
         # The assessment's rules found instructions to the machine in the text.
         entries = [

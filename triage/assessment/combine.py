@@ -44,10 +44,10 @@ from triage.assessment.schemas import (
 )
 
 # A suspected injection is never closed without a person looking (routing closes P4
-# only at confidence >= 0.8).
+# only at confidence >= CLOSE_MIN_CONFIDENCE, 0.7).
 INJECTION_CONFIDENCE_CAP = 0.5
 # An assessment a layer is missing from is never closed (routing closes P4 only at
-# confidence >= 0.8) and gets no playbook (`TriagePipeline.route`).
+# confidence >= 0.7) and gets no playbook (`TriagePipeline.route`).
 FAILED_LAYER_CONFIDENCE_CAP = 0.5
 FLAG_LAYER_FAILED_PREFIX = "layer_failed:"
 
@@ -120,6 +120,9 @@ def combine(
         # The model's reading, whichever layer decided: routing uses it to keep an
         # automatic answer from a message the model thinks may be urgent.
         urgent_probability=local.urgent_probability if local is not None else None,
+        category_alternatives=(
+            [c for c in local.category_alternatives if c != category] if local is not None else []
+        ),
     )
 
 

@@ -30,6 +30,11 @@ FloatArray = npt.NDArray[np.float32]
 # Sublinear term frequency 1 + ln(count), precomputed with `math.log` (the same float64
 # values the per-gram Python loop used to compute) for the counts a message can have.
 _SUBLINEAR_TABLE_SIZE = 4096
+# A category the model gives at least this probability is kept as an alternative reading
+# (at most two): the category head spreads its mass over 15 classes, and on messages
+# unlike its training the right one is often second (see the playbook matcher).
+CATEGORY_ALTERNATIVE_MIN = 0.15
+CATEGORY_ALTERNATIVES = 2
 
 
 @dataclass(frozen=True)
@@ -169,7 +174,13 @@ class LocalModel:
     def predict(self, text: str) -> LayerVerdict:
         priority_probs, category_probs = self.probabilities(text)
         priority, confidence = self.decide_priority(priority_probs)
-        category = max(category_probs, key=lambda c: category_probs[c])
+        ranked = sorted(category_probs, key=lambda c: -category_probs[c])
+        category = ranked[0]
+        alternatives = [
+            Category(c)
+            for c in ranked[1 : 1 + CATEGORY_ALTERNATIVES]
+            if category_probs[c] >= CATEGORY_ALTERNATIVE_MIN
+        ]
         top = ", ".join(f"{p} {priority_probs[p]:.2f}" for p in sorted(priority_probs))
         return LayerVerdict(
             engine=Engine.LOCAL_MODEL,
@@ -177,6 +188,7 @@ class LocalModel:
             category=Category(category),
             confidence=min(1.0, max(0.0, confidence)),
             reasons=[f"local model: {top}; {category} {category_probs[category]:.2f}"],
+            category_alternatives=alternatives,
             urgent_probability=min(
                 1.0,
                 max(

@@ -90,6 +90,10 @@ class LayerVerdict(BaseModel):
         le=1.0,
         description="P1+P2 probability, from layers that give one (the local model)",
     )
+    category_alternatives: list[Category] = Field(
+        default_factory=list,
+        description="the local model's next readings of the category, most likely first",
+    )
 
 
 class Assessment(BaseModel):
@@ -121,5 +125,13 @@ class Assessment(BaseModel):
         description=(
             "the local model's P1+P2 probability (None without it): routing holds an "
             "automatic answer for a person when urgency is not unlikely"
+        ),
+    )
+    category_alternatives: list[Category] = Field(
+        default_factory=list,
+        description=(
+            "the local model's next readings of the category (probability at least "
+            "`local_model.CATEGORY_ALTERNATIVE_MIN`): the playbook matcher accepts one of "
+            "them, at a lower score, as the category signal"
         ),
     )

@@ -24,6 +24,8 @@ from triage.assessment.training_run import REGULARISATION_C, load_training_examp
 CANDIDATES = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
 NEEDS_HUMAN_CANDIDATES = (0.4, 0.5, 0.55, 0.6, 0.65, 0.7)
 REVIEW_CANDIDATES = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4)
+CLOSE_CANDIDATES = (0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
+REVIEW = 0.25  # the shipped routing guard (decision.REVIEW_MIN_URGENT_PROBABILITY)
 NEEDS_HUMAN = 0.5  # the shipped P1+P2 threshold (local_model.Thresholds.needs_human)
 
 
@@ -68,6 +70,15 @@ def main() -> None:
         print(
             f"review threshold {threshold:.2f}: P1+P2 to a person {to_human:.4f} "
             f"({recovered}/{missed.sum()} recovered), P3 held from auto reply {routine_held:.4f}"
+        )
+    # Closing a P4 (decision.CLOSE_MIN_CONFIDENCE): what would close at each threshold,
+    # among messages no rule raised and the guard lets through. A closed P1/P2 is a miss.
+    closable = ~rules_urgent & (urgent_probability < REVIEW)
+    for threshold in CLOSE_CANDIDATES:
+        closed = closable & (probabilities[:, 3] >= threshold)
+        print(
+            f"close threshold {threshold:.2f}: P4 closed {closed[labels == 'P4'].mean():.4f}, "
+            f"P3 closed {closed[labels == 'P3'].sum()}, P1+P2 closed {closed[gold_urgent].sum()}"
         )
 
 
