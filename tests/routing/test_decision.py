@@ -70,6 +70,26 @@ def test_no_action_that_may_be_urgent_is_not_closed() -> None:
     )
 
 
+def test_no_action_that_asks_for_something_goes_to_a_person_not_closed() -> None:
+    """ "I am a victim of the earthquake, please I need your help" read as P4 at 0.8 was
+    closed with an acknowledgement (Figure Eight): a request is never closed alone."""
+    sure = assessment(Priority.NO_ACTION, confidence=0.95, urgent_probability=0.01)
+    asks = RouteContext(playbook_match_score=CONFIDENT_MATCH, asks_something=True)
+    assert route_for(sure, asks) is Route.STAFF
+    assert route_for(sure, RouteContext(asks_something=False)) is Route.CLOSED
+
+
+def test_the_pipeline_reads_requests_in_any_language() -> None:
+    pipeline = load_pipeline()
+    for text in (
+        "I AM A VICTIM IN THE EARTHQUAKE, PLEASE I NEED YOUR HELP",
+        "12歳の女の子の消息が知りたいです",
+        "Tolong bantu kami",
+    ):
+        assert run_message(pipeline, text).route is not Route.CLOSED, text
+    assert run_message(pipeline, "本当にありがとうございました！").route is Route.CLOSED
+
+
 def test_without_a_model_probability_routing_is_as_before() -> None:
     assert decide_route(assessment(Priority.ROUTINE), CONFIDENT_MATCH) is Route.AUTO_REPLY
     assert decide_route(assessment(Priority.ROUTINE), None) is Route.STAFF

@@ -53,6 +53,7 @@ class Cue:
 class _ContextLexicon:
     cues: dict[str, re.Pattern[str]]
     blockers: dict[str, re.Pattern[str]]
+    asks: re.Pattern[str]
 
 
 def _compile(patterns: list[str]) -> re.Pattern[str]:
@@ -66,7 +67,15 @@ def _lexicon() -> _ContextLexicon:
     return _ContextLexicon(
         cues={kind: _compile(doc["cues"][kind]) for kind in CALMING_CUES},
         blockers={kind: _compile(doc["blockers"][kind]) for kind in BLOCKERS},
+        asks=_compile(doc["asks_for_something"]),
     )
+
+
+def asks_for_something(text: str) -> bool:
+    """Whether the message asks a question or for anything (help, a need, please, where):
+    such a message is never closed with an acknowledgement alone, whatever the model's
+    P4 reading (routing sends it to a person). "I need your help" is not chatter."""
+    return _lexicon().asks.search(normalize(text)) is not None
 
 
 def first_cue(normalized: str, kinds: tuple[str, ...] = CALMING_CUES) -> Cue | None:

@@ -56,6 +56,9 @@ class RouteContext:
 
     playbook_match_score: float | None = None  # the best playbook's score; None: no match
     has_words: bool = True
+    # The message asks a question or for something (`context.asks_for_something`): it is
+    # answered by a playbook or a person, never closed with an acknowledgement alone.
+    asks_something: bool = False
     # The route of the open conversation this message continues (None: it starts one).
     conversation_route: Route | None = None
     # The channel can ask the citizen a question back (SMS, LINE; not the web page).
@@ -117,7 +120,12 @@ def route_for(
     if urgency_possible:
         return Route.STAFF
     if assessment.priority is Priority.NO_ACTION:
-        return Route.CLOSED if assessment.confidence >= CLOSE_MIN_CONFIDENCE else Route.STAFF
+        # A message the model reads as no action that still asks for something ("I need
+        # your help") goes to a person: not closed, and not answered by a playbook either
+        # (on Figure Eight's rescue and medical requests, letting a playbook answer them
+        # dropped those reaching a person from 0.99 to 0.96).
+        sure = assessment.confidence >= CLOSE_MIN_CONFIDENCE
+        return Route.CLOSED if sure and not context.asks_something else Route.STAFF
     score = context.playbook_match_score
     if score is not None and score >= AUTO_REPLY_MIN_MATCH_SCORE:
         return Route.AUTO_REPLY

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from channels.base import GeoPoint
 from triage.assessment.combine import describe_failure, failed_layers, with_failed_layer
+from triage.assessment.context import asks_for_something
 from triage.assessment.engine import AssessmentEngine
 from triage.assessment.schemas import Assessment, Route
 from triage.core.settings import Settings
@@ -154,6 +155,7 @@ class TriagePipeline:
         context = RouteContext(
             playbook_match_score=chosen.score if chosen else None,
             has_words=has_words(text),
+            asks_something=asks_for_something(text),
             conversation_route=facts.conversation_route,
             can_ask_back=facts.can_ask_back,
             has_gps=facts.gps is not None,
