@@ -12,7 +12,6 @@ from collections.abc import Collection
 from enum import StrEnum
 
 import numpy as np
-from geopy.distance import geodesic
 from pydantic import BaseModel, ConfigDict
 
 from triage.geo.gazetteer import Gazetteer, approx_distance_m
@@ -126,6 +125,10 @@ def nearest_shelters(
         if len(chosen) >= limit or radius >= MAX_RADIUS_DEG:
             break
         radius *= 2
+    # Imported here: `geopy` pulls in every geocoder and aiohttp (~0.15 s), which
+    # `triage assess` and a worker's start-up pay for nothing until a shelter is named.
+    from geopy.distance import geodesic
+
     results = [
         ShelterDistance(
             shelter=shelter_at(row, gazetteer),

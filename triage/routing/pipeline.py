@@ -26,7 +26,6 @@ from triage.assessment.engine import AssessmentEngine
 from triage.assessment.schemas import Assessment, Route
 from triage.core.settings import Settings
 from triage.geo.gazetteer import Gazetteer, load_gazetteer
-from triage.geo.geocoder import build_geocoder
 from triage.geo.geotag import geotag
 from triage.geo.schemas import GeoLocation
 from triage.routing.answers import Answers, AnswerSource, ChosenAnswer, DatabaseAnswers
@@ -103,7 +102,7 @@ class TriagePipeline:
             gazetteer,
             Answers(source, gazetteer),
             area_hint=settings.home_area,
-            geocoder=build_geocoder(settings),
+            geocoder=_online_geocoder(settings),
         )
 
     @classmethod
@@ -172,6 +171,16 @@ class TriagePipeline:
                 assessment = _layer_failed(assessment, LAYER_PLAYBOOKS, error)
                 decision = decide(assessment, context)  # not closed without its answer
         return TriageOutcome(assessment, location, decision, answer)
+
+
+def _online_geocoder(settings: Settings) -> Geocoder | None:
+    """The configured geocoder, if any. geopy (every geocoder, aiohttp: ~0.15 s of
+    start-up) is imported only when one is configured."""
+    if not settings.geocoder:
+        return None
+    from triage.geo.geocoder import build_geocoder
+
+    return build_geocoder(settings)
 
 
 def _layer_failed(assessment: Assessment, layer: str, error: Exception) -> Assessment:
