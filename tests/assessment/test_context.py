@@ -125,7 +125,7 @@ def test_a_shared_appeal_that_names_a_person_in_danger_stays_urgent(
 def test_relayed_and_joke_cues_set_a_rule_hit_aside_in_their_sentence() -> None:
     hits = find_hits("SNSで見たけど、ダムが決壊寸前らしい。", "ja")
     assert hits and all(hit.suppressed_by == "relayed" for hit in hits)
-    hits = find_hits("死ぬほど笑った、マジで閉じ込められたかと思ったｗ", "ja")
+    hits = find_hits("エレベーター止まってマジで閉じ込められたかと思ったｗｗ", "ja")
     assert all(hit.suppressed_by is not None for hit in hits)
 
 
@@ -156,7 +156,19 @@ def test_calmly_worded_suicidal_statements_reach_the_urgent_queue(
             "I keep thinking about ending things tonight. I just wanted someone to know.",
             "Sinceramente estoy pensando en quitarme la vida, ya no aguanto",
             "요즘 그냥 사라지고 싶다는 생각뿐이에요",
+            # Thanks at the end calmed the model's alarm before "speaks of dying" blocked it.
+            "家は流されました。もう生きていても意味がないと思っています。聞いてくれてありがとう",
         ],
+    )
+
+
+def test_an_own_evacuation_does_not_resolve_a_missing_neighbour(
+    pipeline: TriagePipeline,
+) -> None:
+    """ "We evacuated" once counted as resolved, calming a report of a missing neighbour."""
+    assert_urgent(
+        pipeline,
+        ["家族で公民館に避難しました。でも隣の一人暮らしのおじいさんを昨夜から見ていません"],
     )
 
 

@@ -37,7 +37,7 @@ CALMING_CUES = ("resolved", "relayed", "joke", "gratitude", "test", "hypothetica
 # Cues that set aside a rule hit in their sentence (thanks or a resolved report next to
 # an emergency word may still describe it: only the model is moderated by those).
 SENTENCE_CUES = ("relayed", "joke")
-BLOCKERS = ("still", "asks_for_help_now", "names_a_person")
+BLOCKERS = ("still", "asks_for_help_now", "names_a_person", "speaks_of_dying")
 # A moderated verdict is not confident: never closed, never answered on its own.
 MODERATED_CONFIDENCE = 0.5
 _SENTENCE = re.compile(r"[^。.!?\n！？]+[。.!?\n！？]*")
