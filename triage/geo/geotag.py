@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from channels.base import GeoPoint
+from triage.geo.coordinates import find_coordinates
 from triage.geo.extract import Candidate, best_candidate, find_candidates
 from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
 from triage.geo.normalize import normalize_text
@@ -72,6 +73,10 @@ def geotag(
     """
     if gps is not None:
         return location_from_point(gps.lat, gps.lon, gazetteer, source=LocationSource.CHANNEL_GPS)
+    written = find_coordinates(text)
+    if written is not None:
+        # The citizen's own point, pasted from a map: better than any name in the text.
+        return location_from_point(*written, gazetteer, source=LocationSource.GPS_TEXT)
     area = resolve_area(area_hint, gazetteer) if area_hint else None
     candidates = find_candidates(text, gazetteer, prefer=area)
     from_hints = [

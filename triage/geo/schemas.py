@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 class LocationSource(StrEnum):
     CHANNEL_GPS = "channel_gps"  # LINE location message, browser geolocation
+    GPS_TEXT = "gps_text"  # coordinates or a map link written in the text
     TEXT_GAZETTEER = "text_gazetteer"  # a place named in the text, found offline
     LLM = "llm"  # a place the LLM quoted from the text, found in the gazetteer
     GEOCODER = "geocoder"  # an online geopy geocoder

@@ -1,0 +1,308 @@
+"""Places written the way people write them, not as addresses.
+
+- A municipality without 市/町/村 ("七尾の中島より", "在宅酸素 停電 穴水"): the largest
+  class of places the address finders miss. Its stem counts only as a word of its own
+  (no kanji on either side, unless a facility word follows: 輪島中学校, 上田駅), never
+  before an honorific (上田さん is a person).
+- Its reading in kana ("わたし は かなざわ に すんで います", "ﾄﾖﾊｼ"): at least three kana,
+  standing between spaces, punctuation or particles, as feature phones and non-native
+  writers type it.
+- A ward after its designated city ("熊本市の東区", "札幌の東区"): the ward, not the city.
+
+A stem or reading several municipalities share (伊達, 府中) is resolved by the
+deployment's home area, a prefecture named in the message, or a town of one of them
+named in it; otherwise it names none rather than a guess. Everyday words that are also
+place names (中央, 朝日, さくら) are never read as places on their own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
+from triage.geo.normalize import place_key
+from triage.geo.schemas import LocationPrecision
+
+SUFFIXES = ("市", "町", "村")
+KANA_SUFFIXES = ("ちょう", "まち", "むら", "そん", "し")
+STEM_CONFIDENCE = 0.55
+READING_CONFIDENCE = 0.5
+MIN_READING = 3
+_KANJI = "\u4e00-\u9fff\u3005"
+# After a stem, these keep it a place although a kanji follows (輪島中学校, 上田駅前).
+_FACILITY = re.compile(
+    r"(?:駅|站|港|中学|小学|高校|高等|中央|市内|町内|村内|地区|地方|方面|周辺|役所|役場|病院|"
+    r"城|空港|大橋|警察|消防|公民館|体育館|支所|市街|インター|温泉|漁港|大学|東|西|南|北)"
+)
+_HONORIFIC = re.compile(r"(?:さん|様|さま|くん|君|ちゃん|氏|先生|家|選手|商店|屋|社長)")
+# Kana that may stand next to a reading: particles and copulas ("かなざわ に", "すず です").
+_PARTICLE = r"(?:の|に|で|から|は|です|まで|へ|より|を|が|って|や|と|ね|よ|[\s。、,.!?！？]|$)"
+# Readings that look like inflected words (設楽 したら, 宍粟 しそう, 長井 ながい).
+_INFLECTED = re.compile(r"(?:たら|だら|そう|ない|たい|いた|きい|った|れば|ます)$")
+# Stems and readings that are everyday words more often than places.
+COMMON_STEMS = frozenset(
+    {"中央", "朝日", "大和", "平和", "昭和", "大正", "明和", "本町", "新町", "美里", "清水",
+     "日の出", "緑", "港", "東", "西", "南", "北", "中", "旭", "栄", "光", "和光", "長生",
+     "行方", "東北", "北海", "大木", "大島", "中島", "高山", "白石", "本宮", "能登"}
+)  # fmt: skip
+COMMON_READINGS = frozenset(
+    {"あさひ", "みどり", "みなみ", "ひがし", "にし", "きた", "ちゅうおう", "やまと", "さくら",
+     "みずほ", "さかえ", "ひかり", "ほんまち", "しんまち", "みさと", "しみず", "わこう",
+     "なか", "みなと", "あおば", "いずみ", "はなみずき", "たから", "しらかわ", "すいた",
+     "おおき", "ながい", "たかい", "ひろい", "あつい", "さむい"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class ShortName:
+    """A municipality found by its short name or reading, or None where it was ambiguous."""
+
+    text: str
+    municipality: Municipality
+    precision: LocationPrecision
+    confidence: float
+
+
+@dataclass(frozen=True)
+class _Index:
+    stems: dict[str, list[Municipality]]
+    readings: dict[str, list[Municipality]]
+    stem_pattern: re.Pattern[str] | None
+    reading_pattern: re.Pattern[str] | None
+
+
+def _stem(name: str) -> str | None:
+    for suffix in SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return None
+
+
+def _reading(kana: str) -> str | None:
+    for suffix in KANA_SUFFIXES:
+        if kana.endswith(suffix) and len(kana) - len(suffix) >= MIN_READING:
+            return kana[: -len(suffix)]
+    return None
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=4)
+def _index(gazetteer: Gazetteer) -> _Index:
+    stems: dict[str, list[Municipality]] = {}
+    readings: dict[str, list[Municipality]] = {}
+    for m in gazetteer.municipalities:
+        if m.ward is not None:  # a ward is found after its city (`refine_wards`)
+            continue
+        stem = _stem(m.name)
+        # A name in kana (いの町, むかわ町) is found by its reading, with word boundaries.
+        if stem and stem not in COMMON_STEMS and re.search(f"[{_KANJI}]", stem):
+            stems.setdefault(stem, []).append(m)
+        reading = _reading(m.kana)
+        if reading and reading not in COMMON_READINGS and not _INFLECTED.search(reading):
+            readings.setdefault(reading, []).append(m)
+    for prefecture in gazetteer.prefectures:  # 熊本, 沖縄: the prefecture more often
+        stems.pop(prefecture.short, None)
+    stem_pattern = re.compile(f"(?<![{_KANJI}])(?:{_alternation(list(stems))})") if stems else None
+    reading_pattern = (
+        re.compile(f"(?<![\u3041-\u309f{_KANJI}])(?:{_alternation(list(readings))})(?={_PARTICLE})")
+        if readings
+        else None
+    )
+    return _Index(stems, readings, stem_pattern, reading_pattern)
+
+
+_KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}
+
+
+def find_short_names(
+    text: str,
+    gazetteer: Gazetteer,
+    prefer: Municipality | Prefecture | None = None,
+    *,
+    spaced: str | None = None,
+) -> list[ShortName]:
+    """Municipalities named by stem in normalised `text`, or by reading in `spaced` (the
+    message after NFKC only: its spaces are what separate words in kana-only writing)."""
+    index = _index(gazetteer)
+    found: list[ShortName] = []
+    if index.stem_pattern is not None:
+        for match in index.stem_pattern.finditer(text):
+            after = text[match.end() :]
+            if after[:1] and re.match(f"[{_KANJI}]", after) and not _FACILITY.match(after):
+                continue
+            if _HONORIFIC.match(after):
+                continue
+            chosen = _resolve(index.stems[match.group(0)], text, gazetteer, prefer)
+            if chosen is not None:
+                found.append(
+                    ShortName(
+                        match.group(0), chosen, LocationPrecision.MUNICIPALITY, STEM_CONFIDENCE
+                    )
+                )
+    if index.reading_pattern is not None:
+        hiragana = (spaced if spaced is not None else text).translate(_KATAKANA_TO_HIRAGANA)
+        for match in index.reading_pattern.finditer(hiragana):
+            chosen = _resolve(index.readings[match.group(0)], hiragana, gazetteer, prefer)
+            if chosen is not None:
+                found.append(
+                    ShortName(
+                        match.group(0),
+                        chosen,
+                        LocationPrecision.MUNICIPALITY,
+                        READING_CONFIDENCE,
+                    )
+                )
+    return found
+
+
+def _resolve(
+    options: list[Municipality],
+    text: str,
+    gazetteer: Gazetteer,
+    prefer: Municipality | Prefecture | None,
+) -> Municipality | None:
+    """The one municipality meant, or None when nothing in the message tells which."""
+    if len(options) == 1:
+        return options[0]
+    if isinstance(prefer, Municipality):
+        same = [
+            m for m in options if m.lgcode == prefer.lgcode or m.prefecture == prefer.prefecture
+        ]
+        if len(same) == 1:
+            return same[0]
+    if isinstance(prefer, Prefecture):
+        same = [m for m in options if m.prefecture == prefer.name]
+        if len(same) == 1:
+            return same[0]
+    named = [
+        m
+        for m in options
+        if (p := gazetteer.prefecture_by_name.get(m.prefecture)) and (p.short in text)
+    ]
+    if len(named) == 1:
+        return named[0]
+    with_town = [m for m in options if any(name in text for name in _town_names(gazetteer, m))]
+    return with_town[0] if len(with_town) == 1 else None
+
+
+def _town_names(gazetteer: Gazetteer, municipality: Municipality) -> list[str]:
+    """Town names of at least two characters (大滝, 中島): a consistency check."""
+    return [t.name for t in gazetteer.towns_of(municipality.lgcode).values() if len(t.name) >= 2]
+
+
+@lru_cache(maxsize=4)
+def _wards_by_city(gazetteer: Gazetteer) -> dict[str, list[Municipality]]:
+    wards: dict[str, list[Municipality]] = {}
+    for m in gazetteer.municipalities:
+        if m.parent_lgcode is not None:
+            wards.setdefault(m.parent_lgcode, []).append(m)
+    return wards
+
+
+def ward_in_text(city: Municipality, text: str, gazetteer: Gazetteer) -> Municipality | None:
+    """The ward of a designated city that the text names ("熊本市の東区" -> 熊本市東区)."""
+    wards = _wards_by_city(gazetteer).get(city.lgcode, [])
+    named = [w for w in wards if w.ward and w.ward in text]
+    return max(named, key=lambda w: len(w.ward or "")) if named else None
+
+
+def ward_of_named_city(
+    ward_like: Municipality, text: str, gazetteer: Gazetteer
+) -> Municipality | None:
+    """A same-named ward of a designated city the text names: "名古屋の港区" is 名古屋市港区,
+    not Tokyo's 港区 (a municipality of its own that the address finder reads first)."""
+    ward_name = ward_like.ward or ward_like.name
+    if not ward_name.endswith("区"):
+        return None
+    for ward in gazetteer.wards_by_name.get(place_key(ward_name), []):
+        city = gazetteer.by_lgcode.get(ward.parent_lgcode or "")
+        if city is None or ward.lgcode == ward_like.lgcode:
+            continue
+        stem = _stem(city.name)
+        if city.name in text or (stem is not None and stem in text):
+            return ward
+    return None
+
+
+# A town's own name, before 字, 丁目 numbers or its 町/村: 鵜住居町 -> 鵜住居, 大字鶴馬 -> 鶴馬.
+_TOWN_STEM = re.compile(r"^(?:大字)?([^\d字丁町村一二三四五六七八九十]{2,6})")
+# Town names that are also everyday words for a side or a spot (北側, 駅前, 川沿い).
+_GENERIC = re.compile(r"(?:側|前|裏|沿い|付近|周辺|近く|辺り|あたり)$")
+TOWN_STEM_CONFIDENCE = 0.5
+# A two-character town name alone (真備, 杷木) is read as a place only before what
+# follows a place: の, a place word, a particle of location, or a space ("小石が" is not).
+_TWO_CHAR_TOWN_AFTER = re.compile(
+    r"(?:の|町|村|地区|地域|方面|あたり|周辺|付近|に住|に[いお]|で[すは]?|から|[\s。、,.!?！？]|$)"
+)
+TOWN_IN_NAMED_CONFIDENCE = 0.65
+
+
+@lru_cache(maxsize=4)
+def _town_stems(gazetteer: Gazetteer) -> dict[str, dict[str, str]]:
+    """Town stem -> {lgcode: the town's name} over every municipality's towns."""
+    stems: dict[str, dict[str, str]] = {}
+    municipality_stems = set(_index(gazetteer).stems) | {p.short for p in gazetteer.prefectures}
+    for m in gazetteer.municipalities:
+        for town in gazetteer.towns_of(m.lgcode).values():
+            found = _TOWN_STEM.match(town.name)
+            if found is None:
+                continue
+            stem = found.group(1)
+            generic = _GENERIC.search(stem) or _FACILITY.search(stem)
+            if stem in COMMON_STEMS or stem in municipality_stems or generic:
+                continue
+            if not re.search(f"[{_KANJI}]", stem):
+                continue
+            stems.setdefault(stem, {}).setdefault(m.lgcode, town.name)
+    return stems
+
+
+def find_town_stems(
+    spaced: str, gazetteer: Gazetteer, named: set[str], prefer: Municipality | Prefecture | None
+) -> list[tuple[str, Municipality, str, float]]:
+    """(text, municipality, town, confidence) for town names written alone: 鵜住居, 真備.
+
+    Within a municipality the message names (or the home area) any town counts; elsewhere
+    only a town name that exactly one municipality in Japan has.
+    """
+    stems = _town_stems(gazetteer)
+    within = set(named)
+    if isinstance(prefer, Municipality):
+        within.add(prefer.lgcode)
+    found: list[tuple[str, Municipality, str, float]] = []
+    position = 0
+    while position < len(spaced):
+        if position > 0 and re.match(f"[{_KANJI}]", spaced[position - 1]):
+            position += 1
+            continue
+        for length in range(6, 1, -1):
+            stem = spaced[position : position + length]
+            owners = stems.get(stem)
+            if not owners:
+                continue
+            after = spaced[position + length :]
+            if (
+                after[:1]
+                and re.match(f"[{_KANJI}]", after)
+                and not re.match(r"[町村]|地区|" + _FACILITY.pattern, after)
+            ):
+                continue
+            if _HONORIFIC.match(after):
+                continue
+            inside = [code for code in owners if code in within]
+            if len(inside) == 1:
+                code, confidence = inside[0], TOWN_IN_NAMED_CONFIDENCE
+            elif len(owners) == 1 and (length >= 3 or _TWO_CHAR_TOWN_AFTER.match(after)):
+                code, confidence = next(iter(owners)), TOWN_STEM_CONFIDENCE
+            else:
+                continue
+            found.append((stem, gazetteer.by_lgcode[code], owners[code], confidence))
+            position += length - 1
+            break
+        position += 1
+    return found
