@@ -34,6 +34,7 @@ from playbooks.render import answer_language, footer, render_reply
 from playbooks.schemas import SITUATION_PREFIX, PlaybookContent, situation_variables
 from triage.assessment.schemas import Assessment
 from triage.geo.gazetteer import Gazetteer
+from triage.geo.romaji import ROMAJI_READERS, with_romaji
 from triage.geo.schemas import GeoLocation, LocationPrecision
 from triage.geo.shelters import nearest_shelters
 
@@ -283,7 +284,22 @@ class Answers:
             return footer(language if language in ("ja", "ja-easy") else language.split("-")[0])
         state = self.source.state()
         facts = self.facts(location, state.closed_shelter_ids, updated_at=state.shelter_updated_at)
+        facts = self.in_readers_script(facts, location, chosen.language)
         return render_reply(chosen.playbook, chosen.language, {**state.situation, **facts})
+
+    def in_readers_script(
+        self, facts: dict[str, str], location: GeoLocation | None, language: str
+    ) -> dict[str, str]:
+        """Place names as "Wajima-shi (輪島市)" for readers of Latin script, Hangul or
+        Devanagari (`triage.geo.romaji`); as they are for Japanese and Chinese readers."""
+        if self._gazetteer is None or language.split("-")[0] not in ROMAJI_READERS:
+            return facts
+        municipality = self._gazetteer.by_lgcode.get(location.lgcode or "") if location else None
+        shown = dict(facts)
+        for key in ("municipality", "nearest_shelter_name"):
+            if key in shown:
+                shown[key] = with_romaji(shown[key], municipality, self._gazetteer)
+        return shown
 
     def facts(
         self,
