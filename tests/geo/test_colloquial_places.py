@@ -46,7 +46,8 @@ def test_the_place_a_message_names(gazetteer: Gazetteer, case: dict[str, Any]) -
 def test_every_class_has_cases() -> None:
     classes = {case["class"] for case in CASES}
     assert classes >= {
-        "short_name", "town_alone", "kana", "ward", "ambiguous", "coordinates", "chinese", "none"
+        "short_name", "town_alone", "kana", "ward", "ambiguous", "coordinates", "chinese",
+        "hangul", "none",
     }  # fmt: skip
 
 

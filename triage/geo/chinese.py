@@ -3,8 +3,11 @@
 Chinese-speaking residents write Japanese places in simplified or traditional
 characters, which differ from Japanese kanji (轮/輪, 县/縣/県, 泽/澤/沢). OpenCC converts
 simplified to traditional and traditional to the Japanese forms (`s2t`, then `t2jp`);
-the finders then read the converted text. Only text with Chinese characters and no kana
-is converted (kana means Japanese), and OpenCC is loaded on the first such message.
+the finders then read the converted text. Only text that reads as Chinese is converted:
+no kana, and a Chinese function word (的, 吗, 们, 这, 请 …) that Japanese does not use.
+Conversion is not safe on Japanese (s2t turns 岩見沢 into 巌見沢, 里 into 裏), so the
+converted text is read only when the message as written named no municipality. OpenCC
+is loaded on the first such message.
 """
 
 from __future__ import annotations
@@ -13,14 +16,17 @@ import re
 from functools import lru_cache
 from typing import Any
 
-_IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
 _KANA = re.compile(r"[\u3041-\u30ff\uff66-\uff9f]")
+# Chinese function words Japanese does not use (了 and 在 it does: 了解, 在宅).
+_CHINESE_WORDS = re.compile(
+    r"[的吗嗎们們这這哪您呢吧么麼没沒谢謝请請还還啊呀我你]|可以|什么|怎么|怎麼"
+)
 # Words OpenCC keeps Chinese that the Japanese finders look for as their Japanese form.
-_WORDS = {"站": "駅", "机场": "空港", "機場": "空港", "区役所": "区役所", "市政府": "市役所"}
+_WORDS = {"站": "駅", "机场": "空港", "機場": "空港", "市政府": "市役所"}
 
 
 def looks_chinese(text: str) -> bool:
-    return _IDEOGRAPH.search(text) is not None and _KANA.search(text) is None
+    return _KANA.search(text) is None and _CHINESE_WORDS.search(text) is not None
 
 
 @lru_cache(maxsize=1)

@@ -9,27 +9,15 @@ context (a municipality, the deployment's area, 駅, "city") says it is one.
 from __future__ import annotations
 
 import re
-import unicodedata
-from dataclasses import dataclass
 
 from triage.geo.address import ParsedAddress, parse_address
+from triage.geo.candidate import Candidate
 from triage.geo.chinese import looks_chinese, to_japanese_kanji
+from triage.geo.colloquial import short_name_candidates, with_ward
 from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
 from triage.geo.normalize import normalize_text, place_key, romaji_key, split_town
 from triage.geo.schemas import LocationPrecision
-from triage.geo.short_names import (
-    find_short_names,
-    find_town_stems,
-    ward_in_text,
-    ward_of_named_city,
-)
 
-PRECISION_RANK = {
-    LocationPrecision.PREFECTURE: 0,
-    LocationPrecision.MUNICIPALITY: 1,
-    LocationPrecision.TOWN: 2,
-    LocationPrecision.POINT: 3,
-}
 _MUNICIPALITY_SUFFIX = re.compile(r"(市|町|村|区)$")
 # After a municipality name without its suffix (七尾駅, 輪島市内 is already a full name).
 _STEM_CONTEXT = ("駅", "港", "周辺", "方面", "地区", "インター", "IC", "市街")
@@ -48,24 +36,6 @@ _ALL_KINDS = ("Shi", "Cho", "Machi", "Mura", "Son")
 _ENGLISH_WORDS = frozenset(
     {"date", "mine", "sue", "ono", "ota", "oda", "ise", "tsu", "ube", "kami"}
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """One place found in a text, with what we know of it."""
-
-    text: str
-    prefecture: str | None
-    municipality: Municipality | None
-    town: str | None
-    lat: float | None
-    lon: float | None
-    precision: LocationPrecision
-    confidence: float
-
-    @property
-    def rank(self) -> tuple[int, float]:
-        return PRECISION_RANK[self.precision], self.confidence
 
 
 def _from_address(text: str, parsed: ParsedAddress, *, strict: bool) -> Candidate:
@@ -333,8 +303,15 @@ def find_candidates(
     original: str, gazetteer: Gazetteer, prefer: Municipality | Prefecture | None = None
 ) -> list[Candidate]:
     """Every place a text names, from the most to the least specific finder."""
-    if looks_chinese(original):
-        original = to_japanese_kanji(original)
+    candidates = _candidates_as_written(original, gazetteer, prefer)
+    if looks_chinese(original) and not any(c.municipality for c in candidates):
+        return _candidates_as_written(to_japanese_kanji(original), gazetteer, prefer)
+    return candidates
+
+
+def _candidates_as_written(
+    original: str, gazetteer: Gazetteer, prefer: Municipality | Prefecture | None
+) -> list[Candidate]:
     text = normalize_text(original)
     candidates = find_addresses(text, gazetteer, prefer)
     named = {c.municipality.lgcode for c in candidates if c.municipality is not None}
@@ -346,54 +323,10 @@ def find_candidates(
         candidates += find_stems(text, gazetteer)
         candidates += find_features(text, gazetteer)
     if not any(c.municipality for c in candidates):
-        candidates += _short_name_candidates(original, text, gazetteer, prefer)
+        candidates += short_name_candidates(original, gazetteer, prefer)
     if text.isascii() or not candidates:
         candidates += find_romaji(original, gazetteer)
-    return [_with_ward(c, text, gazetteer) for c in candidates]
-
-
-def _short_name_candidates(
-    original: str, text: str, gazetteer: Gazetteer, prefer: Municipality | Prefecture | None
-) -> list[Candidate]:
-    """Municipalities by stem or reading, and towns written alone (`short_names`)."""
-    spaced = unicodedata.normalize("NFKC", original)
-    shorts = find_short_names(spaced, gazetteer, prefer, spaced=spaced)
-    found = [
-        Candidate(
-            s.text, s.municipality.prefecture, s.municipality, None,
-            s.municipality.lat, s.municipality.lon, s.precision, s.confidence,
-        )
-        for s in shorts
-    ]  # fmt: skip
-    named = {s.municipality.lgcode for s in shorts}
-    for name, municipality, town, confidence in find_town_stems(spaced, gazetteer, named, prefer):
-        point = gazetteer.towns_of(municipality.lgcode).get(place_key(town))
-        found.append(
-            Candidate(
-                name, municipality.prefecture, municipality, town,
-                point.lat if point else municipality.lat, point.lon if point else municipality.lon,
-                LocationPrecision.TOWN, confidence,
-            )
-        )  # fmt: skip
-    return found
-
-
-def _with_ward(candidate: Candidate, text: str, gazetteer: Gazetteer) -> Candidate:
-    """A candidate narrowed to the ward the text names: a designated city's ward named
-    after it (熊本市の東区), or a same-named ward of the city the text names (名古屋の港区
-    is not Tokyo's 港区, 札幌の東区 not Fukuoka's)."""
-    found = candidate.municipality
-    if found is None or candidate.precision is not LocationPrecision.MUNICIPALITY:
-        return candidate
-    ward = ward_of_named_city(found, text, gazetteer)
-    if ward is None and found.ward is None:
-        ward = ward_in_text(found, text, gazetteer)
-    if ward is None:
-        return candidate
-    return Candidate(
-        candidate.text, ward.prefecture, ward, None, ward.lat, ward.lon,
-        LocationPrecision.MUNICIPALITY, candidate.confidence,
-    )  # fmt: skip
+    return [with_ward(c, text, gazetteer) for c in candidates]
 
 
 def best_candidate(candidates: list[Candidate]) -> Candidate | None:

@@ -15,8 +15,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from channels.base import GeoPoint
+from triage.geo.candidate import Candidate
 from triage.geo.coordinates import find_coordinates
-from triage.geo.extract import Candidate, best_candidate, find_candidates
+from triage.geo.extract import best_candidate, find_candidates
 from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
 from triage.geo.normalize import normalize_text
 from triage.geo.reverse import location_from_point

@@ -31,6 +31,9 @@ STEM_CONFIDENCE = 0.55
 READING_CONFIDENCE = 0.5
 MIN_READING = 3
 _KANJI = "\u4e00-\u9fff\u3005"
+_KANJI_CHAR = re.compile(f"[{_KANJI}]")
+_KANA_OR_KANJI = re.compile(f"[\u3041-\u309f{_KANJI}]")
+_LONGEST_NAME = 8
 # After a stem, these keep it a place although a kanji follows (輪島中学校, 上田駅前).
 _FACILITY = re.compile(
     r"(?:駅|站|港|中学|小学|高校|高等|中央|市内|町内|村内|地区|地方|方面|周辺|役所|役場|病院|"
@@ -39,6 +42,7 @@ _FACILITY = re.compile(
 _HONORIFIC = re.compile(r"(?:さん|様|さま|くん|君|ちゃん|氏|先生|家|選手|商店|屋|社長)")
 # Kana that may stand next to a reading: particles and copulas ("かなざわ に", "すず です").
 _PARTICLE = r"(?:の|に|で|から|は|です|まで|へ|より|を|が|って|や|と|ね|よ|[\s。、,.!?！？]|$)"
+_PARTICLE_AFTER = re.compile(_PARTICLE)
 # Readings that look like inflected words (設楽 したら, 宍粟 しそう, 長井 ながい).
 _INFLECTED = re.compile(r"(?:たら|だら|そう|ない|たい|いた|きい|った|れば|ます)$")
 # Stems and readings that are everyday words more often than places.
@@ -69,8 +73,8 @@ class ShortName:
 class _Index:
     stems: dict[str, list[Municipality]]
     readings: dict[str, list[Municipality]]
-    stem_pattern: re.Pattern[str] | None
-    reading_pattern: re.Pattern[str] | None
+    stem_prefixes: frozenset[str]
+    reading_prefixes: frozenset[str]
 
 
 def _stem(name: str) -> str | None:
@@ -85,10 +89,6 @@ def _reading(kana: str) -> str | None:
         if kana.endswith(suffix) and len(kana) - len(suffix) >= MIN_READING:
             return kana[: -len(suffix)]
     return None
-
-
-def _alternation(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 @lru_cache(maxsize=4)
@@ -107,13 +107,12 @@ def _index(gazetteer: Gazetteer) -> _Index:
             readings.setdefault(reading, []).append(m)
     for prefecture in gazetteer.prefectures:  # 熊本, 沖縄: the prefecture more often
         stems.pop(prefecture.short, None)
-    stem_pattern = re.compile(f"(?<![{_KANJI}])(?:{_alternation(list(stems))})") if stems else None
-    reading_pattern = (
-        re.compile(f"(?<![\u3041-\u309f{_KANJI}])(?:{_alternation(list(readings))})(?={_PARTICLE})")
-        if readings
-        else None
+    return _Index(
+        stems,
+        readings,
+        frozenset(name[:2] for name in stems),
+        frozenset(name[:2] for name in readings),
     )
-    return _Index(stems, readings, stem_pattern, reading_pattern)
 
 
 _KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}
@@ -130,33 +129,53 @@ def find_short_names(
     message after NFKC only: its spaces are what separate words in kana-only writing)."""
     index = _index(gazetteer)
     found: list[ShortName] = []
-    if index.stem_pattern is not None:
-        for match in index.stem_pattern.finditer(text):
-            after = text[match.end() :]
-            if after[:1] and re.match(f"[{_KANJI}]", after) and not _FACILITY.match(after):
-                continue
-            if _HONORIFIC.match(after):
-                continue
-            chosen = _resolve(index.stems[match.group(0)], text, gazetteer, prefer)
-            if chosen is not None:
-                found.append(
-                    ShortName(
-                        match.group(0), chosen, LocationPrecision.MUNICIPALITY, STEM_CONFIDENCE
-                    )
-                )
-    if index.reading_pattern is not None:
-        hiragana = (spaced if spaced is not None else text).translate(_KATAKANA_TO_HIRAGANA)
-        for match in index.reading_pattern.finditer(hiragana):
-            chosen = _resolve(index.readings[match.group(0)], hiragana, gazetteer, prefer)
-            if chosen is not None:
-                found.append(
-                    ShortName(
-                        match.group(0),
-                        chosen,
-                        LocationPrecision.MUNICIPALITY,
-                        READING_CONFIDENCE,
-                    )
-                )
+    for start, stem in _words(text, index.stems, index.stem_prefixes, _KANJI_CHAR):
+        after = text[start + len(stem) :]
+        if after[:1] and _KANJI_CHAR.match(after) and not _FACILITY.match(after):
+            continue
+        if _HONORIFIC.match(after):
+            continue
+        chosen = _resolve(index.stems[stem], text, gazetteer, prefer)
+        if chosen is not None:
+            found.append(ShortName(stem, chosen, LocationPrecision.MUNICIPALITY, STEM_CONFIDENCE))
+    hiragana = (spaced if spaced is not None else text).translate(_KATAKANA_TO_HIRAGANA)
+    for start, reading in _words(hiragana, index.readings, index.reading_prefixes, _KANA_OR_KANJI):
+        if not _PARTICLE_AFTER.match(hiragana, start + len(reading)):
+            continue
+        chosen = _resolve(index.readings[reading], hiragana, gazetteer, prefer)
+        if chosen is not None:
+            found.append(
+                ShortName(reading, chosen, LocationPrecision.MUNICIPALITY, READING_CONFIDENCE)
+            )
+    return found
+
+
+def _words(
+    text: str,
+    names: dict[str, list[Municipality]],
+    prefixes: frozenset[str],
+    joined: re.Pattern[str],
+) -> list[tuple[int, str]]:
+    """(start, name) of the longest name at each word start, left to right.
+
+    A dictionary look-up per position and length, screened by the names' first two
+    characters: a regular expression alternating 3,000 names cost 0.2 ms a message.
+    """
+    found: list[tuple[int, str]] = []
+    position, end = 0, len(text)
+    while position < end - 1:
+        if text[position : position + 2] not in prefixes or (
+            position > 0 and joined.match(text, position - 1)
+        ):
+            position += 1
+            continue
+        for length in range(min(_LONGEST_NAME, end - position), 1, -1):
+            candidate = text[position : position + length]
+            if candidate in names:
+                found.append((position, candidate))
+                position += length - 1
+                break
+        position += 1
     return found
 
 
@@ -262,6 +281,11 @@ def _town_stems(gazetteer: Gazetteer) -> dict[str, dict[str, str]]:
     return stems
 
 
+@lru_cache(maxsize=4)
+def _town_prefixes(gazetteer: Gazetteer) -> frozenset[str]:
+    return frozenset(stem[:2] for stem in _town_stems(gazetteer))
+
+
 def find_town_stems(
     spaced: str, gazetteer: Gazetteer, named: set[str], prefer: Municipality | Prefecture | None
 ) -> list[tuple[str, Municipality, str, float]]:
@@ -271,13 +295,16 @@ def find_town_stems(
     only a town name that exactly one municipality in Japan has.
     """
     stems = _town_stems(gazetteer)
+    prefixes = _town_prefixes(gazetteer)
     within = set(named)
     if isinstance(prefer, Municipality):
         within.add(prefer.lgcode)
     found: list[tuple[str, Municipality, str, float]] = []
     position = 0
     while position < len(spaced):
-        if position > 0 and re.match(f"[{_KANJI}]", spaced[position - 1]):
+        if spaced[position : position + 2] not in prefixes or (
+            position > 0 and _KANJI_CHAR.match(spaced, position - 1)
+        ):
             position += 1
             continue
         for length in range(6, 1, -1):

@@ -1,0 +1,33 @@
+"""A place found in a text, as every finder reports it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from triage.geo.gazetteer import Municipality
+from triage.geo.schemas import LocationPrecision
+
+PRECISION_RANK = {
+    LocationPrecision.PREFECTURE: 0,
+    LocationPrecision.MUNICIPALITY: 1,
+    LocationPrecision.TOWN: 2,
+    LocationPrecision.POINT: 3,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One place found in a text, with what we know of it."""
+
+    text: str
+    prefecture: str | None
+    municipality: Municipality | None
+    town: str | None
+    lat: float | None
+    lon: float | None
+    precision: LocationPrecision
+    confidence: float
+
+    @property
+    def rank(self) -> tuple[int, float]:
+        return PRECISION_RANK[self.precision], self.confidence

@@ -1,0 +1,71 @@
+"""Candidates for places written the way people write them (`short_names`, `hangul`),
+and the narrowing of a city to the ward the text names."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from triage.geo.candidate import Candidate
+from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
+from triage.geo.hangul import find_hangul_places
+from triage.geo.normalize import place_key
+from triage.geo.schemas import LocationPrecision
+from triage.geo.short_names import (
+    find_short_names,
+    find_town_stems,
+    ward_in_text,
+    ward_of_named_city,
+)
+
+HANGUL_CONFIDENCE = 0.55
+
+
+def short_name_candidates(
+    original: str, gazetteer: Gazetteer, prefer: Municipality | Prefecture | None
+) -> list[Candidate]:
+    """Municipalities by stem or reading, and towns written alone (`short_names`)."""
+    spaced = unicodedata.normalize("NFKC", original)
+    shorts = find_short_names(spaced, gazetteer, prefer, spaced=spaced)
+    found = [
+        Candidate(
+            s.text, s.municipality.prefecture, s.municipality, None,
+            s.municipality.lat, s.municipality.lon, s.precision, s.confidence,
+        )
+        for s in shorts
+    ]  # fmt: skip
+    found += [
+        Candidate(
+            m.name, m.prefecture, m, None, m.lat, m.lon,
+            LocationPrecision.MUNICIPALITY, HANGUL_CONFIDENCE,
+        )
+        for m in find_hangul_places(spaced, gazetteer)
+    ]  # fmt: skip
+    named = {s.municipality.lgcode for s in shorts}
+    for name, municipality, town, confidence in find_town_stems(spaced, gazetteer, named, prefer):
+        point = gazetteer.towns_of(municipality.lgcode).get(place_key(town))
+        found.append(
+            Candidate(
+                name, municipality.prefecture, municipality, town,
+                point.lat if point else municipality.lat, point.lon if point else municipality.lon,
+                LocationPrecision.TOWN, confidence,
+            )
+        )  # fmt: skip
+    return found
+
+
+def with_ward(candidate: Candidate, text: str, gazetteer: Gazetteer) -> Candidate:
+    """A candidate narrowed to the ward the text names: a designated city's ward named
+    after it (熊本市の東区), or a same-named ward of the city the text names (名古屋の港区
+    is not Tokyo's 港区, 札幌の東区 not Fukuoka's)."""
+    found = candidate.municipality
+    if found is None or candidate.precision is not LocationPrecision.MUNICIPALITY:
+        return candidate
+    ward = ward_of_named_city(found, text, gazetteer)
+    if ward is None and found.ward is None:
+        ward = ward_in_text(found, text, gazetteer)
+    if ward is None:
+        return candidate
+    return Candidate(
+        candidate.text, ward.prefecture, ward, None, ward.lat, ward.lon,
+        LocationPrecision.MUNICIPALITY, candidate.confidence,
+    )  # fmt: skip

@@ -1,0 +1,188 @@
+"""Japanese place names written in Hangul: 와지마 (輪島), 삿포로 기요타구 (札幌市清田区).
+
+Korean writers transliterate Japanese names by the Korean standard for Japanese: か is
+가 at the start of a word and 카 inside it, っ and ん close the syllable before (삿포로,
+센다이), long vowels are dropped (도쿄). Every municipality's official kana is
+transliterated the same way here, and both sides are folded before comparing (plain,
+aspirated and tense consonants alike, 쓰/츠/스 alike), so 후쿠오카, 후꾸오까 and 후구오가
+meet. A name counts when it stands as a word (start, space or punctuation before it) and
+has three syllables, or two before 시/구/역/공항 (나하 alone is too short to trust).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from triage.geo.gazetteer import Gazetteer, Municipality
+
+_HANGUL_BASE = 0xAC00
+# Initial consonants (choseong) by index, and vowels (jungseong) by index.
+_INITIAL = {
+    "": 11, "g": 0, "k": 15, "n": 2, "d": 3, "t": 16, "r": 5, "m": 6, "b": 7, "p": 17,
+    "s": 9, "ss": 10, "j": 12, "ch": 14, "h": 18,
+}  # fmt: skip
+_VOWEL = {"a": 0, "e": 5, "i": 20, "o": 8, "u": 13, "eu": 18, "ya": 2, "yu": 17, "yo": 12, "wa": 9}
+_FINAL_N, _FINAL_S = 4, 19
+# Kana -> (initial at the start of a word, initial inside it, vowel).
+_ROWS: dict[str, tuple[str, str, str]] = {}
+for _kana, _spec in {
+    "あいうえお": ("", "", "a i u e o"),
+    "かきくけこ": ("g", "k", "a i u e o"),
+    "がぎぐげご": ("g", "g", "a i u e o"),
+    "さしすせそ": ("s", "s", "a i eu e o"),
+    "ざじずぜぞ": ("j", "j", "a i eu e o"),
+    "たてと": ("d", "t", "a e o"),
+    "だでど": ("d", "d", "a e o"),
+    "なにぬねの": ("n", "n", "a i u e o"),
+    "はひふへほ": ("h", "h", "a i u e o"),
+    "ばびぶべぼ": ("b", "b", "a i u e o"),
+    "ぱぴぷぺぽ": ("p", "p", "a i u e o"),
+    "まみむめも": ("m", "m", "a i u e o"),
+    "やゆよ": ("", "", "ya yu yo"),
+    "らりるれろ": ("r", "r", "a i u e o"),
+    "わを": ("", "", "wa o"),
+}.items():
+    for _char, _vowel in zip(_kana, _spec[2].split(), strict=True):
+        _ROWS[_char] = (_spec[0], _spec[1], _vowel)
+_ROWS |= {
+    "ち": ("j", "ch", "i"),
+    "ぢ": ("j", "j", "i"),
+    "つ": ("ss", "ss", "eu"),
+    "づ": ("j", "j", "eu"),
+}
+_ROWS["し"] = ("s", "s", "i")
+_ROWS["じ"] = ("j", "j", "i")
+_ROWS["ふ"] = ("h", "h", "u")
+_SMALL = {"ゃ": "ya", "ゅ": "yu", "ょ": "yo"}
+# Folded for comparison: aspirated and tense initials as plain ones (ㅋ ㄲ -> ㄱ ...).
+_FOLD_INITIAL = {15: 0, 1: 0, 16: 3, 4: 3, 17: 7, 8: 7, 14: 12, 13: 12, 10: 9}
+_SYLLABLES = 2
+_O_OR_U = (8, 12, 13, 17)  # vowel indices of 오 요 우 유
+_SHORT_BEFORE = re.compile(r"(?:시|구|역|공항|정|촌|현|쪽|에서)")
+
+
+def _syllable(initial: str, vowel: str, final: int = 0) -> str:
+    return chr(_HANGUL_BASE + (_INITIAL[initial] * 21 + _VOWEL[vowel]) * 28 + final)
+
+
+def _add_final(syllables: list[str], final: int) -> None:
+    if syllables:
+        code = ord(syllables[-1]) - _HANGUL_BASE
+        if code % 28 == 0:
+            syllables[-1] = chr(ord(syllables[-1]) + final)
+
+
+def _long_vowel(char: str, previous: str) -> bool:
+    """う after an o or u sound, お after an o sound (おお, とお)."""
+    vowel = (ord(previous) - _HANGUL_BASE) // 28 % 21
+    return vowel in _O_OR_U if char == "う" else vowel in (8, 12)
+
+
+def kana_to_hangul(kana: str) -> str:
+    """Hiragana to Hangul by the Korean standard (simplified: long vowels dropped)."""
+    out: list[str] = []
+    index = 0
+    while index < len(kana):
+        char = kana[index]
+        following = kana[index + 1] if index + 1 < len(kana) else ""
+        if char == "ん":
+            _add_final(out, _FINAL_N)
+        elif char == "っ":
+            _add_final(out, _FINAL_S)
+        elif char in "うお" and out and _long_vowel(char, out[-1]):
+            pass  # a long vowel: 도쿄, 오사카, not 도우쿄우, 오오사카
+        elif char in _ROWS:
+            start, inside, vowel = _ROWS[char]
+            if following in _SMALL:
+                # ちゃ じゅ ちょ are 자 주 조: the j already carries the glide.
+                vowel = _SMALL[following][1:] if char in "ちぢじ" else _SMALL[following]
+                index += 1
+            out.append(_syllable(inside if out else start, vowel))
+        index += 1
+    return "".join(out)
+
+
+def fold(text: str) -> str:
+    """Hangul with plain, aspirated and tense initials alike, for comparing names."""
+    folded = []
+    for char in text:
+        code = ord(char) - _HANGUL_BASE
+        if 0 <= code < 11172:
+            initial, rest = divmod(code, 21 * 28)
+            char = chr(_HANGUL_BASE + _FOLD_INITIAL.get(initial, initial) * 21 * 28 + rest)
+        folded.append(char)
+    return "".join(folded)
+
+
+_SUFFIXES = (("ちょう", ""), ("まち", ""), ("むら", ""), ("そん", ""), ("し", ""), ("く", "구"))
+
+
+@dataclass(frozen=True)
+class _Index:
+    names: dict[str, list[Municipality]]  # folded Hangul name -> municipalities
+    pattern: re.Pattern[str] | None
+
+
+def _name_part(kana: str) -> tuple[str, str]:
+    for suffix, hangul_suffix in _SUFFIXES:
+        if kana.endswith(suffix) and len(kana) > len(suffix):
+            return kana[: -len(suffix)], hangul_suffix
+    return kana, ""
+
+
+@lru_cache(maxsize=4)
+def _index(gazetteer: Gazetteer) -> _Index:
+    names: dict[str, list[Municipality]] = {}
+    for m in gazetteer.municipalities:
+        kana = m.kana
+        parent = gazetteer.by_lgcode.get(m.parent_lgcode or "")
+        if parent is not None and kana.startswith(parent.kana):
+            kana = kana[len(parent.kana) :]  # a ward: 기요타구 after its city
+        stem, suffix = _name_part(kana)
+        hangul = fold(kana_to_hangul(stem)) + suffix
+        if len(hangul) >= _SYLLABLES:
+            names.setdefault(hangul, []).append(m)
+    alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    pattern = re.compile(f"(?<![\uac00-\ud7a3])(?:{alternation})") if names else None
+    return _Index(names, pattern)
+
+
+def find_hangul_places(text: str, gazetteer: Gazetteer) -> list[Municipality]:
+    """Municipalities (wards after their city) named in Hangul, most specific first."""
+    if not re.search("[\uac00-\ud7a3]", text):
+        return []
+    index = _index(gazetteer)
+    if index.pattern is None:
+        return []
+    folded = fold(text)
+    found: list[Municipality] = []
+    for match in index.pattern.finditer(folded):
+        name = match.group(0)
+        after = folded[match.end() :]
+        if len(name) < 3 and not _SHORT_BEFORE.match(after):
+            continue
+        options = index.names[name]
+        if len(options) > 1:  # 주오구 (中央区) in many cities: the one whose city is named
+            options = [m for m in options if _city_named(m, folded, gazetteer)]
+        if len(options) == 1:
+            found.append(options[0])
+    # 구마모토 마시키: Mashiki in Kumamoto. A city named like its prefecture gives way to
+    # another place of that prefecture named with it.
+    prefecture_cities = {
+        m.lgcode
+        for m in found
+        if any(o.prefecture == m.prefecture and o.lgcode != m.lgcode for o in found)
+        and m.prefecture.startswith(m.name[:-1])
+    }
+    found = [m for m in found if m.lgcode not in prefecture_cities]
+    wards = [m for m in found if m.parent_lgcode is not None]
+    return wards + [m for m in found if m.parent_lgcode is None]
+
+
+def _city_named(ward: Municipality, folded: str, gazetteer: Gazetteer) -> bool:
+    parent = gazetteer.by_lgcode.get(ward.parent_lgcode or "")
+    if parent is None:
+        return False
+    return fold(kana_to_hangul(_name_part(parent.kana)[0])) in folded
