@@ -3,21 +3,36 @@ and the narrowing of a city to the ward the text names."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from triage.geo.candidate import Candidate
 from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
 from triage.geo.hangul import find_hangul_places
-from triage.geo.normalize import place_key
+from triage.geo.normalize import place_key, romaji_key
+from triage.geo.romaji import kana_romaji
 from triage.geo.schemas import LocationPrecision
 from triage.geo.short_names import (
     find_short_names,
     find_town_stems,
     ward_in_text,
     ward_of_named_city,
+    wards_of,
 )
 
 HANGUL_CONFIDENCE = 0.55
+# "Higashi-ku", "Chuo ward", "Tsurumi ku": a ward in Latin letters.
+_LATIN_WARD = re.compile(r"\b([A-Za-z]+)(?:-| )?(?:ku|ward)\b", re.IGNORECASE)
+
+
+def _latin_ward(city: Municipality, original: str, gazetteer: Gazetteer) -> Municipality | None:
+    """The city's ward whose name the text writes in romaji (from the ward's kana)."""
+    written = {romaji_key(m.group(1)) for m in _LATIN_WARD.finditer(original)}
+    for ward in wards_of(city, gazetteer):
+        kana = ward.kana[len(city.kana) :] if ward.kana.startswith(city.kana) else ward.kana
+        if romaji_key(kana_romaji(kana.removesuffix("く"))) in written:
+            return ward
+    return None
 
 
 def short_name_candidates(
@@ -53,16 +68,20 @@ def short_name_candidates(
     return found
 
 
-def with_ward(candidate: Candidate, text: str, gazetteer: Gazetteer) -> Candidate:
+def with_ward(
+    candidate: Candidate, text: str, gazetteer: Gazetteer, original: str = ""
+) -> Candidate:
     """A candidate narrowed to the ward the text names: a designated city's ward named
-    after it (熊本市の東区), or a same-named ward of the city the text names (名古屋の港区
-    is not Tokyo's 港区, 札幌の東区 not Fukuoka's)."""
+    after it (熊本市の東区, "Tsurumi-ku, Yokohama"), or a same-named ward of the city the
+    text names (名古屋の港区 is not Tokyo's 港区, 札幌の東区 not Fukuoka's)."""
     found = candidate.municipality
     if found is None or candidate.precision is not LocationPrecision.MUNICIPALITY:
         return candidate
     ward = ward_of_named_city(found, text, gazetteer)
     if ward is None and found.ward is None:
         ward = ward_in_text(found, text, gazetteer)
+    if ward is None and found.ward is None and _LATIN_WARD.search(original):
+        ward = _latin_ward(found, original, gazetteer)
     if ward is None:
         return candidate
     return Candidate(

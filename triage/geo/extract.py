@@ -326,7 +326,7 @@ def _candidates_as_written(
         candidates += short_name_candidates(original, gazetteer, prefer)
     if text.isascii() or not candidates:
         candidates += find_romaji(original, gazetteer)
-    return [with_ward(c, text, gazetteer) for c in candidates]
+    return [with_ward(c, text, gazetteer, original) for c in candidates]
 
 
 def best_candidate(candidates: list[Candidate]) -> Candidate | None:

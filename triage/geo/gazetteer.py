@@ -148,6 +148,12 @@ class Gazetteer:
         site_counts = np.bincount(
             self.shelters.municipality_index, minlength=len(data["municipalities"])
         )
+        # A designated city's shelters are its wards': count them for the city too, so a
+        # size comparison (Yokohama: 横浜市 or 横浜町?) sees the city's real size.
+        row_of = {row[0]: index for index, row in enumerate(data["municipalities"])}
+        for index, row in enumerate(data["municipalities"]):
+            if row[6] and row[6] in row_of:
+                site_counts[row_of[row[6]]] += site_counts[index]
         self.municipalities: list[Municipality] = [
             Municipality(
                 lgcode=row[0],

@@ -48,6 +48,11 @@ def _read(text: str) -> str:
     return " ".join(_plain(word).capitalize() for word in words)
 
 
+def kana_romaji(kana: str) -> str:
+    """Kana in plain Hepburn, one word: ちゅうおう -> Chuo (pykakasi, long vowels plain)."""
+    return _plain(_read(kana).replace(" ", ""))
+
+
 def _kana_name(kana: str) -> str:
     """さっぽろし -> Sapporo-shi (the suffix read apart, as signs write it)."""
     for suffix, latin in _SUFFIX_KANA:

@@ -223,6 +223,10 @@ def _wards_by_city(gazetteer: Gazetteer) -> dict[str, list[Municipality]]:
     return wards
 
 
+def wards_of(city: Municipality, gazetteer: Gazetteer) -> list[Municipality]:
+    return _wards_by_city(gazetteer).get(city.lgcode, [])
+
+
 def ward_in_text(city: Municipality, text: str, gazetteer: Gazetteer) -> Municipality | None:
     """The ward of a designated city that the text names ("熊本市の東区" -> 熊本市東区)."""
     wards = _wards_by_city(gazetteer).get(city.lgcode, [])
