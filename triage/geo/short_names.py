@@ -32,6 +32,7 @@ READING_CONFIDENCE = 0.5
 MIN_READING = 3
 _KANJI = "\u4e00-\u9fff\u3005"
 _KANJI_CHAR = re.compile(f"[{_KANJI}]")
+_KATAKANA_CHAR = re.compile("[\u30a1-\u30fa]")
 _KANA_OR_KANJI = re.compile(f"[\u3041-\u309f{_KANJI}]")
 _LONGEST_NAME = 8
 # After a stem, these keep it a place although a kanji follows (輪島中学校, 上田駅前).
@@ -131,8 +132,9 @@ def find_short_names(
     found: list[ShortName] = []
     for start, stem in _words(text, index.stems, index.stem_prefixes, _KANJI_CHAR):
         after = text[start + len(stem) :]
-        if after[:1] and _KANJI_CHAR.match(after) and not _FACILITY.match(after):
-            continue
+        joined = _KANJI_CHAR.match(after) or _KATAKANA_CHAR.match(after)
+        if joined and not _FACILITY.match(after):
+            continue  # 鶴田ダム, 石垣島: another name that begins with the stem
         if _HONORIFIC.match(after):
             continue
         chosen = _resolve(index.stems[stem], text, gazetteer, prefer)
@@ -223,6 +225,12 @@ def _wards_by_city(gazetteer: Gazetteer) -> dict[str, list[Municipality]]:
     return wards
 
 
+def _ward_kana(ward: Municipality, city: Municipality) -> str:
+    """みなみく of 熊本市南区 (its kana after the city's); never empty."""
+    kana = ward.kana.removeprefix(city.kana)
+    return kana if len(kana) >= 3 else "\x00"
+
+
 def wards_of(city: Municipality, gazetteer: Gazetteer) -> list[Municipality]:
     return _wards_by_city(gazetteer).get(city.lgcode, [])
 
@@ -230,7 +238,8 @@ def wards_of(city: Municipality, gazetteer: Gazetteer) -> list[Municipality]:
 def ward_in_text(city: Municipality, text: str, gazetteer: Gazetteer) -> Municipality | None:
     """The ward of a designated city that the text names ("熊本市の東区" -> 熊本市東区)."""
     wards = _wards_by_city(gazetteer).get(city.lgcode, [])
-    named = [w for w in wards if w.ward and w.ward in text]
+    hiragana = text.translate(_KATAKANA_TO_HIRAGANA)
+    named = [w for w in wards if w.ward and (w.ward in text or _ward_kana(w, city) in hiragana)]
     return max(named, key=lambda w: len(w.ward or "")) if named else None
 
 
@@ -303,6 +312,8 @@ def find_town_stems(
     within = set(named)
     if isinstance(prefer, Municipality):
         within.add(prefer.lgcode)
+    for code in list(within):  # a designated city's towns are its wards' towns
+        within.update(w.lgcode for w in _wards_by_city(gazetteer).get(code, []))
     found: list[tuple[str, Municipality, str, float]] = []
     position = 0
     while position < len(spaced):
@@ -328,6 +339,8 @@ def find_town_stems(
             inside = [code for code in owners if code in within]
             if len(inside) == 1:
                 code, confidence = inside[0], TOWN_IN_NAMED_CONFIDENCE
+            elif named and length < 3:
+                continue  # the message names its municipality: a short town elsewhere is a word
             elif len(owners) == 1 and (length >= 3 or _TWO_CHAR_TOWN_AFTER.match(after)):
                 code, confidence = next(iter(owners)), TOWN_STEM_CONFIDENCE
             else:
