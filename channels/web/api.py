@@ -101,8 +101,21 @@ async def _read_json_body(request: Request) -> InquiryCreate:
     },
 )
 async def create_inquiry(request: Request) -> JSONResponse:
-    """Answers with a `JSONResponse` of an `InquiryAccepted` (the schema stays in the
-    OpenAPI document through `response_model`): two strings need no validating again."""
+    """Send a citizen's inquiry from your own app or web page.
+
+    The inquiry is stored before the `202 Accepted` answer, so an accepted inquiry is
+    never lost; it is then assessed and routed within seconds. Keep the `status_url` of
+    the answer: it is the citizen's status page (HTML for a browser, JSON with
+    `Accept: application/json`) and shows every answer as it comes.
+
+    Send an `Idempotency-Key` header (any unique string per inquiry) to retry safely: a
+    repeated request with the same key answers with the same inquiry. `location` is the
+    device's point when the citizen shares it; `language` is a hint (the text decides).
+    A malformed body is refused with 400/422 and a reason; too many messages from one
+    address or contact get 429 with `Retry-After`.
+    """
+    # The answer is a JSONResponse of an InquiryAccepted (the schema stays in the OpenAPI
+    # document through `response_model`): two strings need no validating again.
     resources: Resources = request.app.state.resources
     intake: IntakePort = request.app.state.intake
     key = idempotency_key(request)

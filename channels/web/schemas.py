@@ -15,7 +15,20 @@ MAX_BODY_BYTES = 64 * 1024
 class InquiryCreate(BaseModel):
     """The JSON API's body. Unknown fields are refused so typos do not pass silently."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "text": "七尾市府中町の自宅で水が止まりました。高齢の母と二人です。",
+                    "language": "ja",
+                    "contact": "+819012345678",
+                    "location": {"lat": 37.0431, "lon": 136.9672},
+                },
+                {"text": "Where is the nearest open shelter? We are in Wajima."},
+            ]
+        },
+    )
 
     text: str = Field(description="the citizen's message")
     language: str | None = Field(

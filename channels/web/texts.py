@@ -1,97 +1,127 @@
-# ruff: noqa: E501  (citizen-facing sentences read better unbroken)
-"""Citizen-facing texts of the web form and status page: Japanese (default), English,
-and easy Japanese (やさしい日本語) for residents still learning Japanese."""
+"""Citizen-facing texts of the web form and status page, one data file per language.
+
+`locales/<code>.json` holds one flat object of key → text per language; every file has
+the same keys as `en.json` (tests/channels/web/test_texts.py checks it). The files are
+package data, read once at import: a broken file fails the start, not a citizen's page.
+"easy" is easy Japanese (やさしい日本語) for residents still learning Japanese.
+"""
 
 from __future__ import annotations
 
-LANGUAGES = ("ja", "en", "easy")
+import json
+import re
+from importlib.resources import files
 
-TEXTS: dict[str, dict[str, str]] = {
-    "ja": {
-        "html_lang": "ja",
-        "title": "災害時問い合わせ窓口",
-        "emergency": "命に関わる緊急時は、このフォームではなく、すぐに119（消防・救急）または110（警察）へ電話してください。",
-        "intro": "困っていることと場所を書いて送ってください。担当者が確認し、必要に応じて連絡します。",
-        "text_label": "お問い合わせ内容（必須）",
-        "text_hint": "例：〇〇町の自宅で水が止まった。高齢の母と2人。",
-        "contact_label": "連絡先（電話番号など・任意）",
-        "contact_hint": "折り返し連絡が必要なときに使います。",
-        "location_button": "現在地を使う",
-        "location_ok": "現在地を追加しました。",
-        "location_failed": "現在地を取得できませんでした。場所を文章で書いてください。",
-        "submit": "送信する",
-        "error_empty": "お問い合わせ内容を書いてください。",
-        "status_title": "お問い合わせの状況",
-        "received": "受け付けました。内容を確認しています。このページは自動で更新されます。",
-        "urgent": "担当者が確認しています。必要に応じて折り返し連絡します。",
-        "done": "このお問い合わせは対応を終了しました。",
-        "waiting": "受け付けました。回答をお待ちください。必要に応じて担当者から連絡します。",
-        "next": "このページのURLを保存してください。回答はここに表示されます。",
-        "replies": "回答",
-        "no_replies": "まだ回答はありません。",
-        "messages": "送った内容",
-        "follow_up": "追加で伝えたいこと",
-        "send_more": "追加で送る",
-        "staff": "担当者",
-    },
-    "en": {
-        "html_lang": "en",
-        "title": "Disaster inquiry desk",
-        "emergency": "If a life is in danger, do not use this form: call 119 (fire/ambulance) or 110 (police) now.",
-        "intro": "Tell us what is wrong and where you are. A person will check it and contact you if needed.",
-        "text_label": "Your message (required)",
-        "text_hint": "e.g. No water at my home in ... town. I am with my elderly mother.",
-        "contact_label": "Phone or e-mail (optional)",
-        "contact_hint": "Used only if we need to call you back.",
-        "location_button": "Use my location",
-        "location_ok": "Your location was added.",
-        "location_failed": "Could not get your location. Please write the place in your message.",
-        "submit": "Send",
-        "error_empty": "Please write your message.",
-        "status_title": "Your inquiry",
-        "received": "Received. We are checking it. This page refreshes by itself.",
-        "urgent": "A responder is looking at it and will contact you if needed.",
-        "done": "This inquiry has been closed.",
-        "waiting": "Received. An answer will appear here; a person will contact you if needed.",
-        "next": "Keep this page's address: answers appear here.",
-        "replies": "Answers",
-        "no_replies": "No answer yet.",
-        "messages": "Your messages",
-        "follow_up": "Anything to add?",
-        "send_more": "Send",
-        "staff": "Staff",
-    },
-    "easy": {
-        "html_lang": "ja",
-        "title": "さいがいの そうだん まどぐち",
-        "emergency": "いのちが あぶない ときは、すぐに 119（きゅうきゅうしゃ・しょうぼう）か 110（けいさつ）に でんわ して ください。",
-        "intro": "こまっている ことと、いる ばしょを かいて ください。ひとが よんで、ひつようなら れんらく します。",
-        "text_label": "こまっている こと（かならず かいて ください）",
-        "text_hint": "れい：いえの みずが でません。おかあさんと ふたりです。",
-        "contact_label": "でんわばんごう など（かかなくても いいです）",
-        "contact_hint": "こちらから れんらく する ときに つかいます。",
-        "location_button": "いま いる ばしょを おくる",
-        "location_ok": "いま いる ばしょを いれました。",
-        "location_failed": "ばしょが わかりませんでした。ばしょを かいて ください。",
-        "submit": "おくる",
-        "error_empty": "こまっている ことを かいて ください。",
-        "status_title": "そうだんの ようす",
-        "received": "うけつけました。いま よんで います。",
-        "urgent": "ひとが よんで います。ひつようなら れんらく します。",
-        "done": "この そうだんは おわりました。",
-        "waiting": "うけつけました。こたえを まって ください。",
-        "next": "この ページを とっておいて ください。こたえは ここに でます。",
-        "replies": "こたえ",
-        "no_replies": "まだ こたえは ありません。",
-        "messages": "おくった こと",
-        "follow_up": "ほかに つたえたい こと",
-        "send_more": "おくる",
-        "staff": "かかりの ひと",
-    },
-}
+DEFAULT_LANGUAGE = "ja"
+LANGUAGES: tuple[str, ...] = (
+    "ja",
+    "easy",
+    "en",
+    "zh-Hans",
+    "zh-Hant",
+    "ko",
+    "vi",
+    "pt",
+    "es",
+    "tl",
+    "ne",
+    "id",
+)
+
+
+def _load(code: str) -> dict[str, str]:
+    """One locale file; anything but a flat object of strings is a packaging bug."""
+    source = files("channels.web") / "locales" / f"{code}.json"
+    data = json.loads(source.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not all(
+        isinstance(key, str) and isinstance(text, str) for key, text in data.items()
+    ):
+        raise ValueError(f"channels/web/locales/{code}.json is not a flat object of strings")
+    return data
+
+
+TEXTS: dict[str, dict[str, str]] = {code: _load(code) for code in LANGUAGES}
+LANGUAGE_NAMES: dict[str, str] = {code: TEXTS[code]["language_name"] for code in LANGUAGES}
+
+_BY_FOLDED_CODE = {code.casefold(): code for code in LANGUAGES}
+
+
+def _known(lang: str | None) -> str | None:
+    """A supported code however it was typed: "zh_hant", "ZH-HANT", "Easy"."""
+    if not lang:
+        return None
+    return _BY_FOLDED_CODE.get(lang.strip().replace("_", "-").casefold())
 
 
 def texts_for(lang: str | None) -> tuple[str, dict[str, str]]:
     """The language asked for (`?lang=`), Japanese when none or unknown."""
-    chosen = lang if lang in TEXTS else "ja"
+    chosen = _known(lang) or DEFAULT_LANGUAGE
     return chosen, TEXTS[chosen]
+
+
+# Accept-Language (RFC 9110 §12.5.4): ranges separated by commas, each with an optional
+# weight `;q=` between 0 and 1 (at most three decimals), q=0 meaning "not this one".
+_LANGUAGE_RANGE = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
+_QVALUE = re.compile(r"0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?")
+_MAX_RANGES = 32  # a real browser sends a handful; a hostile header is not read to its end
+_BY_PRIMARY_SUBTAG = {
+    "ja": "ja",
+    "en": "en",
+    "ko": "ko",
+    "vi": "vi",
+    "pt": "pt",  # pt-BR and pt-PT alike: the texts are Brazilian, the community in Japan
+    "es": "es",
+    "tl": "tl",
+    "fil": "tl",  # Filipino, what phones set in the Philippines
+    "ne": "ne",
+    "id": "id",
+    "in": "id",  # the old code for Indonesian, still sent by older Android phones
+}
+_TRADITIONAL_CHINESE_REGIONS = {"tw", "hk", "mo"}
+
+
+def _ranges_by_preference(header: str) -> list[str]:
+    """The header's language tags, most wanted first (ties keep the header's order);
+    q=0, malformed weights, the wildcard and malformed tags are left out."""
+    weighted: list[tuple[float, str]] = []
+    for item in header.split(",")[:_MAX_RANGES]:
+        tag, *parameters = (part.strip() for part in item.split(";"))
+        if not _LANGUAGE_RANGE.fullmatch(tag):
+            continue
+        weight = 1.0
+        for parameter in parameters:
+            name, _, value = parameter.partition("=")
+            if name.strip().casefold() == "q":
+                value = value.strip()
+                weight = float(value) if _QVALUE.fullmatch(value) else 0.0
+        if weight > 0:
+            weighted.append((weight, tag))
+    weighted.sort(key=lambda pair: -pair[0])
+    return [tag for _, tag in weighted]
+
+
+def _supported(tag: str) -> str | None:
+    """The locale for one language tag; "easy" is never chosen from a header."""
+    primary, *subtags = tag.casefold().split("-")
+    if primary == "zh":
+        if "hant" in subtags:
+            return "zh-Hant"
+        if "hans" in subtags:
+            return "zh-Hans"
+        if _TRADITIONAL_CHINESE_REGIONS.intersection(subtags):
+            return "zh-Hant"
+        return "zh-Hans"
+    return _BY_PRIMARY_SUBTAG.get(primary)
+
+
+def choose_language(query: str | None, accept_language: str | None) -> str:
+    """The page's language: `?lang=` when it names a supported code, else the browser's
+    most wanted supported language, else Japanese. Never raises on a malformed header."""
+    asked = _known(query)
+    if asked:
+        return asked
+    for tag in _ranges_by_preference(accept_language or ""):
+        supported = _supported(tag)
+        if supported:
+            return supported
+    return DEFAULT_LANGUAGE

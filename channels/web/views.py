@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from channels.base import GeoPoint, InboundMessage
 from channels.web import CHANNEL
 from channels.web.templating import templates
-from channels.web.texts import texts_for
+from channels.web.texts import LANGUAGE_NAMES, choose_language, texts_for
 from triage.core.client_address import client_address
 from triage.core.db import utcnow
 from triage.core.deps import ResourcesDep
@@ -83,12 +83,17 @@ def _nonce(value: str | None) -> str:
 
 @router.get("/", response_class=HTMLResponse, summary="The citizen form")
 def citizen_form(request: Request, lang: str | None = None) -> Response:
-    chosen, texts = texts_for(lang)
-    return templates.TemplateResponse(
-        request,
-        "form.html",
-        {"t": texts, "lang": chosen, "nonce": uuid.uuid4().hex, "error": None, "values": {}},
-    )
+    """The form in the language of `?lang=`, else of the browser (`Accept-Language`)."""
+    chosen, texts = texts_for(choose_language(lang, request.headers.get("accept-language")))
+    context = {
+        "t": texts,
+        "lang": chosen,
+        "languages": LANGUAGE_NAMES,
+        "nonce": uuid.uuid4().hex,
+        "error": None,
+        "values": {},
+    }
+    return templates.TemplateResponse(request, "form.html", context)
 
 
 @router.post(
@@ -110,6 +115,7 @@ async def submit_form(
         context = {
             "t": texts,
             "lang": chosen,
+            "languages": LANGUAGE_NAMES,
             "nonce": _nonce(nonce),
             "error": texts["error_empty"],
             "values": {"text": text, "contact": contact},

@@ -38,6 +38,18 @@ class CitizenStatus(BaseModel):
     status: str
     route: str | None
     replies: list[CitizenReply]
+    stage: str = Field(
+        default="received",
+        description=(
+            "where it stands for the citizen: received, urgent, with_person, answered, "
+            "reopened, resolved, closed (triage.inquiries.citizen_stage)"
+        ),
+    )
+    outcome: str | None = Field(
+        default=None,
+        description="how a resolved inquiry ended: helped, answered, referred, "
+        "no_longer_needed, unreachable, duplicate, no_action",
+    )
 
 
 class EventRead(BaseModel):

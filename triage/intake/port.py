@@ -27,6 +27,7 @@ from typing import Annotated
 import redis
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from channels.base import InboundMessage
@@ -41,10 +42,11 @@ from triage.core.metrics import (
 from triage.core.queues import enqueue_assessments
 from triage.core.resources import Resources
 from triage.inquiries import service
+from triage.inquiries.citizen_stage import citizen_stage, resolution_outcome
 from triage.inquiries.delivery import record_delivery_status
 from triage.inquiries.optout import opt_in, opt_out
 from triage.inquiries.schemas import CitizenReply, CitizenStatus
-from triage.inquiries.tables import Inquiry
+from triage.inquiries.tables import Inquiry, InquiryEvent
 from triage.inquiries.threads import (
     add_to_thread,
     conversation,
@@ -294,10 +296,20 @@ def citizen_view(public_token: str, *, session: Session) -> CitizenView:
     inquiry = service.get_inquiry_by_token(public_token, session=session)
     messages = conversation(inquiry, session=session)
     replies = sorted((r for m in messages for r in m.replies), key=lambda r: r.created_at)
+    events = [
+        (str(kind), dict(detail or {}))
+        for kind, detail in session.execute(
+            select(InquiryEvent.kind, InquiryEvent.detail)
+            .where(InquiryEvent.inquiry_id == inquiry.id)
+            .order_by(InquiryEvent.id)
+        )
+    ]
     status = CitizenStatus(
         id=inquiry.id,
         status=inquiry.status,
         route=inquiry.route,
+        stage=citizen_stage(inquiry.status, inquiry.route, [kind for kind, _ in events]),
+        outcome=resolution_outcome(events) if inquiry.status == "resolved" else None,
         replies=[
             CitizenReply(
                 text=r.text,
