@@ -12,6 +12,9 @@ has triaged them all, claims and answers a few, and saves 1366×900 PNGs:
     console-login, console-queue, console-inquiry, console-overview, console-map,
     console-handover, console-help, status-page
 
+and, on a 390×844 phone screen (whole pages): phone-form-easy, phone-status-urgent,
+phone-status-answered (Vietnamese, the place in romaji), phone-status-resolved.
+
 The map has no background tiles here (TRIAGE_MAP_TILE_URL is empty: no internet), which
 is how it looks offline; the points still show. Needs /usr/bin/chromium and playwright,
 as the browser tests do. `--full-page DIR` also keeps whole-page shots, for review.
@@ -188,6 +191,49 @@ def shoot(browser: Browser, server: LiveServer, settings: Settings, shots: Shots
     shots.save(page, "status-page")
     context.close()
     shoot_coordinator(browser, server, settings, shots)
+    shoot_citizen_phone(browser, server, settings, shots)
+
+
+PHONE: ViewportSize = {"width": 390, "height": 844}
+
+
+def shoot_citizen_phone(
+    browser: Browser, server: LiveServer, settings: Settings, shots: Shots
+) -> None:
+    """The citizen's side on a phone: the form, and the status page in each state."""
+    context = browser.new_context(
+        base_url=server.base_url, locale="ja-JP", timezone_id="Asia/Tokyo", viewport=PHONE
+    )
+    page = context.new_page()
+
+    def save(name: str) -> None:
+        page.screenshot(path=str(shots.out / f"{name}.png"), full_page=True)
+        print(f"  {name}.png")
+
+    page.goto("/?lang=easy")
+    save("phone-form-easy")
+    staff = {"Authorization": f"Bearer {token_for(settings, RESPONDER)}"}
+    with httpx.Client(base_url=server.base_url, timeout=10) as client:
+        urgent = client.post(
+            "/api/v1/inquiries", json={"text": "家が潰れて父が下敷きになっています。七尾市府中町"}
+        ).json()
+        routine = client.post(
+            "/api/v1/inquiries", json={"text": "Nơi sơ tán gần nhất ở Wajima ở đâu?"}
+        ).json()
+        page.goto(urgent["status_url"] + "?lang=en")
+        expect(page.locator(".stage-urgent")).to_be_visible(timeout=60_000)
+        save("phone-status-urgent")
+        page.goto(routine["status_url"] + "?lang=vi")
+        expect(page.locator(".stage-answered")).to_be_visible(timeout=60_000)
+        save("phone-status-answered")
+        inquiry = f"/api/v1/inquiries/{urgent['id']}"
+        client.post(f"{inquiry}/claim", headers=staff).raise_for_status()
+        client.post(f"{inquiry}/reply", json={"text": ANSWER}, headers=staff).raise_for_status()
+        client.post(f"{inquiry}/resolve", json={"outcome": "helped"}, headers=staff)
+        page.goto(urgent["status_url"])
+        expect(page.locator(".stage-resolved")).to_be_visible()
+        save("phone-status-resolved")
+    context.close()
 
 
 def shoot_coordinator(
