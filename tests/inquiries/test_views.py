@@ -148,7 +148,15 @@ def test_status_page_json_and_html(client: TestClient) -> None:
 
     as_json = client.get(path, headers={"Accept": "application/json"})
     assert as_json.status_code == 200
-    assert as_json.json() == {"id": body["id"], "status": "received", "route": None, "replies": []}
+    # The public contract's four keys, then where it stands in the citizen's words.
+    assert as_json.json() == {
+        "id": body["id"],
+        "status": "received",
+        "route": None,
+        "replies": [],
+        "stage": "received",
+        "outcome": None,
+    }
 
     as_html = client.get(path)
     assert as_html.status_code == 200
