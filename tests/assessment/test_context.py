@@ -172,6 +172,23 @@ def test_an_own_evacuation_does_not_resolve_a_missing_neighbour(
     )
 
 
+def test_dialect_and_roundabout_emergencies_reach_a_person(pipeline: TriagePipeline) -> None:
+    """Forms the rules missed once the model became calmer: a level with a word before
+    まで, 東北's 「〜らんねぇ」, a pregnancy with signs, a facade about to fall (Spanish)."""
+    assert_urgent(
+        pipeline,
+        [
+            "グループホームに水が二階の床近くまで来とる、職員だけでは運べん",
+            "足の悪い母が家から逃げらんねぇ、川があふれてきた",
+        ],
+    )
+    for text in (
+        "妊娠36週です。避難所にいますが、お腹の張りが強くなってきました",
+        "Se está desprendiendo el balcón del edificio de enfrente sobre la calle",
+    ):
+        assert route_of(pipeline, text) in (Route.URGENT, Route.STAFF), text
+
+
 def test_a_separated_child_and_a_shelter_out_of_supplies_reach_the_urgent_queue(
     pipeline: TriagePipeline,
 ) -> None:
