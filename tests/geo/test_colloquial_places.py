@@ -47,7 +47,7 @@ def test_every_class_has_cases() -> None:
     classes = {case["class"] for case in CASES}
     assert classes >= {
         "short_name", "town_alone", "kana", "ward", "ambiguous", "coordinates", "chinese",
-        "hangul", "none",
+        "hangul", "devanagari", "none",
     }  # fmt: skip
 
 

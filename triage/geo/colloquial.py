@@ -7,6 +7,7 @@ import re
 import unicodedata
 
 from triage.geo.candidate import Candidate
+from triage.geo.devanagari import find_devanagari_places
 from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
 from triage.geo.hangul import find_hangul_places
 from triage.geo.normalize import place_key, romaji_key
@@ -35,6 +36,11 @@ def _latin_ward(city: Municipality, original: str, gazetteer: Gazetteer) -> Muni
     return None
 
 
+def foreign_script_places(text: str, gazetteer: Gazetteer) -> list[Municipality]:
+    """Japanese places transliterated into Hangul or Devanagari."""
+    return [*find_hangul_places(text, gazetteer), *find_devanagari_places(text, gazetteer)]
+
+
 def short_name_candidates(
     original: str, gazetteer: Gazetteer, prefer: Municipality | Prefecture | None
 ) -> list[Candidate]:
@@ -53,7 +59,7 @@ def short_name_candidates(
             m.name, m.prefecture, m, None, m.lat, m.lon,
             LocationPrecision.MUNICIPALITY, HANGUL_CONFIDENCE,
         )
-        for m in find_hangul_places(spaced, gazetteer)
+        for m in foreign_script_places(spaced, gazetteer)
     ]  # fmt: skip
     named = {s.municipality.lgcode for s in shorts}
     for name, municipality, town, confidence in find_town_stems(spaced, gazetteer, named, prefer):

@@ -1,0 +1,163 @@
+"""Japanese place names written in Devanagari by Nepali writers: ओसाका (大阪), सापोरो हिगाशी-कु.
+
+Every municipality's official kana is transliterated the way Nepali writes Japanese
+names (か का, し शि, つ त्सु, ん न्, long vowels dropped), and both sides are folded before
+comparing: vowel length, nasal marks and the halant ignored, श/ष/स alike, the retroflex
+ट and the dental त alike, so ओसाका and ओशाका meet. A name counts as a word of three
+letters or more (start, space or punctuation before it); a ward (-कु) of a designated
+city only after its city.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from triage.geo.gazetteer import Gazetteer, Municipality
+
+_VOWELS = {"a": ("अ", "ा"), "i": ("इ", "ि"), "u": ("उ", "ु"), "e": ("ए", "े"), "o": ("ओ", "ो")}
+_CONSONANTS = {
+    "k": "क", "g": "ग", "s": "स", "sh": "श", "z": "ज", "j": "ज", "t": "त", "ch": "च",
+    "ts": "त्स", "d": "द", "n": "न", "h": "ह", "f": "फ", "b": "ब", "p": "प", "m": "म",
+    "y": "य", "r": "र", "w": "व", "": "",
+}  # fmt: skip
+_ROWS: dict[str, tuple[str, str]] = {}
+for _row, _consonants in {
+    "あいうえお": ("", "", "", "", ""), "かきくけこ": ("k",) * 5, "がぎぐげご": ("g",) * 5,
+    "さしすせそ": ("s", "sh", "s", "s", "s"), "ざじずぜぞ": ("z", "j", "z", "z", "z"),
+    "たちつてと": ("t", "ch", "ts", "t", "t"), "だぢづでど": ("d", "j", "z", "d", "d"),
+    "なにぬねの": ("n",) * 5, "はひふへほ": ("h", "h", "f", "h", "h"), "ばびぶべぼ": ("b",) * 5,
+    "ぱぴぷぺぽ": ("p",) * 5, "まみむめも": ("m",) * 5, "らりるれろ": ("r",) * 5,
+}.items():  # fmt: skip
+    for _kana, _consonant, _vowel in zip(_row, _consonants, "aiueo", strict=True):
+        _ROWS[_kana] = (_consonant, _vowel)
+_ROWS |= {"や": ("y", "a"), "ゆ": ("y", "u"), "よ": ("y", "o"), "わ": ("w", "a"), "を": ("", "o")}
+_SMALL = {"ゃ": "a", "ゅ": "u", "ょ": "o"}
+_HALANT = "्"
+_FOLD = str.maketrans(
+    {"ी": "ि", "ू": "ु", "आ": "अ", "ई": "इ", "ऊ": "उ", "श": "स", "ष": "स", "ं": None,
+     "ँ": None, "़": None, _HALANT: None, "ा": None, "-": None, "ट": "त", "ड": "द",
+     "ठ": "थ", "ढ": "ध"}
+)  # fmt: skip
+_DEVANAGARI = re.compile("[\u0900-\u097f]")
+_LETTER = re.compile("[\u0904-\u0939]")
+_MIN_LETTERS = 3
+
+
+def _syllable(consonant: str, vowel: str, glide: bool) -> str:
+    independent, sign = _VOWELS[vowel]
+    if not consonant:
+        return independent  # ओसाका, फुकुओका: a vowel of its own, even inside a word
+    base = _CONSONANTS[consonant]
+    if glide and consonant not in ("sh", "ch", "j"):
+        base += _HALANT + "य"  # きょ क्यो; しゅ शु and じゅ जु carry the glide already
+    return base + sign
+
+
+def _long_vowel(char: str, last_vowel: str) -> bool:
+    return (
+        (char == "う" and last_vowel in ("o", "u"))
+        or (char == "お" and last_vowel == "o")
+        or (char == "い" and last_vowel == "e")
+    )
+
+
+def _letters(name: str) -> int:
+    """Consonants and vowels, not their signs: ओसक has three, सकु (佐久) two."""
+    return len(_LETTER.findall(name))
+
+
+def kana_to_devanagari(kana: str) -> str:
+    """Hiragana to Devanagari as Nepali writes Japanese names (long vowels dropped)."""
+    out: list[str] = []
+    last_vowel = ""
+    index = 0
+    while index < len(kana):
+        char = kana[index]
+        following = kana[index + 1] if index + 1 < len(kana) else ""
+        if char == "ん":
+            out.append("न" + _HALANT)
+        elif char == "っ":
+            pass  # the doubled consonant: Nepali writes it single more often than not
+        elif _long_vowel(char, last_vowel):
+            pass  # a long vowel: とうきょう टोकियो, おおさか ओसाका
+        elif char in _ROWS:
+            consonant, vowel = _ROWS[char]
+            glide = following in _SMALL
+            if glide:
+                vowel = _SMALL[following]
+                index += 1
+            out.append(_syllable(consonant, vowel, glide))
+            last_vowel = vowel
+            index += 1
+            continue
+        last_vowel = ""
+        index += 1
+    return "".join(out)
+
+
+def fold(text: str) -> str:
+    return text.translate(_FOLD)
+
+
+_SUFFIXES = (("ちょう", ""), ("まち", ""), ("むら", ""), ("そん", ""), ("し", ""), ("く", "कु"))
+
+
+@dataclass(frozen=True)
+class _Index:
+    names: dict[str, list[Municipality]]
+    pattern: re.Pattern[str] | None
+
+
+@lru_cache(maxsize=4)
+def _index(gazetteer: Gazetteer) -> _Index:
+    names: dict[str, list[Municipality]] = {}
+    for m in gazetteer.municipalities:
+        kana = m.kana
+        parent = gazetteer.by_lgcode.get(m.parent_lgcode or "")
+        if parent is not None and kana.startswith(parent.kana):
+            kana = kana[len(parent.kana) :]
+        for suffix, written in _SUFFIXES:
+            if kana.endswith(suffix) and len(kana) > len(suffix):
+                kana, ending = kana[: -len(suffix)], written
+                break
+        else:
+            ending = ""
+        written = fold(kana_to_devanagari(kana))
+        forms = [written + ending]
+        if ending and parent is None:
+            forms.append(written)  # Tokyo's wards: शिन्जुकु alone, as for a city
+        for name in forms:
+            if _letters(name) >= _MIN_LETTERS:
+                names.setdefault(name, []).append(m)
+    alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    pattern = re.compile(f"(?<![\u0900-\u097f])(?:{alternation})") if names else None
+    return _Index(names, pattern)
+
+
+def find_devanagari_places(text: str, gazetteer: Gazetteer) -> list[Municipality]:
+    """Municipalities (wards after their city) named in Devanagari, wards first."""
+    if not _DEVANAGARI.search(text):
+        return []
+    index = _index(gazetteer)
+    if index.pattern is None:
+        return []
+    folded = fold(text)
+    found: list[Municipality] = []
+    for match in index.pattern.finditer(folded):
+        options = index.names[match.group(0)]
+        if len(options) > 1:
+            options = [m for m in options if m.parent_lgcode and _city_named(m, folded, gazetteer)]
+        if len(options) == 1:
+            found.append(options[0])
+    wards = [m for m in found if m.parent_lgcode is not None]
+    return wards + [m for m in found if m.parent_lgcode is None]
+
+
+def _city_named(ward: Municipality, folded: str, gazetteer: Gazetteer) -> bool:
+    parent = gazetteer.by_lgcode.get(ward.parent_lgcode or "")
+    if parent is None:
+        return False
+    stem = parent.kana.removesuffix("し")
+    return fold(kana_to_devanagari(stem)) in folded
