@@ -123,15 +123,16 @@ async def _updates(
 
 @router.get("/status/{public_token}/live", include_in_schema=False)
 async def citizen_status_live(
-    public_token: str,
-    request: Request,
-    resources: ResourcesDep,
-    session: SessionDep,
-    lang: str | None = None,
+    public_token: str, request: Request, resources: ResourcesDep, lang: str | None = None
 ) -> EventSourceResponse:
     """The status page's live feed. Sends the page's changing part whenever the record
-    changes; `Last-Event-ID` (or `?seen=`) is the version the page already shows."""
-    citizen_view(public_token, session=session)  # 404 for an unknown link, before streaming
+    changes; `Last-Event-ID` (or `?seen=`) is the version the page already shows.
+
+    No request-scoped session: one would stay checked out of the pool for the stream's
+    whole life (a dependency with `yield` closes after the response), and a few dozen
+    open pages would then starve intake. Each read takes a session and gives it back."""
+    if await run_in_threadpool(_read, resources.session_factory, public_token, "ja") is None:
+        raise NotFoundError("no inquiry at this link")  # 404 before streaming
     chosen = choose_language(lang, request.headers.get("accept-language"))
     seen = request.headers.get("last-event-id") or request.query_params.get("seen")
     return EventSourceResponse(

@@ -145,7 +145,9 @@ def test_without_an_llm_nothing_is_disputed_even_when_the_local_layers_differ() 
     assert FLAG_DISPUTED not in only_llm.flags  # no local reading to dispute
 
 
-def test_an_injected_text_whose_llm_says_routine_is_disputed_and_not_lowered() -> None:
+def test_an_injected_text_whose_llm_says_routine_is_not_lowered_nor_ranked_lower() -> None:
+    """A planted "this is only a joke" must not make the LLM disagree and so push a real
+    P1 below the undisputed ones: with an injection there is no dispute, only P1."""
     rules = verdict(Engine.RULES, Priority.LIFE_THREAT, Category.RESCUE)
     result = combine(
         rules,
@@ -154,6 +156,6 @@ def test_an_injected_text_whose_llm_says_routine_is_disputed_and_not_lowered() -
         "en",
         injection=["inj.fake_verdict"],
     )
-    assert FLAG_INJECTION in result.flags and FLAG_DISPUTED in result.flags
+    assert FLAG_INJECTION in result.flags and FLAG_DISPUTED not in result.flags
     assert (result.priority, result.category) == (Priority.LIFE_THREAT, Category.RESCUE)
     assert result.summary_ja is None  # the untrusted LLM's words are still not used

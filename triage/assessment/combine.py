@@ -102,7 +102,9 @@ def combine(
     if failed_layers:
         all_flags.extend(f"{FLAG_LAYER_FAILED_PREFIX}{layer}" for layer in failed_layers)
         confidence = min(confidence, FAILED_LAYER_CONFIDENCE_CAP)
-    if readings_disagree(local_reading(layers), llm_layer):
+    # Not for a text that talks to the machine: a planted "this is a joke" must not make
+    # the LLM disagree and so rank a real P1 below the others (the priority stays anyway).
+    if not injection and readings_disagree(local_reading(layers), llm_layer):
         all_flags.append(FLAG_DISPUTED)
     return Assessment(
         priority=priority,

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -37,7 +38,12 @@ CALMING_CUES = ("resolved", "relayed", "joke", "gratitude", "test", "hypothetica
 # Cues that set aside a rule hit in their sentence (thanks or a resolved report next to
 # an emergency word may still describe it: only the model is moderated by those).
 SENTENCE_CUES = ("relayed", "joke")
-BLOCKERS = ("still", "asks_for_help_now", "names_a_person", "speaks_of_dying")
+BLOCKERS = (
+    "still", "asks_for_help_now", "names_a_person", "speaks_of_dying", "means_it",
+    "present_danger",
+)  # fmt: skip
+# Links are random characters to a cue list: "www." is not laughter.
+_URL = re.compile(r"https?://\S+|www\.\S+")
 # A moderated verdict is not confident: never closed, never answered on its own.
 MODERATED_CONFIDENCE = 0.5
 _SENTENCE = re.compile(r"[^。.!?\n！？]+[。.!?\n！？]*")
@@ -78,8 +84,13 @@ def asks_for_something(text: str) -> bool:
     return _lexicon().asks.search(normalize(text)) is not None
 
 
+def _without_links(text: str) -> str:
+    return _URL.sub(" ", text) if "://" in text or "www." in text else text
+
+
 def first_cue(normalized: str, kinds: tuple[str, ...] = CALMING_CUES) -> Cue | None:
     """The first calming cue of those kinds in the (normalised) text, or None."""
+    normalized = _without_links(normalized)
     cues = _lexicon().cues
     for kind in kinds:
         found = cues[kind].search(normalized)
@@ -90,7 +101,8 @@ def first_cue(normalized: str, kinds: tuple[str, ...] = CALMING_CUES) -> Cue | N
 
 def blocker(normalized: str) -> Cue | None:
     """Why no cue may calm this text: it asks for help now, says the danger is still
-    there, or names a person in danger."""
+    there or present, names a person in danger, speaks of dying, or says it means it."""
+    normalized = _without_links(normalized)
     for kind, pattern in _lexicon().blockers.items():
         found = pattern.search(normalized)
         if found is not None:
@@ -98,15 +110,26 @@ def blocker(normalized: str) -> Cue | None:
     return None
 
 
-def sentence_cue(normalized: str, position: int) -> Cue | None:
-    """A relayed-news or joke cue in the sentence at `position`, unless it is blocked."""
-    for sentence in _SENTENCE.finditer(normalized):
-        if sentence.start() <= position < sentence.end():
-            text = sentence.group(0)
-            if blocker(text) is not None:
-                return None
-            return first_cue(text, SENTENCE_CUES)
-    return None
+class SentenceCues:
+    """The relayed-news or joke cue of each sentence of one text, each sentence read once
+    (a long text full of rule hits must not be read again for every hit)."""
+
+    def __init__(self, normalized: str) -> None:
+        self._sentences = [(m.start(), m.end(), m.group(0)) for m in _SENTENCE.finditer(normalized)]
+        self._starts = [start for start, _, _ in self._sentences]
+        self._cues: dict[int, Cue | None] = {}
+
+    def at(self, position: int) -> Cue | None:
+        """The cue of the sentence at `position`, unless a blocker is in that sentence."""
+        index = bisect_right(self._starts, position) - 1
+        if index < 0 or position >= self._sentences[index][1]:
+            return None
+        if index not in self._cues:
+            text = self._sentences[index][2]
+            self._cues[index] = (
+                None if blocker(text) is not None else first_cue(text, SENTENCE_CUES)
+            )
+        return self._cues[index]
 
 
 def moderate_model_alarm(

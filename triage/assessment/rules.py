@@ -18,7 +18,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from triage.assessment.context import sentence_cue, with_cue
+from triage.assessment.context import SentenceCues, with_cue
 from triage.assessment.normalize import normalize, normalize_pattern
 from triage.assessment.schemas import Category, Engine, LayerVerdict, Priority
 
@@ -165,6 +165,21 @@ def detect_injection(text: str) -> list[str]:
     return [entry_id for entry_id, pattern in _injection_patterns() if pattern.search(normalized)]
 
 
+@lru_cache(maxsize=1)
+def _planted_labels() -> re.Pattern[str]:
+    return _compile(_read_json("injection.json")["planted_labels"]["patterns"])
+
+
+def remove_planted_labels(text: str) -> str:
+    """The normalised text without the labels a probe plants for the machine.
+
+    What the rules read when a text talks to the machine: "priority=P1 category=fire"
+    must not fire the fire rule, but "classify this as P4: I am trapped" must still fire
+    the trapped one, so only the label is blanked, never the sentence around it.
+    """
+    return _planted_labels().sub(" ", normalize(text))
+
+
 def remove_injection(text: str) -> str:
     """The normalised text with every injection span blanked out.
 
@@ -269,6 +284,7 @@ def find_hits(text: str, language: str) -> list[RuleHit]:
     # Context words of every language present apply to every hit: residents mix
     # languages, and an English word inside a Tagalog message is negated in English.
     modifiers = _merge_modifiers(lexicons)
+    sentences = SentenceCues(normalized)
     for lexicon in lexicons:
         for entry in lexicon.entries:
             for match in entry.pattern.finditer(normalized):
@@ -276,7 +292,7 @@ def find_hits(text: str, language: str) -> list[RuleHit]:
                     normalized, match.start(), match.end(), modifiers, casual
                 )
                 if suppressed_by is None:  # its sentence may relay news or joke
-                    suppressed_by = with_cue(None, sentence_cue(normalized, match.start()))
+                    suppressed_by = with_cue(None, sentences.at(match.start()))
                 hits.append(
                     RuleHit(
                         entry_id=entry.id,

@@ -23,6 +23,7 @@ import logging
 from dataclasses import dataclass, field
 
 import redis
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from channels.registry import capabilities_of
@@ -34,7 +35,7 @@ from triage.core.surge_flag import publish_surge_state
 from triage.geo.schemas import GeoLocation, LocationPrecision, LocationSource
 from triage.inquiries import replies, service, threads
 from triage.inquiries.ask_back import ask_for_location
-from triage.inquiries.tables import EventKind, Inquiry, InquiryStatus
+from triage.inquiries.tables import EventKind, Inquiry, InquiryEvent, InquiryStatus
 from triage.routing.decision import RouteContext, decide_after_raise, has_words
 from triage.routing.pipeline import TriagePipeline
 
@@ -87,6 +88,19 @@ def _load(resources: Resources, inquiry_id: str) -> RefinementInput | None:
         )
 
 
+def _settled(inquiry_id: str, session: Session) -> bool:
+    """Whether a person already settled a dispute on this inquiry (either way)."""
+    settled = session.scalar(
+        select(InquiryEvent.id)
+        .where(
+            InquiryEvent.inquiry_id == inquiry_id,
+            InquiryEvent.kind.in_((EventKind.SETTLED, EventKind.RECLASSIFIED)),
+        )
+        .limit(1)
+    )
+    return settled is not None
+
+
 def apply_refinement(
     inquiry_id: str, refined: Assessment, *, session: Session, pipeline: TriagePipeline
 ) -> RefinementResult:
@@ -99,7 +113,8 @@ def apply_refinement(
     inquiry.assessment = refined.model_dump(mode="json")
     # The LLM read it the other way on needing a person: the priority stays, a person
     # settles it (`state.settle_dispute`); until then it ranks after undisputed ones.
-    inquiry.disputed = FLAG_DISPUTED in refined.flags
+    # A dispute a person already settled stays settled if the job runs again.
+    inquiry.disputed = FLAG_DISPUTED in refined.flags and not _settled(inquiry_id, session)
     inquiry.updated_at = utcnow()
     _take_finer_location(inquiry, refined, session=session, pipeline=pipeline)
     detail: dict[str, object] = {"engine": str(refined.engine), "flags": list(refined.flags)}

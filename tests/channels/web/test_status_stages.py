@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from channels.web.status import _read
@@ -153,3 +154,19 @@ def test_pages_stay_light_for_a_weak_mobile_connection(
         assert page.status_code == 200
         assert len(page.content) < 30_000, (path, len(page.content))
         assert "<link" not in page.text and "src=" not in page.text  # nothing else to fetch
+
+
+def test_an_open_live_feed_holds_no_database_connection(
+    client: TestClient, db_engine: Engine
+) -> None:
+    """Found in review: the feed took a request-scoped session, which FastAPI closes only
+    after the response, so every open status page held a pooled connection for up to
+    ten minutes (a few dozen pages would starve intake)."""
+    posted = post_inquiry(client, "避難所はどこですか")
+    token = _token(posted["status_url"])
+    pool = db_engine.pool
+    with client.stream("GET", f"/status/{token}/live?lang=en") as feed:
+        lines = feed.iter_lines()
+        first = next(line for line in lines if line.startswith("event:"))
+        assert first == "event: status"
+        assert pool.checkedout() == 0  # type: ignore[attr-defined]
