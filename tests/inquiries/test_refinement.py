@@ -20,7 +20,7 @@ from triage.auth.tables import Role
 from triage.core.queues import QueueName, get_queue
 from triage.core.resources import Resources, resources_installed
 from triage.core.settings import Settings
-from triage.inquiries.refinement import PENDING_KEY
+from triage.inquiries.refinement import PENDING_KEY, request_refinement
 from triage.inquiries.service import get_inquiry
 from triage.inquiries.tables import Inquiry
 
@@ -250,3 +250,9 @@ def test_an_llm_that_reads_a_life_threat_as_nothing_is_disputed_until_a_person_s
     again = service.client.post(settle, json={"accept": "local"}, headers=bearer(token))
     assert again.status_code == 409
     assert "not disputed" in again.json()["detail"]
+
+    # A refinement job that runs again (a retry) leaves the settled dispute settled.
+    service.llm.verdict = {**service.llm.verdict, "priority": "P4", "category": "other"}
+    request_refinement(service.redis, disputed_id)
+    service.work(QueueName.REFINE)
+    assert service.load(disputed_id).disputed is False
