@@ -11,10 +11,9 @@ city only after its city.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
 
 from triage.geo.gazetteer import Gazetteer, Municipality
+from triage.geo.transliterated import Script, find_places
 
 _VOWELS = {"a": ("अ", "ा"), "i": ("इ", "ि"), "u": ("उ", "ु"), "e": ("ए", "े"), "o": ("ओ", "ो")}
 _CONSONANTS = {
@@ -40,7 +39,6 @@ _FOLD = str.maketrans(
      "ँ": None, "़": None, _HALANT: None, "ा": None, "-": None, "ट": "त", "ड": "द",
      "ठ": "थ", "ढ": "ध"}
 )  # fmt: skip
-_DEVANAGARI = re.compile("[\u0900-\u097f]")
 _LETTER = re.compile("[\u0904-\u0939]")
 _MIN_LETTERS = 3
 
@@ -101,63 +99,16 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
-_SUFFIXES = (("ちょう", ""), ("まち", ""), ("むら", ""), ("そん", ""), ("し", ""), ("く", "कु"))
-
-
-@dataclass(frozen=True)
-class _Index:
-    names: dict[str, list[Municipality]]
-    pattern: re.Pattern[str] | None
-
-
-@lru_cache(maxsize=4)
-def _index(gazetteer: Gazetteer) -> _Index:
-    names: dict[str, list[Municipality]] = {}
-    for m in gazetteer.municipalities:
-        kana = m.kana
-        parent = gazetteer.by_lgcode.get(m.parent_lgcode or "")
-        if parent is not None and kana.startswith(parent.kana):
-            kana = kana[len(parent.kana) :]
-        for suffix, written in _SUFFIXES:
-            if kana.endswith(suffix) and len(kana) > len(suffix):
-                kana, ending = kana[: -len(suffix)], written
-                break
-        else:
-            ending = ""
-        written = fold(kana_to_devanagari(kana))
-        forms = [written + ending]
-        if ending and parent is None:
-            forms.append(written)  # Tokyo's wards: शिन्जुकु alone, as for a city
-        for name in forms:
-            if _letters(name) >= _MIN_LETTERS:
-                names.setdefault(name, []).append(m)
-    alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    pattern = re.compile(f"(?<![\u0900-\u097f])(?:{alternation})") if names else None
-    return _Index(names, pattern)
+DEVANAGARI = Script(
+    letters="\u0900-\u097f",
+    ward_suffix="कु",
+    transliterate=kana_to_devanagari,
+    fold=fold,
+    indexed=lambda name: _letters(name) >= _MIN_LETTERS,
+    bare_tokyo_wards=True,  # शिन्जुकु alone, as for a city
+)
 
 
 def find_devanagari_places(text: str, gazetteer: Gazetteer) -> list[Municipality]:
     """Municipalities (wards after their city) named in Devanagari, wards first."""
-    if not _DEVANAGARI.search(text):
-        return []
-    index = _index(gazetteer)
-    if index.pattern is None:
-        return []
-    folded = fold(text)
-    found: list[Municipality] = []
-    for match in index.pattern.finditer(folded):
-        options = index.names[match.group(0)]
-        if len(options) > 1:
-            options = [m for m in options if m.parent_lgcode and _city_named(m, folded, gazetteer)]
-        if len(options) == 1:
-            found.append(options[0])
-    wards = [m for m in found if m.parent_lgcode is not None]
-    return wards + [m for m in found if m.parent_lgcode is None]
-
-
-def _city_named(ward: Municipality, folded: str, gazetteer: Gazetteer) -> bool:
-    parent = gazetteer.by_lgcode.get(ward.parent_lgcode or "")
-    if parent is None:
-        return False
-    stem = parent.kana.removesuffix("し")
-    return fold(kana_to_devanagari(stem)) in folded
+    return find_places(text, gazetteer, DEVANAGARI)

@@ -12,10 +12,9 @@ has three syllables, or two before 시/구/역/공항 (나하 alone is too short
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
 
 from triage.geo.gazetteer import Gazetteer, Municipality
+from triage.geo.transliterated import Script, find_places
 
 _HANGUL_BASE = 0xAC00
 # Initial consonants (choseong) by index, and vowels (jungseong) by index.
@@ -116,73 +115,22 @@ def fold(text: str) -> str:
     return "".join(folded)
 
 
-_SUFFIXES = (("ちょう", ""), ("まち", ""), ("むら", ""), ("そん", ""), ("し", ""), ("く", "구"))
+def _stands(name: str, after: str) -> bool:
+    """Three syllables, or two before 시/구/역/공항 (나하 alone is too short to trust)."""
+    return len(name) >= 3 or _SHORT_BEFORE.match(after) is not None
 
 
-@dataclass(frozen=True)
-class _Index:
-    names: dict[str, list[Municipality]]  # folded Hangul name -> municipalities
-    pattern: re.Pattern[str] | None
-
-
-def _name_part(kana: str) -> tuple[str, str]:
-    for suffix, hangul_suffix in _SUFFIXES:
-        if kana.endswith(suffix) and len(kana) > len(suffix):
-            return kana[: -len(suffix)], hangul_suffix
-    return kana, ""
-
-
-@lru_cache(maxsize=4)
-def _index(gazetteer: Gazetteer) -> _Index:
-    names: dict[str, list[Municipality]] = {}
-    for m in gazetteer.municipalities:
-        kana = m.kana
-        parent = gazetteer.by_lgcode.get(m.parent_lgcode or "")
-        if parent is not None and kana.startswith(parent.kana):
-            kana = kana[len(parent.kana) :]  # a ward: 기요타구 after its city
-        stem, suffix = _name_part(kana)
-        hangul = fold(kana_to_hangul(stem)) + suffix
-        if len(hangul) >= _SYLLABLES:
-            names.setdefault(hangul, []).append(m)
-    alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    pattern = re.compile(f"(?<![\uac00-\ud7a3])(?:{alternation})") if names else None
-    return _Index(names, pattern)
+HANGUL = Script(
+    letters="\uac00-\ud7a3",
+    ward_suffix="구",
+    transliterate=kana_to_hangul,
+    fold=fold,
+    indexed=lambda name: len(name) >= _SYLLABLES,
+    stands=_stands,
+    prefecture_cities_give_way=True,
+)
 
 
 def find_hangul_places(text: str, gazetteer: Gazetteer) -> list[Municipality]:
     """Municipalities (wards after their city) named in Hangul, most specific first."""
-    if not re.search("[\uac00-\ud7a3]", text):
-        return []
-    index = _index(gazetteer)
-    if index.pattern is None:
-        return []
-    folded = fold(text)
-    found: list[Municipality] = []
-    for match in index.pattern.finditer(folded):
-        name = match.group(0)
-        after = folded[match.end() :]
-        if len(name) < 3 and not _SHORT_BEFORE.match(after):
-            continue
-        options = index.names[name]
-        if len(options) > 1:  # 주오구 (中央区) in many cities: the one whose city is named
-            options = [m for m in options if _city_named(m, folded, gazetteer)]
-        if len(options) == 1:
-            found.append(options[0])
-    # 구마모토 마시키: Mashiki in Kumamoto. A city named like its prefecture gives way to
-    # another place of that prefecture named with it.
-    prefecture_cities = {
-        m.lgcode
-        for m in found
-        if any(o.prefecture == m.prefecture and o.lgcode != m.lgcode for o in found)
-        and m.prefecture.startswith(m.name[:-1])
-    }
-    found = [m for m in found if m.lgcode not in prefecture_cities]
-    wards = [m for m in found if m.parent_lgcode is not None]
-    return wards + [m for m in found if m.parent_lgcode is None]
-
-
-def _city_named(ward: Municipality, folded: str, gazetteer: Gazetteer) -> bool:
-    parent = gazetteer.by_lgcode.get(ward.parent_lgcode or "")
-    if parent is None:
-        return False
-    return fold(kana_to_hangul(_name_part(parent.kana)[0])) in folded
+    return find_places(text, gazetteer, HANGUL)

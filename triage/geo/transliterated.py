@@ -1,0 +1,113 @@
+"""Japanese place names written in another script (Hangul, Devanagari): one index each.
+
+A script module (`hangul`, `devanagari`) says how it writes kana and what it ignores when
+comparing (`Script`); this module does the rest the same way for both: every
+municipality's official kana, without its 市/町/村 (a ward's after its city's, with the
+script's 区), transliterated and folded into one index; a name in the text counts as a
+word (none of the script's letters just before it); a name several municipalities share
+counts only for the ward whose city the text names; wards come first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from triage.geo.gazetteer import Gazetteer, Municipality
+
+_SUFFIXES = ("ちょう", "まち", "むら", "そん", "し")
+
+
+def _any_match(name: str, after: str) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Script:
+    letters: str  # the script's letters as a regex range: "\uac00-\ud7a3"
+    ward_suffix: str  # how it writes 区: 구, कु
+    transliterate: Callable[[str], str]  # hiragana -> the script
+    fold: Callable[[str], str]  # what comparing ignores (vowel length, aspiration…)
+    indexed: Callable[[str], bool]  # a folded name long enough to trust
+    # Whether a name found counts, given the folded text after it.
+    stands: Callable[[str, str], bool] = _any_match
+    # Tokyo's wards are written alone too (신주쿠 as well as 신주쿠구).
+    bare_tokyo_wards: bool = False
+    # 구마모토 마시키: a city named like its prefecture gives way to another place of that
+    # prefecture named with it.
+    prefecture_cities_give_way: bool = False
+
+
+@dataclass(frozen=True)
+class _Index:
+    names: dict[str, list[Municipality]]  # folded name -> municipalities
+    pattern: re.Pattern[str] | None
+
+
+def name_part(kana: str, ward_suffix: str) -> tuple[str, str]:
+    """(kana without 市/町/村/区, how the script writes what was cut: "" or its 区)."""
+    for suffix in (*_SUFFIXES, "く"):
+        if kana.endswith(suffix) and len(kana) > len(suffix):
+            return kana[: -len(suffix)], ward_suffix if suffix == "く" else ""
+    return kana, ""
+
+
+@lru_cache(maxsize=8)
+def _index(script: Script, gazetteer: Gazetteer) -> _Index:
+    names: dict[str, list[Municipality]] = {}
+    for m in gazetteer.municipalities:
+        kana = m.kana
+        parent = gazetteer.by_lgcode.get(m.parent_lgcode or "")
+        if parent is not None and kana.startswith(parent.kana):
+            kana = kana[len(parent.kana) :]  # a ward: 기요타구 after its city
+        stem, ending = name_part(kana, script.ward_suffix)
+        written = script.fold(script.transliterate(stem))
+        forms = [written + ending]
+        if script.bare_tokyo_wards and ending and parent is None:
+            forms.append(written)
+        for name in forms:
+            if script.indexed(name):
+                names.setdefault(name, []).append(m)
+    alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    pattern = re.compile(f"(?<![{script.letters}])(?:{alternation})") if names else None
+    return _Index(names, pattern)
+
+
+def find_places(text: str, gazetteer: Gazetteer, script: Script) -> list[Municipality]:
+    """Municipalities (wards after their city) the text names in the script, wards first."""
+    if not re.search(f"[{script.letters}]", text):
+        return []
+    index = _index(script, gazetteer)
+    if index.pattern is None:
+        return []
+    folded = script.fold(text)
+    found: list[Municipality] = []
+    for match in index.pattern.finditer(folded):
+        name = match.group(0)
+        if not script.stands(name, folded[match.end() :]):
+            continue
+        options = index.names[name]
+        if len(options) > 1:  # 주오구 (中央区) in many cities: the one whose city is named
+            options = [m for m in options if _city_named(m, folded, gazetteer, script)]
+        if len(options) == 1:
+            found.append(options[0])
+    if script.prefecture_cities_give_way:
+        prefecture_cities = {
+            m.lgcode
+            for m in found
+            if any(o.prefecture == m.prefecture and o.lgcode != m.lgcode for o in found)
+            and m.prefecture.startswith(m.name[:-1])
+        }
+        found = [m for m in found if m.lgcode not in prefecture_cities]
+    wards = [m for m in found if m.parent_lgcode is not None]
+    return wards + [m for m in found if m.parent_lgcode is None]
+
+
+def _city_named(ward: Municipality, folded: str, gazetteer: Gazetteer, script: Script) -> bool:
+    parent = gazetteer.by_lgcode.get(ward.parent_lgcode or "")
+    if parent is None:
+        return False
+    stem, _ = name_part(parent.kana, script.ward_suffix)
+    return script.fold(script.transliterate(stem)) in folded
