@@ -23,7 +23,7 @@ from channels.base import GeoPoint
 from triage.assessment.combine import describe_failure, failed_layers, with_failed_layer
 from triage.assessment.context import asks_for_something
 from triage.assessment.engine import AssessmentEngine
-from triage.assessment.schemas import Assessment, Route
+from triage.assessment.schemas import Assessment, Priority, Route
 from triage.core.settings import Settings
 from triage.geo.gazetteer import Gazetteer, load_gazetteer
 from triage.geo.geotag import geotag
@@ -154,7 +154,8 @@ class TriagePipeline:
         context = RouteContext(
             playbook_match_score=chosen.score if chosen else None,
             has_words=has_words(text),
-            asks_something=asks_for_something(text),
+            # Only a P4 reading can be closed: only then is the text read for a request.
+            asks_something=(assessment.priority is Priority.NO_ACTION and asks_for_something(text)),
             conversation_route=facts.conversation_route,
             can_ask_back=facts.can_ask_back,
             has_gps=facts.gps is not None,
