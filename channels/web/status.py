@@ -108,17 +108,20 @@ async def _updates(
     public_token: str,
     lang: str,
     seen: str | None,
+    first: tuple[str, str],
 ) -> AsyncIterator[ServerSentEvent]:
+    """`first` is the read the endpoint already made (to answer 404 before streaming)."""
     deadline = time.monotonic() + LIVE_MAX_SECONDS
-    while time.monotonic() < deadline and not await request.is_disconnected():
-        read = await run_in_threadpool(_read, session_factory, public_token, lang)
-        if read is None:
+    read: tuple[str, str] | None = first
+    while read is not None and time.monotonic() < deadline:
+        if await request.is_disconnected():
             return
         version, html = read
         if version != seen:
             seen = version
             yield ServerSentEvent(data=html, event="status", id=version, retry=RETRY_MILLISECONDS)
         await asyncio.sleep(LIVE_POLL_SECONDS)
+        read = await run_in_threadpool(_read, session_factory, public_token, lang)
 
 
 @router.get("/status/{public_token}/live", include_in_schema=False)
@@ -131,12 +134,13 @@ async def citizen_status_live(
     No request-scoped session: one would stay checked out of the pool for the stream's
     whole life (a dependency with `yield` closes after the response), and a few dozen
     open pages would then starve intake. Each read takes a session and gives it back."""
-    if await run_in_threadpool(_read, resources.session_factory, public_token, "ja") is None:
-        raise NotFoundError("no inquiry at this link")  # 404 before streaming
     chosen = choose_language(lang, request.headers.get("accept-language"))
+    first = await run_in_threadpool(_read, resources.session_factory, public_token, chosen)
+    if first is None:
+        raise NotFoundError("no inquiry at this link")  # 404 before streaming
     seen = request.headers.get("last-event-id") or request.query_params.get("seen")
     return EventSourceResponse(
-        _updates(request, resources.session_factory, public_token, chosen, seen),
+        _updates(request, resources.session_factory, public_token, chosen, seen, first),
         ping=15,
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
