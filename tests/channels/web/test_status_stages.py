@@ -37,6 +37,15 @@ def _token(status_url: str) -> str:
     return status_url.rsplit("/", 1)[-1]
 
 
+def _sent_and_triaged(
+    client: TestClient, resources: Resources, pipeline: TriagePipeline, text: str
+) -> str:
+    """A citizen's message through the API and the triage worker; its status token."""
+    posted = post_inquiry(client, text)
+    flows.triage_inquiry(posted["id"], resources=resources, pipeline=pipeline)
+    return _token(posted["status_url"])
+
+
 def _stage(client: TestClient, token: str) -> str:
     view = client.get(f"/status/{token}", headers={"Accept": "application/json"}).json()
     stage: str = view["stage"]
@@ -88,9 +97,7 @@ def test_an_urgent_inquiry_through_every_stage(
 def test_a_routine_answer_is_not_told_to_wait_for_an_answer(
     client: TestClient, resources: Resources, pipeline: TriagePipeline
 ) -> None:
-    posted = post_inquiry(client, "給水所はどこですか")
-    flows.triage_inquiry(posted["id"], resources=resources, pipeline=pipeline)
-    token = _token(posted["status_url"])
+    token = _sent_and_triaged(client, resources, pipeline, "給水所はどこですか")
     assert _stage(client, token) == "answered"
     page = client.get(f"/status/{token}?lang=en").text
     assert "The answer is below" in page
@@ -100,9 +107,8 @@ def test_a_routine_answer_is_not_told_to_wait_for_an_answer(
 def test_a_closed_message_says_no_action_is_needed(
     client: TestClient, resources: Resources, pipeline: TriagePipeline
 ) -> None:
-    posted = post_inquiry(client, "本当にありがとうございました！")
-    flows.triage_inquiry(posted["id"], resources=resources, pipeline=pipeline)
-    assert _stage(client, _token(posted["status_url"])) == "closed"
+    token = _sent_and_triaged(client, resources, pipeline, "本当にありがとうございました！")
+    assert _stage(client, token) == "closed"
 
 
 def test_the_live_feed_sends_the_changing_part_when_the_record_changes(
@@ -146,9 +152,7 @@ def test_pages_stay_light_for_a_weak_mobile_connection(
     client: TestClient, resources: Resources, pipeline: TriagePipeline
 ) -> None:
     """HTML with its inline CSS and script, no other request: under 30 KB (issue 14)."""
-    posted = post_inquiry(client, "家が潰れて父が下敷きになっています")
-    flows.triage_inquiry(posted["id"], resources=resources, pipeline=pipeline)
-    token = _token(posted["status_url"])
+    token = _sent_and_triaged(client, resources, pipeline, "家が潰れて父が下敷きになっています")
     for path in ("/?lang=ja", "/?lang=ne", f"/status/{token}?lang=vi", f"/status/{token}"):
         page = client.get(path)
         assert page.status_code == 200
