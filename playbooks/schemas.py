@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from triage.assessment.schemas import Category
+from triage.core.stored_text import StoredText, refuse_nul
 
 # The languages an answer may be written in. "ja-easy" is やさしい日本語, the fallback for
 # anyone whose own language is missing.
@@ -50,6 +51,7 @@ def _check_body(language: str, text: str, *, allowed: frozenset[str] | set[str])
         raise ValueError(f"unsupported language {language!r}; use one of {SUPPORTED_LANGUAGES}")
     if not text.strip():
         raise ValueError(f"empty answer for {language}")
+    refuse_nul(text)
     unknown = {v for v in variables_in(text) - allowed if not v.startswith(SITUATION_PREFIX)}
     if unknown:
         raise ValueError(f"unknown variables {sorted(unknown)} in the {language} answer")
@@ -74,7 +76,7 @@ class PlaybookContent(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str = Field(pattern=PLAYBOOK_ID_PATTERN, description="stable slug, e.g. shelter_location")
-    title_ja: str = Field(min_length=1, max_length=200)
+    title_ja: StoredText = Field(min_length=1, max_length=200)
     categories: list[Category] = Field(min_length=1)
     keywords: dict[str, list[str]] = Field(
         default_factory=dict, description="per language; evidence the matcher looks for"
@@ -143,14 +145,14 @@ class PlaybookContent(BaseModel):
 
 class PlaybookCreate(BaseModel):
     content: PlaybookContent
-    note: str | None = Field(default=None, max_length=500)
+    note: StoredText | None = Field(default=None, max_length=500)
 
 
 class PlaybookUpdate(BaseModel):
     """A new version; `content.id` must be the playbook's id (ids never change)."""
 
     content: PlaybookContent
-    note: str | None = Field(default=None, max_length=500)
+    note: StoredText | None = Field(default=None, max_length=500)
 
 
 # The largest version number the `Integer` columns hold (PostgreSQL's 32-bit integer): a
@@ -173,7 +175,7 @@ class PlaybookPublish(BaseModel):
         default=StalePolicy.REFUSE,
         description="languages whose answer may be out of date: refuse (409), send, fallback",
     )
-    note: str | None = Field(default=None, max_length=500)
+    note: StoredText | None = Field(default=None, max_length=500)
 
 
 class PlaybookConfirm(BaseModel):
