@@ -11,7 +11,12 @@ from __future__ import annotations
 
 import pytest
 
-from triage.assessment.context import blocker, first_cue, moderate_model_alarm
+from triage.assessment.context import (
+    asks_for_something,
+    blocker,
+    first_cue,
+    moderate_model_alarm,
+)
 from triage.assessment.normalize import normalize
 from triage.assessment.rules import assess_by_rules, find_hits
 from triage.assessment.schemas import Category, Engine, LayerVerdict, Priority, Route
@@ -301,3 +306,40 @@ def test_cues_in_several_languages() -> None:
     assert first_cue(normalize("ㅋㅋㅋ 지진 때문에 놀라서 죽는 줄")) is not None
     assert first_cue(normalize("Obrigado pela ajuda de ontem!")) is not None
     assert first_cue(normalize("避難所の場所を教えてください")) is None
+
+
+# Words that look like a request but ask the service nothing: a help that came already,
+# wishes to the staff, and "pass it on" inside a relayed message. The message reads as
+# no action, so only these decide whether it may be closed with the acknowledgement.
+NOT_ASKING = [
+    "避難所の皆さん、毎日ありがとう。体こわさんように無理しないでくださいね",
+    "昨日は消防団の方に助けてもらいました。家族みんな無事です",
+    "【拡散希望】明日また大きい地震が来るって。みんなに知らせて！",
+    "Forwarding from our group chat: a big quake is coming tonight, please share with everyone",
+    "转发：听说今晚还有大地震，请大家转告",
+    "Gửi cho 10 người: nghe nói tối nay có động đất lớn",
+    "Staff at the city office, thank you so much. Please take care and stay safe",
+]
+STILL_ASKING = [
+    "助けてもらいましたが、父がまだ見つかりません。探してください",
+    "みんなに知らせてほしい、避難所はどこですか",
+    "Please take care of my grandmother, she cannot walk to the shelter",
+    "请大家转告，另外请问哪里有水？",
+    "気をつけてください。ところで給水車は何時に来ますか",
+]
+
+
+@pytest.mark.parametrize("text", NOT_ASKING)
+def test_wishes_relays_and_past_help_ask_for_nothing(text: str) -> None:
+    assert not asks_for_something(text)
+
+
+@pytest.mark.parametrize("text", STILL_ASKING)
+def test_a_real_request_next_to_them_still_asks(text: str) -> None:
+    assert asks_for_something(text)
+
+
+def test_words_that_only_contain_a_question_word_ask_nothing() -> None:
+    # "なに" (what) is inside みんなに / こんなに / そんなに: not a question.
+    assert not asks_for_something("こんなに揺れたのは初めて。みんなに会えてよかった")
+    assert asks_for_something("なにを持って行けばいいの")

@@ -60,6 +60,7 @@ class _ContextLexicon:
     cues: dict[str, re.Pattern[str]]
     blockers: dict[str, re.Pattern[str]]
     asks: re.Pattern[str]
+    asks_nothing: re.Pattern[str]
 
 
 def _compile(patterns: list[str]) -> re.Pattern[str]:
@@ -74,14 +75,26 @@ def _lexicon() -> _ContextLexicon:
         cues={kind: _compile(doc["cues"][kind]) for kind in CALMING_CUES},
         blockers={kind: _compile(doc["blockers"][kind]) for kind in BLOCKERS},
         asks=_compile(doc["asks_for_something"]),
+        asks_nothing=_compile(doc["asks_nothing"]),
     )
 
 
 def asks_for_something(text: str) -> bool:
     """Whether the message asks a question or for anything (help, a need, please, where):
     such a message is never closed with an acknowledgement alone, whatever the model's
-    P4 reading (routing sends it to a person). "I need your help" is not chatter."""
-    return _lexicon().asks.search(normalize(text)) is not None
+    P4 reading (routing sends it to a person). "I need your help" is not chatter.
+
+    Two kinds of words look like a request and ask the service nothing; they are read
+    out first: a help that came already ("消防の人に助けてもらいました", the resolved cues),
+    and wishes or relays addressed to others ("無理しないでくださいね", "みんなに知らせて",
+    "please share", "请大家转告": the `asks_nothing` list)."""
+    lexicon = _lexicon()
+    normalized = normalize(text)
+    if lexicon.asks.search(normalized) is None:
+        return False
+    for pattern in (lexicon.cues["resolved"], lexicon.asks_nothing):
+        normalized = pattern.sub(" ", normalized)
+    return lexicon.asks.search(normalized) is not None
 
 
 def _without_links(text: str) -> str:

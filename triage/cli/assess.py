@@ -103,7 +103,15 @@ def explanation(outcome: TriageOutcome) -> dict[str, Any]:
         "flags": list(assessment.flags),
         "urgent_probability": None if urgent is None else round(urgent, 3),
         "playbook_score": None if outcome.answer is None else round(outcome.answer.score, 3),
+        "playbook_considered": _considered(outcome),
     }
+
+
+def _considered(outcome: TriageOutcome) -> dict[str, Any] | None:
+    considered = outcome.considered
+    if considered is None:
+        return None
+    return {"id": considered.playbook_id, "score": round(considered.score, 3)}
 
 
 class Verdicts:

@@ -61,6 +61,9 @@ class TriageOutcome:
     # The answer that goes out automatically: a playbook (auto_reply) or the
     # acknowledgement of a closed P4. None on every other route.
     answer: ChosenAnswer | None
+    # The best playbook match, whatever the route (`triage assess --explain` shows it:
+    # which playbook nearly answered a message that went to a person, and how near).
+    considered: ChosenAnswer | None = None
 
     @property
     def route(self) -> Route:
@@ -171,7 +174,7 @@ class TriagePipeline:
             except Exception as error:
                 assessment = _layer_failed(assessment, LAYER_PLAYBOOKS, error)
                 decision = decide(assessment, context)  # not closed without its answer
-        return TriageOutcome(assessment, location, decision, answer)
+        return TriageOutcome(assessment, location, decision, answer, considered=chosen)
 
 
 def _online_geocoder(settings: Settings) -> Geocoder | None:
