@@ -11,10 +11,15 @@ what `matcher.match` chooses over the same playbooks (a property test holds it t
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 
-from playbooks.matcher import _keyword_matcher, _score, category_agreement, match_result
+from playbooks.matcher import (
+    _is_latin,
+    _keyword_pattern,
+    _score,
+    category_agreement,
+    match_result,
+)
 from playbooks.schemas import PlaybookContent, PlaybookMatch
 from triage.assessment.normalize import normalize
 from triage.assessment.schemas import Assessment
@@ -25,23 +30,30 @@ class LibraryIndex:
         # The set itself, not a copy: `Answers` rebuilds only when it is another object.
         self.playbooks = playbooks if isinstance(playbooks, tuple) else tuple(playbooks)
         self._owners: dict[str, list[int]] = {}
-        self._patterns: dict[str, list[re.Pattern[str] | None]] = {}
+        # Keys every one of whose words is Latin: found only as whole words. The word
+        # patterns are compiled when a key is first present in a message, not here: the
+        # library's ~1,600 Latin words cost ~0.3 s of start-up compiled all at once.
+        self._whole_words: dict[str, str] = {}
+        keys_with_other_scripts: set[str] = set()
         # Each playbook's keys in the order `keyword_hits` reports them (first seen).
         self._rank: list[dict[str, int]] = []
         for index, playbook in enumerate(self.playbooks):
             rank: dict[str, int] = {}
             for words in playbook.keywords.values():
                 for word in words:
-                    key, pattern = _keyword_matcher(word)
+                    key = normalize(word)
                     if not key:
                         continue
                     if key not in rank:
                         rank[key] = len(rank)
                         self._owners.setdefault(key, []).append(index)
-                    patterns = self._patterns.setdefault(key, [])
-                    if pattern not in patterns:
-                        patterns.append(pattern)
+                    if _is_latin(word):
+                        self._whole_words.setdefault(key, word)
+                    else:
+                        keys_with_other_scripts.add(key)
             self._rank.append(rank)
+        for key in keys_with_other_scripts:
+            self._whole_words.pop(key, None)
         self._heads: dict[str, list[str]] = {}
         for key in self._owners:
             self._heads.setdefault(key[:2], []).append(key)
@@ -58,9 +70,11 @@ class LibraryIndex:
                     if normalized.startswith(key, start):
                         found.add(key)
         found.update(key for key in self._single if key in normalized)
-        patterns = self._patterns
+        whole_words = self._whole_words
         return {
-            key for key in found if any(p is None or p.search(normalized) for p in patterns[key])
+            key
+            for key in found
+            if key not in whole_words or _keyword_pattern(whole_words[key]).search(normalized)
         }
 
     def match(
