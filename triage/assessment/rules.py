@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -45,8 +45,15 @@ class LexiconEntry:
     id: str
     priority: Priority
     category: Category
-    pattern: re.Pattern[str]
+    source: str  # the entry's patterns as one normalised expression
     example: str
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        # Compiled when a message first needs this entry: a lexicon's `any_entry`
+        # screens every message, so most entries are never searched in a short run
+        # (compiling all of them at start-up cost ~0.1 s of `triage assess`).
+        return _regex(self.source)
 
 
 @dataclass(frozen=True)
@@ -84,9 +91,18 @@ class RuleHit:
     suppressed_by: str | None = None
 
 
-def _compile(patterns: list[str], prefix: str = "") -> re.Pattern[str]:
+def _source(patterns: list[str], prefix: str = "") -> str:
     body = "|".join(f"(?:{normalize_pattern(p)})" for p in patterns)
-    return re.compile(f"{prefix}(?:{body})")
+    return f"{prefix}(?:{body})"
+
+
+def _compile(patterns: list[str], prefix: str = "") -> re.Pattern[str]:
+    return re.compile(_source(patterns, prefix))
+
+
+@cache
+def _regex(source: str) -> re.Pattern[str]:
+    return re.compile(source)
 
 
 def _compile_each(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
@@ -100,7 +116,7 @@ def _parse_lexicon(doc: dict[str, Any]) -> Lexicon:
             id=raw["id"],
             priority=Priority(raw["priority"]),
             category=Category(raw["category"]),
-            pattern=_compile(raw["patterns"], prefix),
+            source=_source(raw["patterns"], prefix),
             example=raw["example"],
         )
         for raw in doc["entries"]
