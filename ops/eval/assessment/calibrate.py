@@ -25,7 +25,7 @@ CANDIDATES = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
 NEEDS_HUMAN_CANDIDATES = (0.4, 0.5, 0.55, 0.6, 0.65, 0.7)
 REVIEW_CANDIDATES = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4)
 CLOSE_CANDIDATES = (0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
-REVIEW = 0.25  # the shipped routing guard (decision.REVIEW_MIN_URGENT_PROBABILITY)
+REVIEW = 0.15  # the shipped routing guard (decision.REVIEW_MIN_URGENT_PROBABILITY)
 NEEDS_HUMAN = 0.5  # the shipped P1+P2 threshold (local_model.Thresholds.needs_human)
 
 
@@ -80,6 +80,11 @@ def main() -> None:
             f"close threshold {threshold:.2f}: P4 closed {closed[labels == 'P4'].mean():.4f}, "
             f"P3 closed {closed[labels == 'P3'].sum()}, P1+P2 closed {closed[gold_urgent].sum()}"
         )
+    # The P1+P2 examples no threshold above brings back: what to write training for next.
+    for index in np.flatnonzero(missed & (urgent_probability < REVIEW_CANDIDATES[0])):
+        print(f"not recovered even at {REVIEW_CANDIDATES[0]}: {texts[index][:70]}")
+    for index in np.flatnonzero(closable & (probabilities[:, 3] >= CLOSE_CANDIDATES[-1]) & gold_urgent):
+        print(f"closed even at {CLOSE_CANDIDATES[-1]}: {texts[index][:70]}")
 
 
 if __name__ == "__main__":
