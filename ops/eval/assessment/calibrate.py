@@ -83,7 +83,9 @@ def main() -> None:
     # The P1+P2 examples no threshold above brings back: what to write training for next.
     for index in np.flatnonzero(missed & (urgent_probability < REVIEW_CANDIDATES[0])):
         print(f"not recovered even at {REVIEW_CANDIDATES[0]}: {texts[index][:70]}")
-    for index in np.flatnonzero(closable & (probabilities[:, 3] >= CLOSE_CANDIDATES[-1]) & gold_urgent):
+    for index in np.flatnonzero(
+        closable & (probabilities[:, 3] >= CLOSE_CANDIDATES[-1]) & gold_urgent
+    ):
         print(f"closed even at {CLOSE_CANDIDATES[-1]}: {texts[index][:70]}")
 
 
