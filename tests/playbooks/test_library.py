@@ -59,6 +59,13 @@ def test_the_library_covers_the_routine_topics() -> None:
         "mail_delivery",
         "phone_charging_wifi",
         "bathing_laundry",
+        "tarps_and_sandbags",
+        "toilets",
+        "mud_and_sediment_cleanup",
+        "fee_reductions",
+        "returning_home_and_restricted_areas",
+        "information_in_other_languages",
+        "feedback_and_complaints",
     }
 
 
