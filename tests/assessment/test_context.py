@@ -397,3 +397,17 @@ def test_a_calm_farewell_is_urgent_whatever_its_thanks(pipeline: TriagePipeline)
             "谢谢你们一直以来的照顾，这是我最后一条消息了",
         ],
     )
+
+
+def test_a_cut_off_place_short_of_supplies_needs_supplies(pipeline: TriagePipeline) -> None:
+    # Urgent either way; the category tells the HQ to send a supply run, not a rescue team.
+    for text in [
+        "山あいの集落が孤立して3日目、水も食料もあと1日分くらいです。高齢者ばかり12人",
+        "Our village is cut off, the road is gone and we have food for one more day",
+    ]:
+        outcome = pipeline.run(text)
+        assert outcome.route is Route.URGENT, text
+        assert outcome.assessment.category is Category.WATER_FOOD_SUPPLIES, text
+    # Cut off with someone hurt stays a rescue.
+    injured = pipeline.run("集落が孤立しています。父が倒れた木の下敷きになって動けません")
+    assert injured.assessment.category is Category.RESCUE

@@ -36,6 +36,8 @@ _SCRIPT_TESTS: dict[str, re.Pattern[str]] = {
 }
 # Lexicon files that are not one language's emergency expressions.
 NOT_LANGUAGE_LEXICONS = frozenset({"injection.json", "context.json"})
+# The entries that say a place is cut off (roads gone): ja.isolated, en.isolated.
+ISOLATION_SUFFIX = ".isolated"
 # Every lexicon whose script appears in the text runs: language detection on a short,
 # unaccented SMS is a guess, and residents mix English into their own language.
 
@@ -328,6 +330,16 @@ def set_aside_expressions(text: str, language: str) -> list[tuple[str, str]]:
     return [(h.suppressed_by, h.matched) for h in find_hits(text, language) if h.suppressed_by]
 
 
+def _cut_off_and_short_of_supplies(fired: list[RuleHit], priority: Priority) -> bool:
+    """Every rescue expression at this priority is an isolation (`*.isolated`), and a
+    supplies shortage fired at the same priority."""
+    at_priority = [hit for hit in fired if hit.priority == priority]
+    rescue = [hit for hit in at_priority if hit.category is Category.RESCUE]
+    return all(hit.entry_id.endswith(ISOLATION_SUFFIX) for hit in rescue) and any(
+        hit.category is Category.WATER_FOOD_SUPPLIES for hit in at_priority
+    )
+
+
 def assess_by_rules(text: str, language: str) -> LayerVerdict | None:
     """The rules' verdict: the most urgent expression that fired, or None if none did."""
     hits = find_hits(text, language)
@@ -338,6 +350,10 @@ def assess_by_rules(text: str, language: str) -> LayerVerdict | None:
     # The earliest expression of that priority names the category: citizens lead with
     # what matters most ("火事で閉じ込められた" is first a fire).
     category = next(hit.category for hit in fired if hit.priority == priority)
+    if category is Category.RESCUE and _cut_off_and_short_of_supplies(fired, priority):
+        # "孤立して4日目、水と食べ物が底をつきそう": isolation says where the people are,
+        # the shortage says what they need (a supply run, not a rescue team).
+        category = Category.WATER_FOOD_SUPPLIES
     reasons = [f"rule {hit.entry_id}: 「{hit.matched}」" for hit in fired]
     reasons += [
         f"rule {hit.entry_id} set aside ({hit.suppressed_by}): 「{hit.matched}」"
