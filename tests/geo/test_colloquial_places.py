@@ -1,7 +1,9 @@
 """Places as people write them, one labelled line per case in data/colloquial_places.jsonl.
 
 Each class of issue 13 is pinned with the project's own sentences: short names without
-市/町/村, towns named alone, readings in kana (half-width too), wards after their city,
+市/町/村, towns named alone, districts and former municipalities named instead of the
+merged city (山古志, 杷木, 田主丸) and their readings, readings in kana (half-width too),
+wards after their city,
 same-named places told apart by a prefecture or the home area (or left unnamed when
 nothing tells), coordinates and map links, Chinese characters, and texts that name no
 place at all (a place must never be invented).
@@ -39,6 +41,8 @@ def test_the_place_a_message_names(gazetteer: Gazetteer, case: dict[str, Any]) -
     assert location.municipality == case["municipality"], (case, location)
     if "prefecture" in case:
         assert location.prefecture == case["prefecture"], (case, location)
+    if "town" in case:
+        assert location.town == case["town"], (case, location)
     if case["class"] == "coordinates":
         assert location.source is LocationSource.GPS_TEXT
 
@@ -47,7 +51,7 @@ def test_every_class_has_cases() -> None:
     classes = {case["class"] for case in CASES}
     assert classes >= {
         "short_name", "town_alone", "kana", "ward", "ambiguous", "coordinates", "chinese",
-        "hangul", "devanagari", "none",
+        "hangul", "devanagari", "none", "district", "former_municipality", "district_kana",
     }  # fmt: skip
 
 

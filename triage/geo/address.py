@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture, Town
+from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
 from triage.geo.normalize import int_to_kanji, place_key, split_town
 from triage.geo.schemas import LocationPrecision
+from triage.geo.towns import Town
 
 _COUNTY = re.compile(r"[^0-9\s、。]{1,5}?郡")
 _BLOCK_AFTER_BASE = re.compile(r"([0-9]{1,2})-[0-9]+(-[0-9]+)?")

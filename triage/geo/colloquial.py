@@ -1,5 +1,5 @@
-"""Candidates for places written the way people write them (`short_names`, `hangul`),
-and the narrowing of a city to the ward the text names."""
+"""Candidates for places written the way people write them (`short_names`,
+`towns_alone`, `hangul`), and the narrowing of a city to the ward the text names."""
 
 from __future__ import annotations
 
@@ -15,11 +15,12 @@ from triage.geo.romaji import kana_romaji
 from triage.geo.schemas import LocationPrecision
 from triage.geo.short_names import (
     find_short_names,
-    find_town_stems,
     ward_in_text,
     ward_of_named_city,
     wards_of,
 )
+from triage.geo.towns import APPROXIMATE_DISCOUNT
+from triage.geo.towns_alone import find_towns_alone
 
 HANGUL_CONFIDENCE = 0.55
 # "Higashi-ku", "Chuo ward", "Tsurumi ku": a ward in Latin letters.
@@ -44,7 +45,8 @@ def foreign_script_places(text: str, gazetteer: Gazetteer) -> list[Municipality]
 def short_name_candidates(
     original: str, gazetteer: Gazetteer, prefer: Municipality | Prefecture | None
 ) -> list[Candidate]:
-    """Municipalities by stem or reading, and towns written alone (`short_names`)."""
+    """Municipalities by stem or reading (`short_names`), and towns and districts written
+    alone (`towns_alone`)."""
     spaced = unicodedata.normalize("NFKC", original)
     shorts = find_short_names(spaced, gazetteer, prefer, spaced=spaced)
     found = [
@@ -62,8 +64,10 @@ def short_name_candidates(
         for m in foreign_script_places(spaced, gazetteer)
     ]  # fmt: skip
     named = {s.municipality.lgcode for s in shorts}
-    for name, municipality, town, confidence in find_town_stems(spaced, gazetteer, named, prefer):
+    for name, municipality, town, confidence in find_towns_alone(spaced, gazetteer, named, prefer):
         point = gazetteer.towns_of(municipality.lgcode).get(place_key(town))
+        if point is None or point.approximate:
+            confidence = round(confidence - APPROXIMATE_DISCOUNT, 2)
         found.append(
             Candidate(
                 name, municipality.prefecture, municipality, town,

@@ -9,6 +9,7 @@ context (a municipality, the deployment's area, 駅, "city") says it is one.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from triage.geo.address import ParsedAddress, parse_address
 from triage.geo.candidate import Candidate
@@ -17,6 +18,7 @@ from triage.geo.colloquial import short_name_candidates, with_ward
 from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
 from triage.geo.normalize import normalize_text, place_key, romaji_key, split_town
 from triage.geo.schemas import LocationPrecision
+from triage.geo.towns import APPROXIMATE_DISCOUNT, TownOrigin, rows_of
 
 _MUNICIPALITY_SUFFIX = re.compile(r"(市|町|村|区)$")
 # After a municipality name without its suffix (七尾駅, 輪島市内 is already a full name).
@@ -26,6 +28,7 @@ _LANDMARK_MIN = 4
 _PLAIN_WORD = re.compile(
     r"[\u30a0-\u30ffA-Za-z0-9]+"
 )  # shorter shelter names (公民館) are generic words
+_KANJI_BEFORE = re.compile(r"[\u4e00-\u9fff\u3005]")
 _ROMAJI_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _ROMAJI_SUFFIX: dict[str, tuple[str, ...]] = {
     "city": ("Shi",), "shi": ("Shi",), "town": ("Cho", "Machi"), "machi": ("Machi",),
@@ -40,8 +43,9 @@ _ENGLISH_WORDS = frozenset(
 
 def _from_address(text: str, parsed: ParsedAddress, *, strict: bool) -> Candidate:
     point = parsed.point
+    own_point = parsed.town_point is not None and not parsed.town_point.approximate
     confidence = {
-        LocationPrecision.TOWN: 0.85 if parsed.town_point is not None else 0.7,
+        LocationPrecision.TOWN: 0.85 if own_point else 0.7,
         LocationPrecision.MUNICIPALITY: 0.8,
         LocationPrecision.PREFECTURE: 0.5,
     }[parsed.precision]
@@ -100,8 +104,9 @@ def find_towns(
     """Town names without their municipality: 真備町 -> 岡山県倉敷市.
 
     Only names of 3+ characters ending in 町/村 (or followed by 駅), or any town of the
-    preferred municipality, and only when all towns of that name lie in one municipality
-    (or the preferred one has it): 本町 or 中央 alone mean nothing.
+    preferred municipality that is not an everyday word, and only when all towns of that
+    name lie in one municipality (or the preferred one has it): 本町 or 中央 alone mean
+    nothing. A town without a point of its own (`Town.approximate`) is a little less sure.
     """
     found: list[Candidate] = []
     index = gazetteer.town_index
@@ -109,26 +114,37 @@ def find_towns(
     keyed = place_key(text)  # same length as text: slices line up
     if not gazetteer.town_starts.search(keyed):
         return found
+    table = gazetteer.town_table
+    home = prefer.lgcode if isinstance(prefer, Municipality) else None
+    matched_until = 0  # a town inside one already found is not another (立町 of 宝立町)
     for start in range(len(text)):
-        if keyed[start : start + 2] not in prefixes:
+        if start < matched_until or keyed[start : start + 2] not in prefixes:
             continue
         for length in range(min(8, len(text) - start), 1, -1):
             name = text[start : start + length]
-            towns = index.get(keyed[start : start + length])
-            if not towns:
+            found_rows = index.get(keyed[start : start + length])
+            if found_rows is None:
                 continue
+            rows: Sequence[int] = rows_of(found_rows)
             following = text[start + length : start + length + 1]
             distinctive = length >= 3 and (name[-1] in "町村" or following == "駅")
-            preferred = [t for t in towns if _is_preferred_code(t.lgcode, prefer)]
-            if preferred and length >= 2:
-                towns = preferred
+            preferred = [
+                row
+                for row in rows
+                if gazetteer.municipalities[table.municipality[row]].lgcode == home
+                and (table.origins[row] == TownOrigin.ADDRESS or _word_start(text, start))
+            ]
+            if preferred and (distinctive or name not in gazetteer.ordinary_words):
+                rows = preferred
             elif not distinctive:
+                continue  # 本町, 中央 alone; 水道 even in the home municipality
+            else:
+                preferred = []
+            if len({table.municipality[row] for row in rows}) != 1:
                 continue
-            municipalities = {t.lgcode for t in towns}
-            if len(municipalities) != 1:
-                continue
-            town = max(towns, key=lambda t: t.sites)
+            town = max((gazetteer.town_at(row) for row in rows), key=lambda t: t.sites)
             municipality = gazetteer.by_lgcode[town.lgcode]
+            confidence = 0.7 if preferred else 0.6
             found.append(
                 Candidate(
                     text=name,
@@ -138,17 +154,18 @@ def find_towns(
                     lat=town.lat,
                     lon=town.lon,
                     precision=LocationPrecision.TOWN,
-                    confidence=0.6 if not preferred else 0.7,
+                    confidence=round(confidence - APPROXIMATE_DISCOUNT * town.approximate, 2),
                 )
             )
+            matched_until = start + length
             break
     return found
 
 
-def _is_preferred_code(lgcode: str, prefer: Municipality | Prefecture | None) -> bool:
-    if isinstance(prefer, Municipality):
-        return lgcode == prefer.lgcode
-    return False
+def _word_start(text: str, start: int) -> bool:
+    """Not inside a word written in kanji: 児島 of 鹿児島 is no town of the home area. (Towns
+    of shelter addresses are read anywhere, as they always were.)"""
+    return start == 0 or _KANJI_BEFORE.match(text, start - 1) is None
 
 
 def find_stems(text: str, gazetteer: Gazetteer) -> list[Candidate]:

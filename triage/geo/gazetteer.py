@@ -8,7 +8,6 @@ lookups a message needs are dict hits on substrings, never a scan of the tables.
 
 from __future__ import annotations
 
-import base64
 import gzip
 import json
 import math
@@ -24,7 +23,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from triage.geo.columns import unpack_degrees, unpack_numbers
 from triage.geo.normalize import place_key, place_keys, romaji_key
+from triage.geo.towns import Town, TownRows, TownTable, add_row
 
 DATA_FILE = "gazetteer.json.gz"
 EARTH_RADIUS_M = 6_371_008.8
@@ -61,15 +62,6 @@ class Municipality:
 
 
 @dataclass(frozen=True, slots=True)
-class Town:
-    lgcode: str
-    name: str  # as written in shelter addresses: 桜井三丁目, 大字鶴馬, 真備町箭田
-    lat: float  # median of the shelters in the town
-    lon: float
-    sites: int
-
-
-@dataclass(frozen=True, slots=True)
 class Feature:
     """A named natural feature or populated place of the Gazetteer of Japan 2007."""
 
@@ -79,16 +71,6 @@ class Feature:
     kind: str
     lat: float
     lon: float
-
-
-def unpack_numbers(packed: str, dtype: str) -> npt.NDArray[np.int64]:
-    """The inverse of ops/build_gazetteer.py's pack_numbers."""
-    return np.frombuffer(base64.b64decode(packed), dtype=dtype).astype(np.int64)
-
-
-def unpack_degrees(packed: str) -> npt.NDArray[np.float64]:
-    """Micro-degrees stored as int32, back to float degrees."""
-    return unpack_numbers(packed, "<i4") / 1e6
 
 
 class ShelterTable:
@@ -181,46 +163,23 @@ class Gazetteer:
         self._town_columns = data["towns"]
         self._towns: dict[str, dict[str, Town]] = {}
         self.features = [Feature(*row) for row in data["features"]]
+        # Town names and readings that are everyday words (水道, 小石, すいどう): marked by the
+        # build with a dictionary, never read as a place on their own.
+        self.ordinary_words = frozenset(data.get("ordinary_words", "").split("\n")) - {""}
 
     @cached_property
-    def _town_table(
-        self,
-    ) -> tuple[
-        list[str],
-        list[str],
-        list[float],
-        list[float],
-        list[int],
-        dict[int, range],
-    ]:
-        """Town names, their place keys and the other columns, and per municipality
-        index its rows (they are stored grouped)."""
-        columns = self._town_columns
-        munis = unpack_numbers(columns["muni"], "<u2")
-        bounds = np.flatnonzero(np.diff(munis)) + 1
-        starts = [0, *bounds.tolist()]
-        stops = [*bounds.tolist(), len(munis)]
-        rows = {int(munis[a]): range(a, b) for a, b in zip(starts, stops, strict=True)}
-        names = columns["name"].split("\n")
-        return (
-            names,
-            place_keys(names),
-            # Python floats once, not a numpy scalar per town when the indexes are built.
-            unpack_degrees(columns["lat"]).tolist(),
-            unpack_degrees(columns["lon"]).tolist(),
-            unpack_numbers(columns["sites"], "<u2").tolist(),
-            rows,
-        )
+    def town_table(self) -> TownTable:
+        """Every town's columns, and per municipality index its rows."""
+        return TownTable(self._town_columns)
 
     def towns_of(self, lgcode: str) -> dict[str, Town]:
         """The known towns of a municipality by `place_key`, built on first use."""
         towns = self._towns.get(lgcode)
         if towns is None:
-            names, keys, lats, lons, sites, rows = self._town_table
+            table = self.town_table
             index = self._municipality_index[lgcode]
             towns = {
-                keys[row]: Town(lgcode, names[row], lats[row], lons[row], sites[row])
-                for row in rows.get(index, range(0))
+                table.keys[row]: table.town(row, lgcode) for row in table.rows.get(index, range(0))
             }
             self._towns[lgcode] = towns
         return towns
@@ -254,13 +213,19 @@ class Gazetteer:
         return None
 
     @cached_property
-    def town_index(self) -> dict[str, list[Town]]:
-        """Town names across Japan, for a place named without its municipality (真備町)."""
-        index: dict[str, list[Town]] = defaultdict(list)
-        for municipality in self.municipalities:
-            for key, town in self.towns_of(municipality.lgcode).items():
-                index[key].append(town)
+    def town_index(self) -> dict[str, TownRows]:
+        """Town names across Japan (place keys), for a place named without its
+        municipality (真備町): the rows of `town_table` (`rows_of`), read with `town_at`."""
+        index: dict[str, TownRows] = {}
+        table = self.town_table
+        for row, key in zip(table.row_ids, table.keys, strict=True):
+            add_row(index, key, row)
         return index
+
+    def town_at(self, row: int) -> Town:
+        """The town of a row of `town_table`."""
+        table = self.town_table
+        return table.town(row, self.municipalities[table.municipality[row]].lgcode)
 
     @cached_property
     def shelter_name_index(self) -> dict[str, list[int]]:

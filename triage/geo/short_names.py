@@ -12,7 +12,8 @@
 A stem or reading several municipalities share (伊達, 府中) is resolved by the
 deployment's home area, a prefecture named in the message, or a town of one of them
 named in it; otherwise it names none rather than a guess. Everyday words that are also
-place names (中央, 朝日, さくら) are never read as places on their own.
+place names (中央, 朝日, さくら) are never read as places on their own. Towns and districts
+named alone (唐丹, 山古志, うしつ) are `towns_alone`'s, with the same rules.
 """
 
 from __future__ import annotations
@@ -36,16 +37,16 @@ _KATAKANA_CHAR = re.compile("[\u30a1-\u30fa]")
 _KANA_OR_KANJI = re.compile(f"[\u3041-\u309f{_KANJI}]")
 _LONGEST_NAME = 8
 # After a stem, these keep it a place although a kanji follows (輪島中学校, 上田駅前).
-_FACILITY = re.compile(
+FACILITY = re.compile(
     r"(?:駅|站|港|中学|小学|高校|高等|中央|市内|町内|村内|地区|地方|方面|周辺|役所|役場|病院|"
     r"城|空港|大橋|警察|消防|公民館|体育館|支所|市街|インター|温泉|漁港|大学|東|西|南|北)"
 )
-_HONORIFIC = re.compile(r"(?:さん|様|さま|くん|君|ちゃん|氏|先生|家|選手|商店|屋|社長)")
+HONORIFIC = re.compile(r"(?:さん|様|さま|くん|君|ちゃん|氏|先生|家|選手|商店|屋|社長)")
 # Kana that may stand next to a reading: particles and copulas ("かなざわ に", "すず です").
 _PARTICLE = r"(?:の|に|で|から|は|です|まで|へ|より|を|が|って|や|と|ね|よ|[\s。、,.!?！？]|$)"
-_PARTICLE_AFTER = re.compile(_PARTICLE)
+PARTICLE_AFTER = re.compile(_PARTICLE)
 # Readings that look like inflected words (設楽 したら, 宍粟 しそう, 長井 ながい).
-_INFLECTED = re.compile(r"(?:たら|だら|そう|ない|たい|いた|きい|った|れば|ます)$")
+INFLECTED = re.compile(r"(?:たら|だら|そう|ない|たい|いた|きい|った|れば|ます)$")
 # Stems and readings that are everyday words more often than places.
 COMMON_STEMS = frozenset(
     {"中央", "朝日", "大和", "平和", "昭和", "大正", "明和", "本町", "新町", "美里", "清水",
@@ -104,7 +105,7 @@ def _index(gazetteer: Gazetteer) -> _Index:
         if stem and stem not in COMMON_STEMS and re.search(f"[{_KANJI}]", stem):
             stems.setdefault(stem, []).append(m)
         reading = _reading(m.kana)
-        if reading and reading not in COMMON_READINGS and not _INFLECTED.search(reading):
+        if reading and reading not in COMMON_READINGS and not INFLECTED.search(reading):
             readings.setdefault(reading, []).append(m)
     for prefecture in gazetteer.prefectures:  # 熊本, 沖縄: the prefecture more often
         stems.pop(prefecture.short, None)
@@ -116,7 +117,17 @@ def _index(gazetteer: Gazetteer) -> _Index:
     )
 
 
-_KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}
+def municipality_stems(gazetteer: Gazetteer) -> frozenset[str]:
+    """The stems a municipality is found by (七尾, 石巻): no town takes them."""
+    return frozenset(_index(gazetteer).stems)
+
+
+def municipality_readings(gazetteer: Gazetteer) -> frozenset[str]:
+    """The readings a municipality is found by (いしのまき): no town takes them."""
+    return frozenset(_index(gazetteer).readings)
+
+
+KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}
 
 
 def find_short_names(
@@ -133,16 +144,16 @@ def find_short_names(
     for start, stem in _words(text, index.stems, index.stem_prefixes, _KANJI_CHAR):
         after = text[start + len(stem) :]
         joined = _KANJI_CHAR.match(after) or _KATAKANA_CHAR.match(after)
-        if joined and not _FACILITY.match(after):
+        if joined and not FACILITY.match(after):
             continue  # 鶴田ダム, 石垣島: another name that begins with the stem
-        if _HONORIFIC.match(after):
+        if HONORIFIC.match(after):
             continue
         chosen = _resolve(index.stems[stem], text, gazetteer, prefer)
         if chosen is not None:
             found.append(ShortName(stem, chosen, LocationPrecision.MUNICIPALITY, STEM_CONFIDENCE))
-    hiragana = (spaced if spaced is not None else text).translate(_KATAKANA_TO_HIRAGANA)
+    hiragana = (spaced if spaced is not None else text).translate(KATAKANA_TO_HIRAGANA)
     for start, reading in _words(hiragana, index.readings, index.reading_prefixes, _KANA_OR_KANJI):
-        if not _PARTICLE_AFTER.match(hiragana, start + len(reading)):
+        if not PARTICLE_AFTER.match(hiragana, start + len(reading)):
             continue
         chosen = _resolve(index.readings[reading], hiragana, gazetteer, prefer)
         if chosen is not None:
@@ -212,12 +223,18 @@ def _resolve(
 
 
 def _town_names(gazetteer: Gazetteer, municipality: Municipality) -> list[str]:
-    """Town names of at least two characters (大滝, 中島): a consistency check."""
-    return [t.name for t in gazetteer.towns_of(municipality.lgcode).values() if len(t.name) >= 2]
+    """Town names of at least two characters (大滝, 中島) that are not everyday words: a
+    consistency check."""
+    ordinary = gazetteer.ordinary_words
+    return [
+        t.name
+        for t in gazetteer.towns_of(municipality.lgcode).values()
+        if len(t.name) >= 2 and t.name not in ordinary
+    ]
 
 
 @lru_cache(maxsize=4)
-def _wards_by_city(gazetteer: Gazetteer) -> dict[str, list[Municipality]]:
+def wards_by_city(gazetteer: Gazetteer) -> dict[str, list[Municipality]]:
     wards: dict[str, list[Municipality]] = {}
     for m in gazetteer.municipalities:
         if m.parent_lgcode is not None:
@@ -232,13 +249,13 @@ def _ward_kana(ward: Municipality, city: Municipality) -> str:
 
 
 def wards_of(city: Municipality, gazetteer: Gazetteer) -> list[Municipality]:
-    return _wards_by_city(gazetteer).get(city.lgcode, [])
+    return wards_by_city(gazetteer).get(city.lgcode, [])
 
 
 def ward_in_text(city: Municipality, text: str, gazetteer: Gazetteer) -> Municipality | None:
     """The ward of a designated city that the text names ("熊本市の東区" -> 熊本市東区)."""
-    wards = _wards_by_city(gazetteer).get(city.lgcode, [])
-    hiragana = text.translate(_KATAKANA_TO_HIRAGANA)
+    wards = wards_by_city(gazetteer).get(city.lgcode, [])
+    hiragana = text.translate(KATAKANA_TO_HIRAGANA)
     named = [w for w in wards if w.ward and (w.ward in text or _ward_kana(w, city) in hiragana)]
     return max(named, key=lambda w: len(w.ward or "")) if named else None
 
@@ -259,94 +276,3 @@ def ward_of_named_city(
         if city.name in text or (stem is not None and stem in text):
             return ward
     return None
-
-
-# A town's own name, before 字, 丁目 numbers or its 町/村: 鵜住居町 -> 鵜住居, 大字鶴馬 -> 鶴馬.
-_TOWN_STEM = re.compile(r"^(?:大字)?([^\d字丁町村一二三四五六七八九十]{2,6})")
-# Town names that are also everyday words for a side or a spot (北側, 駅前, 川沿い).
-_GENERIC = re.compile(r"(?:側|前|裏|沿い|付近|周辺|近く|辺り|あたり)$")
-TOWN_STEM_CONFIDENCE = 0.5
-# A two-character town name alone (真備, 杷木) is read as a place only before what
-# follows a place: の, a place word, a particle of location, or a space ("小石が" is not).
-_TWO_CHAR_TOWN_AFTER = re.compile(
-    r"(?:の|町|村|地区|地域|方面|あたり|周辺|付近|に住|に[いお]|で[すは]?|から|[\s。、,.!?！？]|$)"
-)
-TOWN_IN_NAMED_CONFIDENCE = 0.65
-
-
-@lru_cache(maxsize=4)
-def _town_stems(gazetteer: Gazetteer) -> dict[str, dict[str, str]]:
-    """Town stem -> {lgcode: the town's name} over every municipality's towns."""
-    stems: dict[str, dict[str, str]] = {}
-    municipality_stems = set(_index(gazetteer).stems) | {p.short for p in gazetteer.prefectures}
-    for m in gazetteer.municipalities:
-        for town in gazetteer.towns_of(m.lgcode).values():
-            found = _TOWN_STEM.match(town.name)
-            if found is None:
-                continue
-            stem = found.group(1)
-            generic = _GENERIC.search(stem) or _FACILITY.search(stem)
-            if stem in COMMON_STEMS or stem in municipality_stems or generic:
-                continue
-            if not re.search(f"[{_KANJI}]", stem):
-                continue
-            stems.setdefault(stem, {}).setdefault(m.lgcode, town.name)
-    return stems
-
-
-@lru_cache(maxsize=4)
-def _town_prefixes(gazetteer: Gazetteer) -> frozenset[str]:
-    return frozenset(stem[:2] for stem in _town_stems(gazetteer))
-
-
-def find_town_stems(
-    spaced: str, gazetteer: Gazetteer, named: set[str], prefer: Municipality | Prefecture | None
-) -> list[tuple[str, Municipality, str, float]]:
-    """(text, municipality, town, confidence) for town names written alone: 鵜住居, 真備.
-
-    Within a municipality the message names (or the home area) any town counts; elsewhere
-    only a town name that exactly one municipality in Japan has.
-    """
-    stems = _town_stems(gazetteer)
-    prefixes = _town_prefixes(gazetteer)
-    within = set(named)
-    if isinstance(prefer, Municipality):
-        within.add(prefer.lgcode)
-    for code in list(within):  # a designated city's towns are its wards' towns
-        within.update(w.lgcode for w in _wards_by_city(gazetteer).get(code, []))
-    found: list[tuple[str, Municipality, str, float]] = []
-    position = 0
-    while position < len(spaced):
-        if spaced[position : position + 2] not in prefixes or (
-            position > 0 and _KANJI_CHAR.match(spaced, position - 1)
-        ):
-            position += 1
-            continue
-        for length in range(6, 1, -1):
-            stem = spaced[position : position + length]
-            owners = stems.get(stem)
-            if not owners:
-                continue
-            after = spaced[position + length :]
-            if (
-                after[:1]
-                and re.match(f"[{_KANJI}]", after)
-                and not re.match(r"[町村]|地区|" + _FACILITY.pattern, after)
-            ):
-                continue
-            if _HONORIFIC.match(after):
-                continue
-            inside = [code for code in owners if code in within]
-            if len(inside) == 1:
-                code, confidence = inside[0], TOWN_IN_NAMED_CONFIDENCE
-            elif named and length < 3:
-                continue  # the message names its municipality: a short town elsewhere is a word
-            elif len(owners) == 1 and (length >= 3 or _TWO_CHAR_TOWN_AFTER.match(after)):
-                code, confidence = next(iter(owners)), TOWN_STEM_CONFIDENCE
-            else:
-                continue
-            found.append((stem, gazetteer.by_lgcode[code], owners[code], confidence))
-            position += length - 1
-            break
-        position += 1
-    return found

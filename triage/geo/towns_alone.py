@@ -1,0 +1,306 @@
+"""Towns and districts named alone, without their municipality: 鵜住居, 真備, 山古志, 杷木,
+梁川, 天応, and their readings in kana (うしつ, のとじま).
+
+The names are the gazetteer's towns: those of shelter addresses, Japan Post's
+neighbourhoods, and the districts and former municipalities derived from them
+(ops/postal_towns.py). A name is read as a place only when the message tells which one:
+
+- within a municipality the message names (七尾の中島町) or the home area, any town counts;
+- a name several municipalities share counts when a prefecture the message names (福島の
+  梁川), or the home area's prefecture, leaves exactly one;
+- otherwise only a name that exactly one municipality in Japan has: three characters or
+  more, or two kanji before what follows a place (杷木の, 天応で); never a municipality's
+  stem, a generic word (北側, 駅前) or an everyday word (水道, 近所: the build marks them
+  with a dictionary), which count only in the named or home municipality, before a place
+  particle;
+- a reading: three kana or more standing as a word before a particle (うしつ に), found
+  the same way, and never one that is also an everyday word (きょう, ところの) or how a
+  municipality or prefecture is read (みやこし is 宮古市, not 宮越).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
+from triage.geo.short_names import (
+    COMMON_READINGS,
+    COMMON_STEMS,
+    FACILITY,
+    HONORIFIC,
+    INFLECTED,
+    KATAKANA_TO_HIRAGANA,
+    MIN_READING,
+    PARTICLE_AFTER,
+    municipality_readings,
+    municipality_stems,
+    wards_by_city,
+)
+from triage.geo.towns import Town, TownOrigin, TownRows, add_row, rows_of
+
+TOWN_STEM_CONFIDENCE = 0.5
+TOWN_IN_NAMED_CONFIDENCE = 0.65
+TOWN_IN_PREFECTURE_CONFIDENCE = 0.55
+_KANJI = "\u4e00-\u9fff\u3005"
+_KANJI_CHAR = re.compile(f"[{_KANJI}]")
+_KANA_OR_KANJI = re.compile(f"[\u3041-\u309f{_KANJI}]")
+# A town's own name, before 字, 丁目 numbers or its 町/村: 鵜住居町 -> 鵜住居, 大字鶴馬 -> 鶴馬.
+_TOWN_STEM = re.compile(r"^(?:大字)?([^\d字丁町村一二三四五六七八九十]{2,6})")
+# Town names that are also everyday words for a side or a spot (北側, 駅前, 川沿い).
+_GENERIC = re.compile(r"(?:側|前|裏|沿い|付近|周辺|近く|辺り|あたり)$")
+# A direction inside a two-character stem (東山, 北野) makes it a word for a side; in a
+# longer one (東大洲, 西新井) it is part of the name.
+_FACILITY_WORD = re.compile(FACILITY.pattern.replace("|東|西|南|北", ""))
+# A two-character town name alone (真備, 杷木) is read as a place only before what
+# follows a place: の, a place word, a particle of location, or a space ("小石が" is not).
+_TWO_CHAR_TOWN_AFTER = re.compile(
+    r"(?:の|町|村|区|地区|地域|方面|あたり|周辺|付近|に住|に[いお]|で[すは]?|から|[\s。、,.!?！？]|$)"
+)
+# The same stem, for every line of the newline-joined names at once.
+_STEM_LINE = re.compile(r"^(?:大字)?([^\d字丁町村一二三四五六七八九十\n]{2,6})?.*$", re.MULTILINE)
+_LONGEST_STEM = 6
+_LONGEST_READING = 12
+
+
+@dataclass(frozen=True)
+class _Names:
+    """Name (a stem or a reading) -> rows of the town table, and first two characters."""
+
+    rows: dict[str, TownRows]
+    prefixes: frozenset[str]
+
+
+def town_stem(name: str) -> str | None:
+    """The part of a town's name people write alone, or None when it is too generic."""
+    found = _TOWN_STEM.match(name)
+    return _usable(found.group(1)) if found else None
+
+
+def _usable(stem: str) -> str | None:
+    facility = _FACILITY_WORD.search(stem) if len(stem) >= 3 else FACILITY.search(stem)
+    if stem in COMMON_STEMS or _GENERIC.search(stem) or facility:
+        return None
+    return stem if _KANJI_CHAR.search(stem) else None
+
+
+@lru_cache(maxsize=4)
+def _row_stems(gazetteer: Gazetteer) -> list[str | None]:
+    """`town_stem` of every row: one regular-expression pass over all the names, and the
+    checks once per distinct stem (140,000 towns, 60,000 stems)."""
+    raw: list[str] = _STEM_LINE.findall("\n".join(gazetteer.town_table.names))
+    usable = {stem: _usable(stem) for stem in set(raw) if stem}
+    return [usable.get(stem) for stem in raw]
+
+
+def _index(rows: dict[str, TownRows]) -> _Names:
+    return _Names(rows, frozenset(name[:2] for name in rows))
+
+
+@lru_cache(maxsize=4)
+def _stems(gazetteer: Gazetteer) -> _Names:
+    rows: dict[str, TownRows] = {}
+    excluded = municipality_stems(gazetteer) | {p.short for p in gazetteer.prefectures}
+    row_ids = gazetteer.town_table.row_ids
+    for row, stem in zip(row_ids, _row_stems(gazetteer), strict=True):
+        if stem is not None and stem not in excluded:
+            add_row(rows, stem, row)
+    return _index(rows)
+
+
+@lru_cache(maxsize=4)
+def _readings(gazetteer: Gazetteer) -> _Names:
+    rows: dict[str, TownRows] = {}
+    excluded = _place_readings(gazetteer) | COMMON_READINGS | gazetteer.ordinary_words
+    table = gazetteer.town_table
+    stems = _row_stems(gazetteer)
+    for row, kana in zip(table.row_ids, table.kana, strict=True):
+        if len(kana) < MIN_READING or kana in excluded or INFLECTED.search(kana):
+            continue
+        # A name people write alone, or a district whose whole name is a stem, though a
+        # side word ends it (京北); not 三日 (みっか), 中央 (ちゅうおう) or 駅前 (えきまえ).
+        name = table.names[row]
+        if stems[row] is not None or (
+            table.origins[row] == TownOrigin.DISTRICT
+            and name not in COMMON_STEMS
+            and (found := _TOWN_STEM.match(name)) is not None
+            and found.group(1) == name
+        ):
+            add_row(rows, kana, row)
+    return _index(rows)
+
+
+@lru_cache(maxsize=4)
+def _place_readings(gazetteer: Gazetteer) -> frozenset[str]:
+    """How municipalities and prefectures are read, with and without 市/町/村/県 (みやこ,
+    みやこし; なみえまち): no town's reading is one, nor read inside a longer one (おおふな
+    of おおふなと)."""
+    readings = set(municipality_readings(gazetteer))
+    for m in gazetteer.municipalities:
+        readings.add(m.kana)
+        city = gazetteer.by_lgcode.get(m.parent_lgcode or "")
+        if city is not None:
+            readings.add(m.kana.removeprefix(city.kana))
+    for p in gazetteer.prefectures:
+        readings.update((p.kana, _prefecture_reading(p)))
+    return frozenset(readings)
+
+
+def _prefecture_reading(prefecture: Prefecture) -> str:
+    """いしかわ of 石川県: a prefecture's reading without its 県/府/都."""
+    kana = prefecture.kana.translate(KATAKANA_TO_HIRAGANA)
+    for suffix in ("けん", "ふ", "と"):
+        if kana.endswith(suffix) and prefecture.name[-1] in "県府都":
+            return kana[: -len(suffix)]
+    return kana
+
+
+def _owners(gazetteer: Gazetteer, name: str, rows: TownRows) -> dict[str, Town]:
+    """The town to report per municipality: the former municipality (真備町 for 真備),
+    then one known from addresses or a district over a postal neighbourhood."""
+    owners: dict[str, Town] = {}
+    for row in rows_of(rows):
+        town = gazetteer.town_at(row)
+        held = owners.get(town.lgcode)
+        if held is None or _preference(town, name) > _preference(held, name):
+            owners[town.lgcode] = town
+    return owners
+
+
+def _preference(town: Town, name: str) -> tuple[bool, bool]:
+    return town.name[len(name) :] in ("町", "村", "区"), town.origin is not TownOrigin.POSTAL
+
+
+def find_towns_alone(
+    spaced: str, gazetteer: Gazetteer, named: set[str], prefer: Municipality | Prefecture | None
+) -> list[tuple[str, Municipality, str, float]]:
+    """(text, municipality, town, confidence) for the towns and districts `spaced` (the
+    message after NFKC) names alone, by name or by reading; `named` are the lgcodes of
+    the municipalities it names by their short names."""
+    within = set(named)
+    if isinstance(prefer, Municipality):
+        within.add(prefer.lgcode)
+    for code in list(within):  # a designated city's towns are its wards' towns
+        within.update(w.lgcode for w in wards_by_city(gazetteer).get(code, []))
+    finder = _Finder(gazetteer, spaced, within, bool(named), prefer)
+    found = finder.scan(spaced, _stems(gazetteer), _KANJI_CHAR, reading=False)
+    hiragana = spaced.translate(KATAKANA_TO_HIRAGANA)
+    return found + finder.scan(hiragana, _readings(gazetteer), _KANA_OR_KANJI, reading=True)
+
+
+class _Finder:
+    """The scan over one message, and the rules that decide which owner a name means."""
+
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        text: str,
+        within: set[str],
+        names_municipality: bool,
+        prefer: Municipality | Prefecture | None,
+    ) -> None:
+        self.gazetteer = gazetteer
+        self.text = text
+        self.within = within
+        self.names_municipality = names_municipality
+        self.prefer = prefer
+
+    def scan(
+        self, text: str, index: _Names, joined: re.Pattern[str], *, reading: bool
+    ) -> list[tuple[str, Municipality, str, float]]:
+        found: list[tuple[str, Municipality, str, float]] = []
+        longest = _LONGEST_READING if reading else _LONGEST_STEM
+        position = 0
+        while position < len(text) - 1:
+            if text[position : position + 2] not in index.prefixes or (
+                position > 0 and joined.match(text, position - 1)
+            ):
+                position += 1
+                continue
+            for length in range(min(longest, len(text) - position), 1, -1):
+                name = text[position : position + length]
+                rows = index.rows.get(name)
+                if rows is None:
+                    continue
+                after = text[position + length :]
+                if not self._stands_alone(after, reading=reading):
+                    continue
+                if reading and self._begins_place_reading(text, position, length):
+                    continue
+                owners = _owners(self.gazetteer, name, rows)
+                chosen = self._choose(name, owners, after, position, reading=reading)
+                if chosen is None:
+                    continue
+                code, confidence = chosen
+                town = owners[code]
+                found.append((name, self.gazetteer.by_lgcode[code], town.name, confidence))
+                position += length - 1
+                break
+            position += 1
+        return found
+
+    def _begins_place_reading(self, text: str, position: int, length: int) -> bool:
+        """おおふな in おおふなと (大船渡): the reading of a municipality, not a town."""
+        readings = _place_readings(self.gazetteer)
+        end = min(len(text), position + _LONGEST_READING)
+        return any(
+            text[position:stop] in readings for stop in range(position + length + 1, end + 1)
+        )
+
+    @staticmethod
+    def _stands_alone(after: str, *, reading: bool) -> bool:
+        """Not the start of a longer word: 鶴田ダム, 石垣島, 上田さん, かなざわし."""
+        if reading:
+            return PARTICLE_AFTER.match(after) is not None
+        if HONORIFIC.match(after):
+            return False
+        return not (
+            _KANJI_CHAR.match(after) and not re.match(r"[町村]|地区|" + FACILITY.pattern, after)
+        )
+
+    def _choose(
+        self, name: str, owners: dict[str, Town], after: str, position: int, *, reading: bool
+    ) -> tuple[str, float] | None:
+        """(lgcode, confidence) of the one owner the message means, or None."""
+        placed = bool(_TWO_CHAR_TOWN_AFTER.match(after))
+        inside = [code for code in owners if code in self.within]
+        if len(inside) == 1:
+            if name in self.gazetteer.ordinary_words and not placed:
+                return None
+            return inside[0], TOWN_IN_NAMED_CONFIDENCE
+        if name in self.gazetteer.ordinary_words:
+            return None
+        short = len(name) < 3 and not reading
+        if self.names_municipality and short:
+            return None  # the message names its municipality: a short town elsewhere is a word
+        if short and not placed:
+            return None
+        prefectures = self._prefectures(position, len(name))
+        in_prefecture = [
+            code for code in owners if self.gazetteer.by_lgcode[code].prefecture in prefectures
+        ]
+        if len(in_prefecture) == 1:
+            code, confidence = in_prefecture[0], TOWN_IN_PREFECTURE_CONFIDENCE
+        elif len(owners) == 1:
+            code, confidence = next(iter(owners)), TOWN_STEM_CONFIDENCE
+        else:
+            return None
+        if short and owners[code].origin is TownOrigin.POSTAL:
+            return None  # two characters only a postal neighbourhood has: too many are words
+        return code, confidence
+
+    def _prefectures(self, start: int, length: int) -> set[str]:
+        """Prefectures the message names outside the name itself, and the home area's."""
+        text = self.text[:start] + "\x00" * length + self.text[start + length :]
+        found: set[str] = set()
+        for prefecture in self.gazetteer.prefectures:
+            if prefecture.name in text:
+                found.add(prefecture.name)
+                text = text.replace(prefecture.name, "\x00")
+        found.update(p.name for p in self.gazetteer.prefectures if p.short in text)
+        if isinstance(self.prefer, Municipality):
+            found.add(self.prefer.prefecture)
+        elif isinstance(self.prefer, Prefecture):
+            found.add(self.prefer.name)
+        return found
