@@ -37,6 +37,32 @@ def _latin_ward(city: Municipality, original: str, gazetteer: Gazetteer) -> Muni
     return None
 
 
+def _latin_ward_beside_city(
+    city: Municipality, original: str, city_as_written: str, gazetteer: Gazetteer
+) -> Municipality | None:
+    """The city's ward written in romaji right beside it, without "-ku": "Nagata, Kobe",
+    "Kobe Nagata". Beside the city only: a ward name alone elsewhere is just a word."""
+    if not city_as_written.isascii() or not city_as_written.strip():
+        return None
+    city_word = re.escape(city_as_written.strip())
+    for ward in wards_of(city, gazetteer):
+        kana = ward.kana[len(city.kana) :] if ward.kana.startswith(city.kana) else ward.kana
+        name = kana_romaji(kana.removesuffix("く"))
+        if len(name) < 4:
+            continue
+        ward_word = re.escape(name)
+        beside = rf"\b{ward_word}\b,?\s+(?:in\s+)?{city_word}\b|\b{city_word}\b,?\s+{ward_word}\b"
+        if re.search(beside, romaji_key_text(original), re.IGNORECASE):
+            return ward
+    return None
+
+
+def romaji_key_text(text: str) -> str:
+    """Latin text with its accents dropped ("Nagata, Kōbe" -> "Nagata, Kobe")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def foreign_script_places(text: str, gazetteer: Gazetteer) -> list[Municipality]:
     """Japanese places transliterated into Hangul or Devanagari."""
     return [*find_hangul_places(text, gazetteer), *find_devanagari_places(text, gazetteer)]
@@ -92,6 +118,8 @@ def with_ward(
         ward = ward_in_text(found, text, gazetteer)
     if ward is None and found.ward is None and _LATIN_WARD.search(original):
         ward = _latin_ward(found, original, gazetteer)
+    if ward is None and found.ward is None and original:
+        ward = _latin_ward_beside_city(found, original, candidate.text, gazetteer)
     if ward is None:
         return candidate
     return Candidate(

@@ -194,6 +194,15 @@ def find_stems(text: str, gazetteer: Gazetteer) -> list[Candidate]:
     return found
 
 
+# A kanji before a shelter name makes it the tail of a longer name: 島中学校 (岐阜市) inside
+# 輪島中学校. 市立/県立/町立 are the exception: "岐阜市立島中学校" names the school itself.
+_KANJI = re.compile(r"[\u4e00-\u9fff々]")
+
+
+def _inside_a_name(text: str, start: int) -> bool:
+    return start > 0 and text[start - 1] != "立" and _KANJI.match(text, start - 1) is not None
+
+
 def find_landmarks(text: str, gazetteer: Gazetteer, within: set[str]) -> list[Candidate]:
     """Shelter names (schools, community centres, parks): a point.
 
@@ -209,7 +218,7 @@ def find_landmarks(text: str, gazetteer: Gazetteer, within: set[str]) -> list[Ca
         return found
     start = 0
     while start <= len(text) - _LANDMARK_MIN:
-        if keyed[start : start + _LANDMARK_MIN] not in prefixes:
+        if keyed[start : start + _LANDMARK_MIN] not in prefixes or _inside_a_name(text, start):
             start += 1
             continue
         for length in range(min(24, len(text) - start), _LANDMARK_MIN - 1, -1):

@@ -24,6 +24,9 @@ _DASH_TABLE = str.maketrans({c: "-" for c in _DASHES})
 _KEY_VARIANTS = (("ヶ", "ケ"), ("ヵ", "ケ"), ("が", "ケ"), ("ガ", "ケ"), ("之", "の"), ("ノ", "の"))
 
 
+_OLD_FORMS = str.maketrans({"區": "区", "縣": "県"})
+
+
 def normalize_text(text: str) -> str:
     """NFKC (full-width digits and letters to ASCII), dashes unified, spaces removed, chome
     in 漢数字 (3丁目 -> 三丁目), the spelling town names use.
@@ -31,7 +34,9 @@ def normalize_text(text: str) -> str:
     A dash after a digit is a block separator; elsewhere (カタカナ長音 in a town name such
     as オフィスパーク) it is left alone.
     """
-    text = unicodedata.normalize("NFKC", text).replace("巿", "市")
+    # 區 and 縣 are the old forms of 区 and 県, and how traditional Chinese writes them
+    # ("熊本市中央區"): one character each, so positions in the text stay where they were.
+    text = unicodedata.normalize("NFKC", text).replace("巿", "市").translate(_OLD_FORMS)
     text = re.sub(r"(?<=[0-9])[" + _DASHES + r"]", "-", text)
     return chome_to_kanji(re.sub(r"\s+", "", text))
 
