@@ -7,6 +7,7 @@ import re
 import unicodedata
 
 from triage.geo.candidate import Candidate
+from triage.geo.chinese import looks_chinese
 from triage.geo.devanagari import find_devanagari_places
 from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
 from triage.geo.hangul import find_hangul_places
@@ -74,7 +75,8 @@ def short_name_candidates(
     """Municipalities by stem or reading (`short_names`), and towns and districts written
     alone (`towns_alone`)."""
     spaced = unicodedata.normalize("NFKC", original)
-    shorts = find_short_names(spaced, gazetteer, prefer, spaced=spaced)
+    chinese = looks_chinese(original)
+    shorts = find_short_names(spaced, gazetteer, prefer, spaced=spaced, chinese=chinese)
     found = [
         Candidate(
             s.text, s.municipality.prefecture, s.municipality, None,

@@ -16,7 +16,9 @@ LAT_RANGE = (20.0, 46.0)
 LON_RANGE = (122.0, 154.5)
 
 _NUMBER = r"(\d{2,3}(?:\.\d+)?)"
-_DECIMAL_PAIR = re.compile(rf"(?<![\d.]){_NUMBER}\s*[,、，/ ]\s*{_NUMBER}(?![\d.])")
+# Not inside a longer number: no digit (or "digit.") before, no digit (or ".digit") after;
+# a sentence's full stop right after the pair is not a decimal point ("…141.3545.").
+_DECIMAL_PAIR = re.compile(rf"(?<!\d)(?<!\d\.){_NUMBER}\s*[,、，/ ]\s*{_NUMBER}(?!\d|\.\d)")
 _LINK_PAIRS = (
     re.compile(
         r"[?&](?:q|ll|query|sll|center|daddr|saddr)=(-?\d+\.\d+)(?:,|%2C)(-?\d+\.\d+)", re.I

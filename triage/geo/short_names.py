@@ -41,6 +41,14 @@ FACILITY = re.compile(
     r"(?:駅|站|港|中学|小学|高校|高等|中央|市内|町内|村内|地区|地方|方面|周辺|役所|役場|病院|"
     r"城|空港|大橋|警察|消防|公民館|体育館|支所|市街|インター|温泉|漁港|大学|東|西|南|北)"
 )
+# In Chinese a place name stands between function characters with no space or kana:
+# "請問函館的避難所", "從高山到名古屋", "住在大分日田". In text that reads as Chinese these
+# count as word boundaries; in Japanese a kanji beside a stem still joins it to a longer
+# name (高山植物, 府中京区).
+CHINESE_BOUNDARIES = (
+    "在到從从去回住來来于於和與与問问的那这這附边邊辺車车站駅县縣区區或往至近里裡下海"
+)
+_KANJI_IN_CHINESE_NAME = re.compile(f"(?![{CHINESE_BOUNDARIES}])[{_KANJI}]")
 HONORIFIC = re.compile(r"(?:さん|様|さま|くん|君|ちゃん|氏|先生|家|選手|商店|屋|社長)")
 # Kana that may stand next to a reading: particles and copulas ("かなざわ に", "すず です").
 _PARTICLE = r"(?:の|に|で|から|は|です|まで|へ|より|を|が|って|や|と|ね|よ|[\s。、,.!?！？]|$)"
@@ -136,14 +144,17 @@ def find_short_names(
     prefer: Municipality | Prefecture | None = None,
     *,
     spaced: str | None = None,
+    chinese: bool = False,
 ) -> list[ShortName]:
     """Municipalities named by stem in normalised `text`, or by reading in `spaced` (the
-    message after NFKC only: its spaces are what separate words in kana-only writing)."""
+    message after NFKC only: its spaces are what separate words in kana-only writing).
+    `chinese`: the text reads as Chinese (`CHINESE_BOUNDARIES` separate its words)."""
     index = _index(gazetteer)
     found: list[ShortName] = []
-    for start, stem in _words(text, index.stems, index.stem_prefixes, _KANJI_CHAR):
+    kanji = _KANJI_IN_CHINESE_NAME if chinese else _KANJI_CHAR
+    for start, stem in _words(text, index.stems, index.stem_prefixes, kanji):
         after = text[start + len(stem) :]
-        joined = _KANJI_CHAR.match(after) or _KATAKANA_CHAR.match(after)
+        joined = kanji.match(after) or _KATAKANA_CHAR.match(after)
         if joined and not FACILITY.match(after):
             continue  # 鶴田ダム, 石垣島: another name that begins with the stem
         if HONORIFIC.match(after):
