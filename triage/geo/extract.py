@@ -289,21 +289,43 @@ def find_features(text: str, gazetteer: Gazetteer) -> list[Candidate]:
 def find_romaji(original: str, gazetteer: Gazetteer) -> list[Candidate]:
     """Romanised municipality and prefecture names in English (or other Latin) text."""
     words = _ROMAJI_WORD.findall(original)
+    # Prefectures named anywhere: "Ota, Gunma" is 太田市 of 群馬県, not 大田区 or 大田市.
+    named = {p.name for w in words if (p := gazetteer.prefecture_by_romaji.get(romaji_key(w)))}
     found: list[Candidate] = []
+    prefecture_of_previous: set[int] = set()  # "Fuchu, Hiroshima": Hiroshima is the 県 here
     for i, word in enumerate(words):
         if not word[0].isupper():
             continue
-        key = romaji_key(word)
-        suffix = _ROMAJI_SUFFIX.get(words[i + 1].lower()) if i + 1 < len(words) else None
+        base, _, tail = word.partition("-")  # "Ota-shi", "Mabi-cho"
+        suffix = _ROMAJI_SUFFIX.get(tail.lower()) if tail else None
+        if suffix is None and i + 1 < len(words):
+            base, suffix = word, _ROMAJI_SUFFIX.get(words[i + 1].lower())
+        key = romaji_key(base)
         has_suffix = suffix is not None
         matches = _romaji_municipalities(gazetteer, key, suffix)
-        if matches and (has_suffix or (len(key) >= 4 and key not in _ENGLISH_WORDS)):
-            m = max(matches, key=lambda m: m.sites)
-            text = word + (" " + words[i + 1] if has_suffix else "")
+        in_named = [m for m in matches if m.prefecture in named]
+        # "Ota, Gunma", "Date, Fukushima": the prefecture right after it says it is a
+        # place even when the word is short or English.
+        following = (
+            gazetteer.prefecture_by_romaji.get(romaji_key(words[i + 1]))
+            if i + 1 < len(words)
+            else None
+        )
+        before_its_prefecture = following is not None and any(
+            m.prefecture == following.name for m in matches
+        )
+        plain = len(key) >= 4 and key not in _ENGLISH_WORDS
+        if i in prefecture_of_previous:
+            matches = []
+        if matches and (has_suffix or plain or before_its_prefecture):
+            m = max(in_named or matches, key=lambda m: m.sites)
+            if following is not None and m.prefecture == following.name:
+                prefecture_of_previous.add(i + 1)
+            text = word + (" " + words[i + 1] if has_suffix and not tail else "")
             found.append(
                 Candidate(
                     text, m.prefecture, m, None, m.lat, m.lon, LocationPrecision.MUNICIPALITY,
-                    0.75 if len(matches) == 1 else 0.55,
+                    0.75 if len(in_named or matches) == 1 else 0.55,
                 )
             )  # fmt: skip
             continue
