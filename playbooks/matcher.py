@@ -44,7 +44,8 @@ INJECTION_SCORE_CAP = 0.5
 
 
 def _is_latin(word: str) -> bool:
-    return all(ord(char) < 0x0250 for char in word)
+    # isascii (in C) settles most words; the loop only runs for accented or other scripts.
+    return word.isascii() or all(ord(char) < 0x0250 for char in word)
 
 
 @lru_cache(maxsize=4096)
