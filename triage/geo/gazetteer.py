@@ -25,7 +25,7 @@ import numpy.typing as npt
 
 from triage.geo.columns import unpack_degrees, unpack_numbers
 from triage.geo.normalize import place_key, place_keys, romaji_key
-from triage.geo.towns import Town, TownRows, TownTable, add_row
+from triage.geo.towns import Town, TownRows, TownTable, index_rows
 
 DATA_FILE = "gazetteer.json.gz"
 EARTH_RADIUS_M = 6_371_008.8
@@ -216,11 +216,8 @@ class Gazetteer:
     def town_index(self) -> dict[str, TownRows]:
         """Town names across Japan (place keys), for a place named without its
         municipality (真備町): the rows of `town_table` (`rows_of`), read with `town_at`."""
-        index: dict[str, TownRows] = {}
         table = self.town_table
-        for row, key in zip(table.row_ids, table.keys, strict=True):
-            add_row(index, key, row)
-        return index
+        return index_rows(zip(table.keys, table.row_ids, strict=True))
 
     def town_at(self, row: int) -> Town:
         """The town of a row of `town_table`."""

@@ -10,6 +10,7 @@ instead of the merged city. ops/build_gazetteer.py writes the columns.
 from __future__ import annotations
 
 from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
@@ -59,14 +60,21 @@ class Town:
 TownRows = int | tuple[int, ...]
 
 
-def add_row(index: dict[str, TownRows], name: str, row: int) -> None:
-    held = index.get(name)
-    if held is None:
-        index[name] = row
-    elif isinstance(held, int):
-        index[name] = (held, row)
-    else:
-        index[name] = (*held, row)
+def index_rows(pairs: Iterable[tuple[str, int]]) -> dict[str, TownRows]:
+    """Name -> its rows (an int, or a tuple where a name has several), in one loop: the
+    name indexes are built from up to 325,000 pairs on a process's first message, where
+    a function call per pair cost ~0.1 s of start-up."""
+    index: dict[str, TownRows] = {}
+    get = index.get
+    for name, row in pairs:
+        held = get(name)
+        if held is None:
+            index[name] = row
+        elif isinstance(held, int):
+            index[name] = (held, row)
+        else:
+            index[name] = (*held, row)
+    return index
 
 
 def rows_of(rows: TownRows) -> tuple[int, ...]:

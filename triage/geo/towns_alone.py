@@ -38,7 +38,7 @@ from triage.geo.short_names import (
     municipality_stems,
     wards_by_city,
 )
-from triage.geo.towns import Town, TownOrigin, TownRows, add_row, rows_of
+from triage.geo.towns import Town, TownOrigin, TownRows, index_rows, rows_of
 
 TOWN_STEM_CONFIDENCE = 0.5
 TOWN_IN_NAMED_CONFIDENCE = 0.65
@@ -100,18 +100,15 @@ def _index(rows: dict[str, TownRows]) -> _Names:
 
 @lru_cache(maxsize=4)
 def _stems(gazetteer: Gazetteer) -> _Names:
-    rows: dict[str, TownRows] = {}
     excluded = municipality_stems(gazetteer) | {p.short for p in gazetteer.prefectures}
     row_ids = gazetteer.town_table.row_ids
-    for row, stem in zip(row_ids, _row_stems(gazetteer), strict=True):
-        if stem is not None and stem not in excluded:
-            add_row(rows, stem, row)
-    return _index(rows)
+    pairs = zip(_row_stems(gazetteer), row_ids, strict=True)
+    return _index(index_rows((s, r) for s, r in pairs if s is not None and s not in excluded))
 
 
 @lru_cache(maxsize=4)
 def _readings(gazetteer: Gazetteer) -> _Names:
-    rows: dict[str, TownRows] = {}
+    pairs: list[tuple[str, int]] = []
     excluded = _place_readings(gazetteer) | COMMON_READINGS | gazetteer.ordinary_words
     table = gazetteer.town_table
     stems = _row_stems(gazetteer)
@@ -127,8 +124,8 @@ def _readings(gazetteer: Gazetteer) -> _Names:
             and (found := _TOWN_STEM.match(name)) is not None
             and found.group(1) == name
         ):
-            add_row(rows, kana, row)
-    return _index(rows)
+            pairs.append((kana, row))
+    return _index(index_rows(pairs))
 
 
 @lru_cache(maxsize=4)
