@@ -11,6 +11,7 @@ from triage.routing.decision import (
     RouteContext,
     decide,
     decide_after_raise,
+    has_words,
     route_for,
 )
 from triage.routing.pipeline import TriagePipeline
@@ -130,6 +131,18 @@ def test_a_message_without_words_is_never_answered_or_closed_alone() -> None:
     routine = assessment(Priority.ROUTINE, urgent_probability=0.0)
     assert decide_route(routine, CONFIDENT_MATCH, has_words=False) is Route.STAFF
     assert decide_route(assessment(Priority.LIFE_THREAT), None, has_words=False) is Route.URGENT
+
+
+@pytest.mark.parametrize("text", ["👍", "👍🏻", "👌!", "❤️", "🙆‍♀️"])
+def test_an_acknowledging_emoji_is_read_like_ok(text: str) -> None:
+    # "👍" after an answer is an OK: judged (and closed when sure), not a staff task.
+    assert has_words(text)
+
+
+@pytest.mark.parametrize("text", ["", "🙏", "🆘", "😭", "📍", "👍🆘", "🙏🙏🙏"])
+def test_other_signs_have_nothing_to_judge(text: str) -> None:
+    # 🙏 is also "please, help"; 🆘, tears, a pin or a photo: a person looks.
+    assert not has_words(text)
 
 
 MUNICIPALITY_ONLY = GeoLocation(

@@ -154,6 +154,20 @@ def _ask_for_location(route: Route, context: RouteContext) -> bool:
     return needs_ask_back(context.location)
 
 
+# Emoji that only acknowledge ("👍" after an answer): read like the word "OK", so the
+# model judges them and a sure no-action closes them. Not 🙏 (also "please, help") and
+# not 🆘, 😭 or 😱: a person looks at those.
+ACKNOWLEDGING_EMOJI = frozenset("👍👌🆗🙆😊🙂😄❤♥💕")
+# What may stand beside them: spaces, punctuation, skin tones, gender signs, joiners.
+_NOT_A_SIGN = frozenset(
+    " \t\n.!！。\ufe0f\u200d\u2640\u2642\U0001f3fb\U0001f3fc\U0001f3fd\U0001f3fe\U0001f3ff"
+)
+
+
 def has_words(text: str) -> bool:
-    """Whether the text has any letter or digit to judge (not only emoji or punctuation)."""
-    return any(character.isalnum() for character in text)
+    """Whether the text has anything to judge: a letter or digit, or only acknowledging
+    emoji (a bare photo, a location pin, 🆘 or 😭 has nothing the machine can judge)."""
+    if any(character.isalnum() for character in text):
+        return True
+    signs = {character for character in text if character not in _NOT_A_SIGN}
+    return bool(signs) and signs <= ACKNOWLEDGING_EMOJI
