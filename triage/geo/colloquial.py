@@ -46,16 +46,36 @@ def _latin_ward_beside_city(
     if not city_as_written.isascii() or not city_as_written.strip():
         return None
     city_word = re.escape(city_as_written.strip())
-    for ward in wards_of(city, gazetteer):
-        kana = ward.kana[len(city.kana) :] if ward.kana.startswith(city.kana) else ward.kana
-        name = kana_romaji(kana.removesuffix("く"))
-        if len(name) < 4:
-            continue
-        ward_word = re.escape(name)
-        beside = rf"\b{ward_word}\b,?\s+(?:in\s+)?{city_word}\b|\b{city_word}\b,?\s+{ward_word}\b"
-        if re.search(beside, romaji_key_text(original), re.IGNORECASE):
-            return ward
-    return None
+    beside = re.compile(
+        rf"\b([A-Za-z]{{4,}}),?\s+(?:in\s+)?{city_word}\b|\b{city_word}\b,?\s+([A-Za-z]{{4,}})"
+    )
+    words = {
+        word.lower()
+        for match in beside.finditer(romaji_key_text(original))
+        for word in match.groups()
+        if word
+    }
+    if not words:
+        return None
+    return next((ward for ward, name in _ward_names(city, gazetteer) if name in words), None)
+
+
+def _ward_names(city: Municipality, gazetteer: Gazetteer) -> tuple[tuple[Municipality, str], ...]:
+    """(ward, its name in lower-case romaji without -ku) for a designated city; read with
+    pykakasi once per city (`_WARD_NAMES`), not once per message."""
+    cached = _WARD_NAMES.get(city.lgcode)
+    if cached is None:
+        named = []
+        for ward in wards_of(city, gazetteer):
+            kana = ward.kana[len(city.kana) :] if ward.kana.startswith(city.kana) else ward.kana
+            name = kana_romaji(kana.removesuffix("く")).lower()
+            if len(name) >= 4:
+                named.append((ward, name))
+        cached = _WARD_NAMES[city.lgcode] = tuple(named)
+    return cached
+
+
+_WARD_NAMES: dict[str, tuple[tuple[Municipality, str], ...]] = {}
 
 
 def romaji_key_text(text: str) -> str:
