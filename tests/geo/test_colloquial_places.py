@@ -5,7 +5,8 @@ Each class of issue 13 is pinned with the project's own sentences: short names w
 merged city (山古志, 杷木, 田主丸) and their readings, readings in kana (half-width too),
 wards after their city,
 same-named places told apart by a prefecture or the home area (or left unnamed when
-nothing tells), coordinates and map links, Chinese characters, and texts that name no
+nothing tells), coordinates and map links, Chinese characters, landmarks named instead of the
+municipality (stations, airports, castles: landmarks.py), and texts that name no
 place at all (a place must never be invented).
 """
 
@@ -52,6 +53,7 @@ def test_every_class_has_cases() -> None:
     assert classes >= {
         "short_name", "town_alone", "kana", "ward", "ambiguous", "coordinates", "chinese",
         "hangul", "devanagari", "none", "district", "former_municipality", "district_kana",
+        "landmark",
     }  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from triage.geo.candidate import Candidate
 from triage.geo.chinese import looks_chinese, to_japanese_kanji
 from triage.geo.colloquial import short_name_candidates, with_ward
 from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
+from triage.geo.landmarks import find_named_landmarks, with_named_landmarks
 from triage.geo.normalize import normalize_text, place_key, romaji_key, split_town
 from triage.geo.schemas import LocationPrecision
 from triage.geo.towns import APPROXIMATE_DISCOUNT, TownOrigin, rows_of
@@ -374,7 +375,11 @@ def _candidates_as_written(
         candidates += short_name_candidates(original, gazetteer, prefer)
     if text.isascii() or not candidates:
         candidates += find_romaji(original, gazetteer)
-    return [with_ward(c, text, gazetteer, original) for c in candidates]
+    # Stations, airports, districts (仙台駅, 天神): after the others, whose search they do
+    # not gate, and past `with_ward` (a landmark's ward is already the one it is in).
+    landmarks = find_named_landmarks(text, original, gazetteer, prefer)
+    found = [with_ward(c, text, gazetteer, original) for c in candidates]
+    return with_named_landmarks(found, landmarks, text, prefer)
 
 
 def best_candidate(candidates: list[Candidate]) -> Candidate | None:
