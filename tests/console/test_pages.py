@@ -217,3 +217,22 @@ def test_a_routine_item_is_answered_with_a_playbook_in_one_click(
         headers=headers(aya),
     )
     assert "公開されていません" in unknown.text
+
+
+def test_a_nul_character_in_a_console_form_is_refused_and_not_recorded(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    """A forged form with NUL (no browser sends one) is a 422, as in the staff API,
+    not a PostgreSQL 500; nothing is put on the record."""
+    aya = make_staff(session_factory, "aya", Role.RESPONDER)
+    inquiry_id = post_inquiry(client, "屋根が壊れた")["id"]
+    triaged(session_factory, inquiry_id, "P3", "staff")
+    refused = client.post(
+        f"/console/inquiries/{inquiry_id}/note", data={"text": "a\x00b"}, headers=headers(aya)
+    )
+    assert refused.status_code == 422
+    with session_factory() as session:
+        kinds = session.scalars(
+            select(InquiryEvent.kind).where(InquiryEvent.inquiry_id == inquiry_id)
+        ).all()
+    assert EventKind.NOTE not in kinds

@@ -304,3 +304,31 @@ def test_the_urgent_list_holds_open_inquiries_unless_asked_for_resolved_ones(
         "/api/v1/inquiries?route=urgent&status=resolved", headers=bearer(token)
     ).json()
     assert [i["id"] for i in resolved["items"]] == [done_id]
+
+
+@pytest.mark.parametrize(
+    ("action", "body"),
+    [
+        ("notes", {"text": "電話した\x00"}),
+        ("reply", {"text": "避難所は\x00市役所です"}),
+        ("reclassify", {"priority": "P3", "reason": "誤\x00判定"}),
+        ("resolve", {"outcome": "answered", "note": "a\x00b"}),
+        ("reopen", {"note": "a\x00b"}),
+    ],
+)
+def test_a_nul_character_in_staff_text_is_refused_not_a_crash(
+    client: TestClient, session_factory: sessionmaker[Session], action: str, body: dict[str, object]
+) -> None:
+    """PostgreSQL's text columns refuse NUL (a 500 there, stored on SQLite): a 422 with
+    the reason on every database, and nothing recorded."""
+    aya = make_staff(session_factory, "aya", Role.RESPONDER)
+    inquiry_id = post_inquiry(client, "給水所はどこですか")["id"]
+    _triage_by_hand(session_factory, inquiry_id, "P3", "staff", 5)
+    before = client.get(f"/api/v1/inquiries/{inquiry_id}", headers=bearer(aya)).json()
+    refused = client.post(
+        f"/api/v1/inquiries/{inquiry_id}/{action}", json=body, headers=bearer(aya)
+    )
+    assert refused.status_code == 422, refused.text
+    assert "NUL" in refused.text
+    after = client.get(f"/api/v1/inquiries/{inquiry_id}", headers=bearer(aya)).json()
+    assert after == before

@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import ValidationError
+from pydantic import AfterValidator, ValidationError
 
 from triage.auth.tables import Role, StaffUser
 from triage.console.deps import ConsoleResponder
@@ -19,14 +19,16 @@ from triage.console.suggestions import render_suggestion
 from triage.console.views import page_context
 from triage.core.deps import RedisDep, ResourcesDep, SessionDep
 from triage.core.errors import ConflictError, InvalidInputError, NotFoundError
+from triage.core.stored_text import refuse_nul
 from triage.core.templating import templates
 from triage.inquiries import disputes, incidents, service, staff_actions, state
 from triage.inquiries.schemas import ReclassifyRequest, StaffReplyCreate
 
 router = APIRouter(tags=["console"], include_in_schema=False)
 
-Text = Annotated[str, Form(max_length=2000)]
-OptionalText = Annotated[str, Form(max_length=2000)]
+# NUL refused as in the staff API (PostgreSQL's text columns would answer a 500).
+Text = Annotated[str, Form(max_length=2000), AfterValidator(refuse_nul)]
+OptionalText = Annotated[str, Form(max_length=2000), AfterValidator(refuse_nul)]
 
 
 def _actor(staff: StaffUser) -> state.Actor:

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import yaml  # type: ignore[import-untyped]
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import ValidationError
+from pydantic import AfterValidator, ValidationError
 
 from channels.registry import sms_segments
 from playbooks import service
@@ -33,6 +33,7 @@ from triage.console.playbook_forms import PlaybookForm, form_values, read_form
 from triage.console.views import page_context, render_page
 from triage.core.deps import SessionDep
 from triage.core.errors import ConflictError, InvalidInputError, NotFoundError
+from triage.core.stored_text import refuse_nul
 
 router = APIRouter(include_in_schema=False)
 
@@ -275,7 +276,7 @@ def publish(
     staff: ConsoleCoordinator,
     version: Annotated[int, Form(ge=1, le=2**31 - 1)],
     stale: Annotated[StalePolicy, Form()] = StalePolicy.REFUSE,
-    note: Annotated[str, Form(max_length=500)] = "",
+    note: Annotated[str, Form(max_length=500), AfterValidator(refuse_nul)] = "",
 ) -> Response:
     try:
         service.publish(

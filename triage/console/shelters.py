@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.orm import Session
 
 from triage.auth.deps import Coordinator
@@ -29,6 +29,7 @@ from triage.console.deps import ConsoleCoordinator
 from triage.console.views import page_context, render_page
 from triage.core.deps import SessionDep
 from triage.core.errors import InvalidInputError, NotFoundError, UnsupportedMediaTypeError
+from triage.core.stored_text import refuse_nul
 from triage.geo import service
 from triage.geo.gazetteer import Gazetteer, load_gazetteer
 from triage.geo.normalize import normalize_text, place_key, place_keys
@@ -254,7 +255,7 @@ def report_form(
     state: Annotated[str, Form(max_length=8)],
     capacity: Annotated[str, Form(max_length=16)] = "",
     evacuees: Annotated[str, Form(max_length=16)] = "",
-    note: Annotated[str, Form(max_length=service.NOTE_MAX_LENGTH)] = "",
+    note: Annotated[str, Form(max_length=service.NOTE_MAX_LENGTH), AfterValidator(refuse_nul)] = "",
     q: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     _row_of(shelter_id, load_gazetteer())  # an unknown id is a 404, as in the API

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from triage.assessment.schemas import Category, Priority
+from triage.core.stored_text import StoredText
 from triage.inquiries.disputes import Reading
 from triage.inquiries.state import Outcome
 
@@ -162,13 +163,13 @@ class ResolveRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     outcome: Outcome | None = Field(default=None, description="how the inquiry ended")
-    note: str | None = Field(default=None, max_length=2000, description="for the record")
+    note: StoredText | None = Field(default=None, max_length=2000, description="for the record")
 
 
 class StaffReplyCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(min_length=1, max_length=2000)
+    text: StoredText = Field(min_length=1, max_length=2000)
     machine_drafted: bool = Field(
         default=False, description="the text began as a machine draft (recorded on the reply)"
     )
@@ -182,13 +183,13 @@ class DraftRead(BaseModel):
 class ReopenRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    note: str | None = Field(default=None, max_length=2000, description="why it is reopened")
+    note: StoredText | None = Field(default=None, max_length=2000, description="why it is reopened")
 
 
 class NoteCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(min_length=1, max_length=2000)
+    text: StoredText = Field(min_length=1, max_length=2000)
 
 
 class ReclassifyRequest(BaseModel):
@@ -198,7 +199,7 @@ class ReclassifyRequest(BaseModel):
 
     priority: Priority | None = None
     category: Category | None = None
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: StoredText = Field(min_length=1, max_length=2000)
 
 
 class SettleRequest(BaseModel):
