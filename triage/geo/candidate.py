@@ -31,3 +31,10 @@ class Candidate:
     @property
     def rank(self) -> tuple[int, float]:
         return PRECISION_RANK[self.precision], self.confidence
+
+    def in_ward(self, ward: Municipality) -> Candidate:
+        """This city candidate narrowed to one of its wards: the ward's office point."""
+        return Candidate(
+            self.text, ward.prefecture, ward, None, ward.lat, ward.lon,
+            LocationPrecision.MUNICIPALITY, self.confidence,
+        )  # fmt: skip

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from triage.geo.candidate import Candidate
 from triage.geo.chinese import looks_chinese
 from triage.geo.devanagari import find_devanagari_places
 from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
 from triage.geo.hangul import find_hangul_places
-from triage.geo.normalize import place_key, romaji_key
+from triage.geo.normalize import drop_accents, place_key, romaji_key
 from triage.geo.romaji import kana_romaji
 from triage.geo.schemas import LocationPrecision
 from triage.geo.short_names import (
@@ -31,11 +32,9 @@ _LATIN_WARD = re.compile(r"\b([A-Za-z]+)(?:-| )?(?:ku|ward)\b", re.IGNORECASE)
 def _latin_ward(city: Municipality, original: str, gazetteer: Gazetteer) -> Municipality | None:
     """The city's ward whose name the text writes in romaji (from the ward's kana)."""
     written = {romaji_key(m.group(1)) for m in _LATIN_WARD.finditer(original)}
-    for ward in wards_of(city, gazetteer):
-        kana = ward.kana[len(city.kana) :] if ward.kana.startswith(city.kana) else ward.kana
-        if romaji_key(kana_romaji(kana.removesuffix("く"))) in written:
-            return ward
-    return None
+    return next(
+        (w for w, name in _ward_romaji(city, gazetteer) if romaji_key(name) in written), None
+    )
 
 
 def _latin_ward_beside_city(
@@ -51,37 +50,25 @@ def _latin_ward_beside_city(
     )
     words = {
         word.lower()
-        for match in beside.finditer(romaji_key_text(original))
+        for match in beside.finditer(drop_accents(original))
         for word in match.groups()
         if word
     }
     if not words:
         return None
-    return next((ward for ward, name in _ward_names(city, gazetteer) if name in words), None)
+    named = ((w, name) for w, name in _ward_romaji(city, gazetteer) if len(name) >= 4)
+    return next((ward for ward, name in named if name in words), None)
 
 
-def _ward_names(city: Municipality, gazetteer: Gazetteer) -> tuple[tuple[Municipality, str], ...]:
-    """(ward, its name in lower-case romaji without -ku) for a designated city; read with
-    pykakasi once per city (`_WARD_NAMES`), not once per message."""
-    cached = _WARD_NAMES.get(city.lgcode)
-    if cached is None:
-        named = []
-        for ward in wards_of(city, gazetteer):
-            kana = ward.kana[len(city.kana) :] if ward.kana.startswith(city.kana) else ward.kana
-            name = kana_romaji(kana.removesuffix("く")).lower()
-            if len(name) >= 4:
-                named.append((ward, name))
-        cached = _WARD_NAMES[city.lgcode] = tuple(named)
-    return cached
-
-
-_WARD_NAMES: dict[str, tuple[tuple[Municipality, str], ...]] = {}
-
-
-def romaji_key_text(text: str) -> str:
-    """Latin text with its accents dropped ("Nagata, Kōbe" -> "Nagata, Kobe")."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+@lru_cache(maxsize=256)
+def _ward_romaji(city: Municipality, gazetteer: Gazetteer) -> tuple[tuple[Municipality, str], ...]:
+    """(ward, its name in lower-case romaji without -ku) for each ward of a designated
+    city: read with pykakasi once per city, not once per message."""
+    named = []
+    for ward in wards_of(city, gazetteer):
+        kana = ward.kana[len(city.kana) :] if ward.kana.startswith(city.kana) else ward.kana
+        named.append((ward, kana_romaji(kana.removesuffix("く")).lower()))
+    return tuple(named)
 
 
 def foreign_script_places(text: str, gazetteer: Gazetteer) -> list[Municipality]:
@@ -144,7 +131,4 @@ def with_ward(
         ward = _latin_ward_beside_city(found, original, candidate.text, gazetteer)
     if ward is None:
         return candidate
-    return Candidate(
-        candidate.text, ward.prefecture, ward, None, ward.lat, ward.lon,
-        LocationPrecision.MUNICIPALITY, candidate.confidence,
-    )  # fmt: skip
+    return candidate.in_ward(ward)

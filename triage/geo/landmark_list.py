@@ -16,7 +16,6 @@ import csv
 import io
 import logging
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from functools import cache, lru_cache
 from importlib import resources
 
 from triage.geo.gazetteer import Gazetteer, Municipality, first_characters
-from triage.geo.normalize import normalize_text, place_key
+from triage.geo.normalize import drop_accents, normalize_text, place_key
 from triage.geo.short_names import COMMON_STEMS, wards_of
 
 logger = logging.getLogger(__name__)
@@ -153,9 +152,7 @@ def latin_keys(row: LandmarkRow) -> Iterator[str]:
 
 def fold_latin(text: str) -> str:
     """Lower case without accents: "Estación de Sapporo" -> "estacion de sapporo"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return plain.lower().replace("đ", "d")
+    return drop_accents(text).lower().replace("đ", "d")
 
 
 def _short_hangul(key: str) -> bool:

@@ -300,7 +300,4 @@ def _narrowed(candidate: Candidate, landmarks: list[Candidate]) -> Candidate:
     if len(wards) != 1:
         return candidate
     (ward,) = wards.values()
-    return Candidate(
-        candidate.text, ward.prefecture, ward, None, ward.lat, ward.lon,
-        LocationPrecision.MUNICIPALITY, candidate.confidence,
-    )  # fmt: skip
+    return candidate.in_ward(ward)

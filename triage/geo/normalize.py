@@ -154,10 +154,16 @@ def split_town(rest: str) -> tuple[str, str]:
     return town, rest[len(town) :]
 
 
+def drop_accents(text: str) -> str:
+    """Latin text without its accents and macrons ("Nagata, Kōbe" -> "Nagata, Kobe").
+    NFKD also parts kana from their dakuten, so only the Latin reading of it is kept."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def romaji_key(word: str) -> str:
     """Fold macrons and long vowels so Ōsaka, Oosaka and Osaka meet."""
-    plain = unicodedata.normalize("NFKD", word)
-    plain = "".join(c for c in plain if not unicodedata.combining(c)).lower()
+    plain = drop_accents(word).lower()
     for long, short in (("ou", "o"), ("oo", "o"), ("uu", "u"), ("aa", "a")):
         plain = plain.replace(long, short)
     return plain.replace("-", "").replace("'", "")
