@@ -290,10 +290,11 @@ def find_features(text: str, gazetteer: Gazetteer) -> list[Candidate]:
 def find_romaji(original: str, gazetteer: Gazetteer) -> list[Candidate]:
     """Romanised municipality and prefecture names in English (or other Latin) text."""
     words = _ROMAJI_WORD.findall(original)
+    prefectures = [gazetteer.prefecture_by_romaji.get(romaji_key(word)) for word in words]
     # Prefectures named anywhere: "Ota, Gunma" is 太田市 of 群馬県, not 大田区 or 大田市.
-    named = {p.name for w in words if (p := gazetteer.prefecture_by_romaji.get(romaji_key(w)))}
+    named = {p.name for p in prefectures if p is not None}
     found: list[Candidate] = []
-    prefecture_of_previous: set[int] = set()  # "Fuchu, Hiroshima": Hiroshima is the 県 here
+    its_prefecture = -1  # "Fuchu, Hiroshima": the word that is the 県 of the city before it
     for i, word in enumerate(words):
         if not word[0].isupper():
             continue
@@ -307,21 +308,17 @@ def find_romaji(original: str, gazetteer: Gazetteer) -> list[Candidate]:
         in_named = [m for m in matches if m.prefecture in named]
         # "Ota, Gunma", "Date, Fukushima": the prefecture right after it says it is a
         # place even when the word is short or English.
-        following = (
-            gazetteer.prefecture_by_romaji.get(romaji_key(words[i + 1]))
-            if i + 1 < len(words)
-            else None
-        )
+        following = prefectures[i + 1] if i + 1 < len(words) else None
         before_its_prefecture = following is not None and any(
             m.prefecture == following.name for m in matches
         )
         plain = len(key) >= 4 and key not in _ENGLISH_WORDS
-        if i in prefecture_of_previous:
+        if i == its_prefecture:
             matches = []
         if matches and (has_suffix or plain or before_its_prefecture):
             m = max(in_named or matches, key=lambda m: m.sites)
             if following is not None and m.prefecture == following.name:
-                prefecture_of_previous.add(i + 1)
+                its_prefecture = i + 1
             text = word + (" " + words[i + 1] if has_suffix and not tail else "")
             found.append(
                 Candidate(
