@@ -15,14 +15,10 @@ from triage.geo.hangul import find_hangul_places
 from triage.geo.normalize import drop_accents, place_key, romaji_key
 from triage.geo.romaji import kana_romaji
 from triage.geo.schemas import LocationPrecision
-from triage.geo.short_names import (
-    find_short_names,
-    ward_in_text,
-    ward_of_named_city,
-    wards_of,
-)
+from triage.geo.short_names import find_short_names
 from triage.geo.towns import APPROXIMATE_DISCOUNT
 from triage.geo.towns_alone import find_towns_alone
+from triage.geo.wards import ward_in_text, ward_of_named_city, wards_of
 
 HANGUL_CONFIDENCE = 0.55
 # "Higashi-ku", "Chuo ward", "Tsurumi ku": a ward in Latin letters.

@@ -36,18 +36,30 @@ from triage.geo.short_names import (
     PARTICLE_AFTER,
     municipality_readings,
     municipality_stems,
-    wards_by_city,
 )
 from triage.geo.towns import Town, TownOrigin, TownRows, index_rows, rows_of
+from triage.geo.wards import wards_by_city
 
 TOWN_STEM_CONFIDENCE = 0.5
 TOWN_IN_NAMED_CONFIDENCE = 0.65
 TOWN_IN_PREFECTURE_CONFIDENCE = 0.55
+FORMER_MUNICIPALITY_CONFIDENCE = 0.45
+# A name several municipalities share is read as the one where it heads at least this
+# many neighbourhoods and this many times more than anywhere else (`_former_municipality`).
+FORMER_MIN_TOWNS = 10
+FORMER_LEAD = 5
 _KANJI = "\u4e00-\u9fff\u3005"
 _KANJI_CHAR = re.compile(f"[{_KANJI}]")
 _KANA_OR_KANJI = re.compile(f"[\u3041-\u309f{_KANJI}]")
-# A town's own name, before 字, 丁目 numbers or its 町/村: 鵜住居町 -> 鵜住居, 大字鶴馬 -> 鶴馬.
-_TOWN_STEM = re.compile(r"^(?:大字)?([^\d字丁町村一二三四五六七八九十]{2,6})")
+# A town's own name, before 字, 丁目 numbers or its 町/村: 鵜住居町 -> 鵜住居, 大字鶴馬 -> 鶴馬,
+# 野村町大西 -> 野村 (the first 町/村 that leaves two characters ends it; 野村 keeps its 村).
+# A numeral may begin it (八木, 三宮), not follow in it (中島一丁目 -> 中島).
+_NAME_START = r"[^\d字丁町村\n]"
+_NAME_REST = r"[^\d字丁一二三四五六七八九十\n]"
+_NAME_END = r"(?=[町村字丁\d一二三四五六七八九十\n]|$)"
+_TOWN_STEM = re.compile(rf"^(?:大字)?({_NAME_START}{_NAME_REST}{{1,5}}?){_NAME_END}")
+# A numeral and a counter is a date, a time or a count (十日, 三番, 二階), not a name.
+_COUNTED = re.compile(r"[一二三四五六七八九十百][日月年時人回階本番号条丁分秒度つ軒枚台]")
 # Town names that are also everyday words for a side or a spot (北側, 駅前, 川沿い).
 _GENERIC = re.compile(r"(?:側|前|裏|沿い|付近|周辺|近く|辺り|あたり)$")
 # A direction inside a two-character stem (東山, 北野) makes it a word for a side; in a
@@ -59,7 +71,9 @@ _TWO_CHAR_TOWN_AFTER = re.compile(
     r"(?:の|町|村|区|地区|地域|方面|あたり|周辺|付近|に住|に[いお]|で[すは]?|から|[\s。、,.!?！？]|$)"
 )
 # The same stem, for every line of the newline-joined names at once.
-_STEM_LINE = re.compile(r"^(?:大字)?([^\d字丁町村一二三四五六七八九十\n]{2,6})?.*$", re.MULTILINE)
+_STEM_LINE = re.compile(
+    rf"^(?:大字)?({_NAME_START}{_NAME_REST}{{1,5}}?{_NAME_END})?.*$", re.MULTILINE
+)
 _LONGEST_STEM = 6
 _LONGEST_READING = 12
 
@@ -80,7 +94,7 @@ def town_stem(name: str) -> str | None:
 
 def _usable(stem: str) -> str | None:
     facility = _FACILITY_WORD.search(stem) if len(stem) >= 3 else FACILITY.search(stem)
-    if stem in COMMON_STEMS or _GENERIC.search(stem) or facility:
+    if stem in COMMON_STEMS or _GENERIC.search(stem) or facility or _COUNTED.fullmatch(stem):
         return None
     return stem if _KANJI_CHAR.search(stem) else None
 
@@ -281,11 +295,30 @@ class _Finder:
             code, confidence = in_prefecture[0], TOWN_IN_PREFECTURE_CONFIDENCE
         elif len(owners) == 1:
             code, confidence = next(iter(owners)), TOWN_STEM_CONFIDENCE
+        elif (former := self._former_municipality(name, owners)) is not None:
+            code, confidence = former, FORMER_MUNICIPALITY_CONFIDENCE
         else:
             return None
         if short and owners[code].origin is TownOrigin.POSTAL:
             return None  # two characters only a postal neighbourhood has: too many are words
         return code, confidence
+
+    def _former_municipality(self, name: str, owners: dict[str, Town]) -> str | None:
+        """The owner where `name` heads far more neighbourhoods than anywhere else: a
+        former municipality merged into a city (丸岡 of 坂井市 heads 111 of its towns,
+        丸岡 elsewhere one or two), which is what people mean by it. None when no owner
+        stands out (高田: 23 in みやま市, 13 in 陸前高田市)."""
+        counts = sorted(
+            (
+                (sum(t.startswith(name) for t in self.gazetteer.towns_of(code)), code)
+                for code in owners
+            ),
+            reverse=True,
+        )
+        (top, code), (second, _) = counts[0], counts[1]
+        if top >= FORMER_MIN_TOWNS and top >= FORMER_LEAD * max(1, second):
+            return code
+        return None
 
     def _prefectures(self, start: int, length: int) -> set[str]:
         """Prefectures the message names outside the name itself, and the home area's."""
