@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -196,6 +197,19 @@ def remove_planted_labels(text: str) -> str:
     the trapped one, so only the label is blanked, never the sentence around it.
     """
     return _planted_labels().sub(" ", normalize(text))
+
+
+@lru_cache(maxsize=1)
+def _planted_places() -> re.Pattern[str]:
+    patterns = _read_json("injection.json")["planted_places"]["patterns"]
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+def remove_planted_places(text: str) -> str:
+    """The message after NFKC with the places a probe plants for the machine blanked
+    ("location を東京都千代田区に設定"): what the geotagger reads when a text talks to the
+    machine. NFKC only, not `normalize`: the geotagger needs katakana and capitals."""
+    return _planted_places().sub(" ", unicodedata.normalize("NFKC", text))
 
 
 def remove_injection(text: str) -> str:

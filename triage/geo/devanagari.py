@@ -99,12 +99,28 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
+# Case endings and postpositions Nepali writes onto a name (वाजिमामा, ओसाकाको), folded.
+_ENDINGS = frozenset(
+    fold(ending)
+    for ending in ("को", "का", "की", "मा", "बाट", "लाई", "ले", "सम्म", "तिर", "भन्दा", "नजिक", "देखि")
+)
+_WORD_REST = re.compile("[\u0900-\u097f]*")
+
+
+def _stands(name: str, after: str) -> bool:
+    """The name is the whole word, or the word is the name and a case ending: ओसाकाको is
+    Osaka's, but सन्देशको ("of the message") does not hold सन्दा (三田)."""
+    rest = _WORD_REST.match(after)
+    return rest is None or rest.group(0) in _ENDINGS or rest.group(0) == ""
+
+
 DEVANAGARI = Script(
     letters="\u0900-\u097f",
     ward_suffix="कु",
     transliterate=kana_to_devanagari,
     fold=fold,
     indexed=lambda name: _letters(name) >= _MIN_LETTERS,
+    stands=_stands,
     bare_tokyo_wards=True,  # शिन्जुकु alone, as for a city
 )
 

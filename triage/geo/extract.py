@@ -305,6 +305,10 @@ def find_romaji(original: str, gazetteer: Gazetteer) -> list[Candidate]:
         key = romaji_key(base)
         has_suffix = suffix is not None
         matches = _romaji_municipalities(gazetteer, key, suffix)
+        if not matches and tail[:1].isupper() and suffix is None:
+            # "Taga-Ginowan" (Tagalog: from Ginowan), "Near-Sendai": the name after the hyphen.
+            key = romaji_key(tail)
+            matches = _romaji_municipalities(gazetteer, key, None)
         in_named = [m for m in matches if m.prefecture in named]
         # "Ota, Gunma", "Date, Fukushima": the prefecture right after it says it is a
         # place even when the word is short or English.

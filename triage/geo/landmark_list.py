@@ -24,7 +24,7 @@ from importlib import resources
 
 from triage.geo.gazetteer import Gazetteer, Municipality, first_characters
 from triage.geo.normalize import drop_accents, normalize_text, place_key
-from triage.geo.short_names import COMMON_STEMS
+from triage.geo.place_words import COMMON_STEMS
 from triage.geo.wards import wards_of
 
 logger = logging.getLogger(__name__)

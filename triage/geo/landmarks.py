@@ -33,8 +33,8 @@ from triage.geo.landmark_list import (
     landmark_index,
 )
 from triage.geo.normalize import place_key
+from triage.geo.place_words import CHINESE_BOUNDARIES, HONORIFIC, PARTICLE_AFTER
 from triage.geo.schemas import LocationPrecision
-from triage.geo.short_names import CHINESE_BOUNDARIES, HONORIFIC, PARTICLE_AFTER
 
 CONFIDENCE = 0.6
 # Kanji after an open name that keep it the same place (天神駅, 天神周辺, 嵐山温泉).

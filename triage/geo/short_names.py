@@ -24,61 +24,37 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
+from triage.geo.place_words import (
+    CHINESE_BOUNDARIES,
+    FACILITY,
+    HONORIFIC,
+    KANJI,
+    KANJI_CHAR,
+    KATAKANA_TO_HIRAGANA,
+    ONE_KANJI_NAMES,
+    PARTICLE,
+    PARTICLE_AFTER,
+    REGIONS,
+)
 from triage.geo.schemas import LocationPrecision
+from triage.geo.short_name_index import ShortNameIndex, short_name_index
 
-SUFFIXES = ("市", "町", "村")
-KANA_SUFFIXES = ("ちょう", "まち", "むら", "そん", "し")
 STEM_CONFIDENCE = 0.55
 READING_CONFIDENCE = 0.5
-MIN_READING = 3
-_KANJI = "\u4e00-\u9fff\u3005"
-_KANJI_CHAR = re.compile(f"[{_KANJI}]")
 _KATAKANA_CHAR = re.compile("[\u30a1-\u30fa]")
-_KANA_OR_KANJI = re.compile(f"[\u3041-\u309f{_KANJI}]")
+_KANA_OR_KANJI = re.compile(f"[\u3041-\u309f{KANJI}]")
 _LONGEST_NAME = 8
-# After a stem, these keep it a place although a kanji follows (輪島中学校, 上田駅前).
-FACILITY = re.compile(
-    r"(?:駅|站|港|中学|小学|高校|高等|中央|市内|町内|村内|地区|地方|方面|周辺|役所|役場|病院|"
-    r"城|空港|大橋|警察|消防|公民館|体育館|支所|市街|インター|温泉|漁港|大学|東|西|南|北)"
-)
-# In Chinese a place name stands between function characters with no space or kana:
-# "請問函館的避難所", "從高山到名古屋", "住在大分日田". In text that reads as Chinese these
-# count as word boundaries; in Japanese a kanji beside a stem still joins it to a longer
-# name (高山植物, 府中京区).
-CHINESE_BOUNDARIES = (
-    "在到從从去回住來来于於和與与問问的那这這附边邊辺車车站駅县縣区區或往至近里裡下海"
-)
-_KANJI_IN_CHINESE_NAME = re.compile(f"(?![{CHINESE_BOUNDARIES}])[{_KANJI}]")
-HONORIFIC = re.compile(r"(?:さん|様|さま|くん|君|ちゃん|氏|先生|家|選手|商店|屋|社長)")
-# Kana that may stand next to a reading: particles and copulas ("かなざわ に", "すず です").
-_PARTICLE = r"(?:の|に|で|から|は|です|まで|へ|より|を|が|って|や|と|ね|よ|[\s。、,.!?！？]|$)"
-PARTICLE_AFTER = re.compile(_PARTICLE)
+_KANJI_IN_CHINESE_NAME = re.compile(f"(?![{CHINESE_BOUNDARIES}])[{KANJI}]")
 # Two kana standing as a word, with the kana of 市/町/村 after them or not: "くれ し に".
 _SHORT_READING = re.compile(
-    rf"(?<![\u3041-\u309f{_KANJI}])([\u3041-\u3096]{{2}})"
-    rf"(?:\s?(し|まち|ちょう|むら|そん)(?={_PARTICLE}))?(?={_PARTICLE})"
+    rf"(?<![\u3041-\u309f{KANJI}])([\u3041-\u3096]{{2}})"
+    rf"(?:\s?(し|まち|ちょう|むら|そん)(?={PARTICLE}))?(?={PARTICLE})"
 )
-# Readings that look like inflected words (設楽 したら, 宍粟 しそう, 長井 ながい).
-INFLECTED = re.compile(r"(?:たら|だら|そう|ない|たい|いた|きい|った|れば|ます)$")
-# Stems and readings that are everyday words more often than places.
-COMMON_STEMS = frozenset(
-    {"中央", "朝日", "大和", "平和", "昭和", "大正", "明和", "本町", "新町", "美里", "清水",
-     "日の出", "緑", "港", "東", "西", "南", "北", "中", "旭", "栄", "光", "和光", "長生",
-     "行方", "東北", "北海", "大木", "大島", "中島", "高山", "白石", "本宮", "能登"}
-)  # fmt: skip
-COMMON_READINGS = frozenset(
-    {"あさひ", "みどり", "みなみ", "ひがし", "にし", "きた", "ちゅうおう", "やまと", "さくら",
-     "みずほ", "さかえ", "ひかり", "ほんまち", "しんまち", "みさと", "しみず", "わこう",
-     "なか", "みなと", "あおば", "いずみ", "はなみずき", "たから", "しらかわ", "すいた",
-     "おおき", "ながい", "たかい", "ひろい", "あつい", "さむい", "いわない", "たいない"}
-)  # fmt: skip
-
-
-# Stems that name a region more often than their municipality: 石川の能登 is the peninsula.
-REGIONS = frozenset({"能登", "東北", "中央"})
+_ONE_KANJI_NAME = re.compile(
+    rf"(?<![{KANJI}])([{''.join(sorted(ONE_KANJI_NAMES))}])(?=[^{KANJI}]|$|{FACILITY.pattern})"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,91 +65,6 @@ class ShortName:
     municipality: Municipality
     precision: LocationPrecision
     confidence: float
-
-
-@dataclass(frozen=True)
-class _Index:
-    stems: dict[str, list[Municipality]]
-    readings: dict[str, list[Municipality]]
-    stem_prefixes: frozenset[str]
-    reading_prefixes: frozenset[str]
-    # Stems too common to stand alone (本宮, 高山), and two-kana readings (くれ, すず): read
-    # only with what tells they are places (`_after_prefecture`, `_short_readings`).
-    guarded_stems: dict[str, list[Municipality]]
-    short_readings: dict[str, list[Municipality]]
-
-
-def stem_of(name: str) -> str | None:
-    for suffix in SUFFIXES:
-        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-            return name[: -len(suffix)]
-    return None
-
-
-def _reading(kana: str, shortest: int = MIN_READING) -> str | None:
-    for suffix in KANA_SUFFIXES:
-        if kana.endswith(suffix) and len(kana) - len(suffix) >= shortest:
-            return kana[: -len(suffix)]
-    return None
-
-
-def _looks_inflected(reading: str) -> bool:
-    """したら, しそう, やいた: a three-kana reading shaped like an inflected word. Longer ones
-    so shaped are places people write (じょうそう 常総, おおいた, わっかない); those that are
-    words (いわない, たいない) are in COMMON_READINGS."""
-    return len(reading) <= MIN_READING and INFLECTED.search(reading) is not None
-
-
-@lru_cache(maxsize=4)
-def _index(gazetteer: Gazetteer) -> _Index:
-    stems: dict[str, list[Municipality]] = {}
-    guarded: dict[str, list[Municipality]] = {}
-    readings: dict[str, list[Municipality]] = {}
-    short_readings: dict[str, list[Municipality]] = {}
-    for m in gazetteer.municipalities:
-        if m.ward is not None:
-            # A ward is found after its city (`ward_in_text`), or alone by a stem of three
-            # characters or more that names it (安佐南, 宮城野, 阿倍野); 中央, 東 do not.
-            ward_stem = m.ward.removesuffix("区")
-            if len(ward_stem) >= 3 and _KANJI_CHAR.search(ward_stem):
-                stems.setdefault(ward_stem, []).append(m)
-            continue
-        stem = stem_of(m.name)
-        # A name in kana (いの町, むかわ町) is found by its reading, with word boundaries.
-        if stem and re.search(f"[{_KANJI}]", stem):
-            (guarded if stem in COMMON_STEMS else stems).setdefault(stem, []).append(m)
-        reading = _reading(m.kana)
-        if reading and reading not in COMMON_READINGS and not _looks_inflected(reading):
-            readings.setdefault(reading, []).append(m)
-        two = _reading(m.kana, shortest=2)
-        if two is not None and len(two) == 2:
-            short_readings.setdefault(two, []).append(m)
-    for prefecture in gazetteer.prefectures:  # 熊本, 沖縄: the prefecture more often
-        if prefecture.short in stems:
-            guarded[prefecture.short] = stems.pop(prefecture.short)
-    for stem in [s for s in stems if s in guarded]:  # a ward stem that is a guarded one
-        guarded[stem] += stems.pop(stem)
-    return _Index(
-        stems,
-        readings,
-        frozenset(name[:2] for name in stems),
-        frozenset(name[:2] for name in readings),
-        guarded,
-        short_readings,
-    )
-
-
-def municipality_stems(gazetteer: Gazetteer) -> frozenset[str]:
-    """The stems a municipality is found by (七尾, 石巻): no town takes them."""
-    return frozenset(_index(gazetteer).stems)
-
-
-def municipality_readings(gazetteer: Gazetteer) -> frozenset[str]:
-    """The readings a municipality is found by (いしのまき): no town takes them."""
-    return frozenset(_index(gazetteer).readings)
-
-
-KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}
 
 
 def find_short_names(
@@ -187,9 +78,9 @@ def find_short_names(
     """Municipalities named by stem in normalised `text`, or by reading in `spaced` (the
     message after NFKC only: its spaces are what separate words in kana-only writing).
     `chinese`: the text reads as Chinese (`CHINESE_BOUNDARIES` separate its words)."""
-    index = _index(gazetteer)
+    index = short_name_index(gazetteer)
     found: list[ShortName] = []
-    kanji = _KANJI_IN_CHINESE_NAME if chinese else _KANJI_CHAR
+    kanji = _KANJI_IN_CHINESE_NAME if chinese else KANJI_CHAR
     for start, stem in _words(text, index.stems, index.stem_prefixes, kanji):
         options = index.stems[stem]
         after = text[start + len(stem) :]
@@ -216,6 +107,38 @@ def find_short_names(
                 ShortName(reading, chosen, LocationPrecision.MUNICIPALITY, READING_CONFIDENCE)
             )
     found += _short_readings(hiragana, text, index, gazetteer)
+    if not chinese:  # 吴 is a Chinese surname before it is 呉
+        found += _names_beside_particles(text, index, gazetteer, prefer, {f.text for f in found})
+    return found
+
+
+def _names_beside_particles(
+    text: str,
+    index: ShortNameIndex,
+    gazetteer: Gazetteer,
+    prefer: Municipality | Prefecture | None,
+    taken: set[str],
+) -> list[ShortName]:
+    """Official names the word scan cannot cut out: one kanji (呉から, 堺の), and names
+    that are kana themselves after a particle (台風でうるまの, 実家はいわきで)."""
+    found: list[ShortName] = []
+    for match in _ONE_KANJI_NAME.finditer(text):
+        if HONORIFIC.match(text, match.end()):
+            continue  # 柏さん is a person
+        chosen = _resolve(index.one_kanji.get(match.group(1), []), text, gazetteer, prefer)
+        if chosen is not None:
+            found.append(
+                ShortName(match.group(1), chosen, LocationPrecision.MUNICIPALITY, STEM_CONFIDENCE)
+            )
+    for match in index.kana_name_pattern.finditer(text):
+        if match.group(1) in taken:
+            continue  # the reading scan found it already (つくばに)
+        name = match.group(1)
+        chosen = _resolve(index.kana_names.get(name, []), text, gazetteer, prefer)
+        if chosen is not None:
+            found.append(
+                ShortName(name, chosen, LocationPrecision.MUNICIPALITY, READING_CONFIDENCE)
+            )
     return found
 
 
@@ -235,7 +158,7 @@ def _with_town_at(
 
 
 def _after_prefecture(
-    text: str, index: _Index, gazetteer: Gazetteer, taken: set[str], kanji: re.Pattern[str]
+    text: str, index: ShortNameIndex, gazetteer: Gazetteer, taken: set[str], kanji: re.Pattern[str]
 ) -> list[ShortName]:
     """A stem right after its own prefecture: 大分日田, 福島の本宮, 岐阜県の高山. The prefecture
     tells which, so even a stem too common to stand alone (本宮, 高山) is read."""
@@ -255,7 +178,7 @@ def _stem_of_prefecture(
     text: str,
     start: int,
     prefecture: Prefecture,
-    index: _Index,
+    index: ShortNameIndex,
     taken: set[str],
     kanji: re.Pattern[str],
 ) -> list[ShortName]:
@@ -276,7 +199,7 @@ def _stem_of_prefecture(
 
 
 def _short_readings(
-    hiragana: str, text: str, index: _Index, gazetteer: Gazetteer
+    hiragana: str, text: str, index: ShortNameIndex, gazetteer: Gazetteer
 ) -> list[ShortName]:
     """A two-kana reading (くれ 呉, すず 珠洲) as a word of its own: read only with its 市/町
     written after it ("くれ し に", "すずし"), or beside one of its own towns ("すず 飯田"):

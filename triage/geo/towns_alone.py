@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
-from triage.geo.short_names import (
+from triage.geo.place_words import (
     COMMON_READINGS,
     COMMON_STEMS,
     FACILITY,
@@ -34,9 +34,8 @@ from triage.geo.short_names import (
     KATAKANA_TO_HIRAGANA,
     MIN_READING,
     PARTICLE_AFTER,
-    municipality_readings,
-    municipality_stems,
 )
+from triage.geo.short_name_index import municipality_readings, municipality_stems
 from triage.geo.towns import Town, TownOrigin, TownRows, index_rows, rows_of
 from triage.geo.wards import wards_by_city
 

@@ -7,7 +7,8 @@ from functools import lru_cache
 
 from triage.geo.gazetteer import Gazetteer, Municipality
 from triage.geo.normalize import place_key
-from triage.geo.short_names import KATAKANA_TO_HIRAGANA, stem_of
+from triage.geo.place_words import KATAKANA_TO_HIRAGANA
+from triage.geo.short_name_index import stem_of
 
 
 @lru_cache(maxsize=4)

@@ -27,7 +27,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from channels.registry import capabilities_of
-from triage.assessment.schemas import FLAG_DISPUTED, Assessment, Priority, Route, most_urgent
+from triage.assessment.schemas import (
+    FLAG_DISPUTED,
+    FLAG_INJECTION,
+    Assessment,
+    Priority,
+    Route,
+    most_urgent,
+)
 from triage.core.db import session_scope, utcnow
 from triage.core.queues import enqueue_refine_drain, enqueue_send_reply
 from triage.core.resources import Resources
@@ -163,7 +170,11 @@ def _take_finer_location(
     if not refined.location_expressions or inquiry.reported_lat is not None:
         return
     try:
-        found = pipeline.locate(inquiry.text, hints=refined.location_expressions)
+        found = pipeline.locate(
+            inquiry.text,
+            hints=refined.location_expressions,
+            talks_to_machine=FLAG_INJECTION in refined.flags,
+        )
     except Exception as error:  # a place is an upgrade: the raise above must still land
         log.error("geotagging the LLM's places failed", extra={"error": type(error).__name__})
         return

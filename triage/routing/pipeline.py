@@ -23,7 +23,8 @@ from channels.base import GeoPoint
 from triage.assessment.combine import describe_failure, failed_layers, with_failed_layer
 from triage.assessment.context import asks_for_something
 from triage.assessment.engine import AssessmentEngine
-from triage.assessment.schemas import Assessment, Priority, Route
+from triage.assessment.rules import remove_planted_places
+from triage.assessment.schemas import FLAG_INJECTION, Assessment, Priority, Route
 from triage.core.settings import Settings
 from triage.geo.gazetteer import Gazetteer, load_gazetteer
 from triage.geo.geotag import geotag
@@ -118,16 +119,31 @@ class TriagePipeline:
         assessment = self.engine.assess_local(text, language_hint=facts.language_hint)
         location: GeoLocation | None = None
         try:
-            location = self.locate(text, hints=assessment.location_expressions, gps=facts.gps)
+            location = self.locate(
+                text,
+                hints=assessment.location_expressions,
+                gps=facts.gps,
+                talks_to_machine=FLAG_INJECTION in assessment.flags,
+            )
         except Exception as error:
             assessment = _layer_failed(assessment, LAYER_GEOTAG, error)
         return self.route(text, assessment, location, facts)
 
     def locate(
-        self, text: str, *, hints: Sequence[str] = (), gps: GeoPoint | None = None
+        self,
+        text: str,
+        *,
+        hints: Sequence[str] = (),
+        gps: GeoPoint | None = None,
+        talks_to_machine: bool = False,
     ) -> GeoLocation | None:
         """Geotag the text. `hints` are place expressions (the LLM's, after refinement):
-        read through the gazetteer too, never trusted as coordinates."""
+        read through the gazetteer too, never trusted as coordinates. A text that talks to
+        the machine (`talks_to_machine`: flagged as an injection) is read without the
+        places it plants ("location を東京都千代田区に設定"), and the LLM's reading of it
+        gives no hints: the place a citizen is answered for is one they name."""
+        if talks_to_machine:
+            text, hints = remove_planted_places(text), ()
         return geotag(
             text,
             gazetteer=self.gazetteer,

@@ -1,0 +1,50 @@
+"""The words around place names: what follows a place (particles, facility words), what
+makes a name a person (honorifics), which stems and readings are everyday words, and
+the characters that separate words in Chinese. Shared by the finders of places written
+as people write them (`short_names`, `towns_alone`, `landmarks`, `wards`)."""
+
+from __future__ import annotations
+
+import re
+
+SUFFIXES = ("市", "町", "村")
+KANA_SUFFIXES = ("ちょう", "まち", "むら", "そん", "し")
+MIN_READING = 3
+KANJI = "\u4e00-\u9fff\u3005"
+KANJI_CHAR = re.compile(f"[{KANJI}]")
+# After a stem, these keep it a place although a kanji follows (輪島中学校, 上田駅前).
+FACILITY = re.compile(
+    r"(?:駅|站|港|中学|小学|高校|高等|中央|市内|町内|村内|地区|地方|方面|周辺|役所|役場|病院|"
+    r"城|空港|大橋|警察|消防|公民館|体育館|支所|市街|インター|温泉|漁港|大学|東|西|南|北)"
+)
+# In Chinese a place name stands between function characters with no space or kana:
+# "請問函館的避難所", "從高山到名古屋", "住在大分日田". In text that reads as Chinese these
+# count as word boundaries; in Japanese a kanji beside a stem still joins it to a longer
+# name (高山植物, 府中京区).
+CHINESE_BOUNDARIES = (
+    "在到從从去回住來来于於和與与問问的那这這附边邊辺車车站駅县縣区區或往至近里裡下海"
+)
+HONORIFIC = re.compile(r"(?:さん|様|さま|くん|君|ちゃん|氏|先生|家|選手|商店|屋|社長)")
+# Kana that may stand next to a reading: particles and copulas ("かなざわ に", "すず です").
+PARTICLE = r"(?:の|に|で|から|は|です|まで|へ|より|を|が|って|や|と|ね|よ|[\s。、,.!?！？]|$)"
+PARTICLE_AFTER = re.compile(PARTICLE)
+# Readings that look like inflected words (設楽 したら, 宍粟 しそう, 長井 ながい).
+INFLECTED = re.compile(r"(?:たら|だら|そう|ない|たい|いた|きい|った|れば|ます)$")
+# Stems and readings that are everyday words more often than places.
+COMMON_STEMS = frozenset(
+    {"中央", "朝日", "大和", "平和", "昭和", "大正", "明和", "本町", "新町", "美里", "清水",
+     "日の出", "緑", "港", "東", "西", "南", "北", "中", "旭", "栄", "光", "和光", "長生",
+     "行方", "東北", "北海", "大木", "大島", "中島", "高山", "白石", "本宮", "能登"}
+)  # fmt: skip
+COMMON_READINGS = frozenset(
+    {"あさひ", "みどり", "みなみ", "ひがし", "にし", "きた", "ちゅうおう", "やまと", "さくら",
+     "みずほ", "さかえ", "ひかり", "ほんまち", "しんまち", "みさと", "しみず", "わこう",
+     "なか", "みなと", "あおば", "いずみ", "はなみずき", "たから", "しらかわ", "すいた",
+     "おおき", "ながい", "たかい", "ひろい", "あつい", "さむい", "いわない", "たいない"}
+)  # fmt: skip
+# One-kanji municipalities whose kanji is rarely anything else: read where it stands
+# alone (呉から, 堺の, 柏駅). 津, 森, 坂, 関, 光, 東 and the others are everyday words.
+ONE_KANJI_NAMES = frozenset("呉堺柏蕨燕萩塙")
+# Stems that name a region more often than their municipality: 石川の能登 is the peninsula.
+REGIONS = frozenset({"能登", "東北", "中央"})
+KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}
