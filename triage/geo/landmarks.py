@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from triage.geo.candidate import Candidate
+from triage.geo.chinese import looks_chinese
 from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
 from triage.geo.landmark_list import (
     CLOSED_ENDINGS,
@@ -51,6 +52,9 @@ _RAILWAYS = (
 )  # fmt: skip
 _PARTICLES = frozenset("はがのにでをへともや")
 _TOWN_MARKS = frozenset("町村丁条通区市郡")
+
+
+CHINESE_NAME_ON_ITS_OWN = 3
 
 
 def find_named_landmarks(
@@ -110,7 +114,16 @@ def _written(text: str, index: LandmarkIndex) -> Iterator[tuple[int, int, tuple[
 def _stands_alone(
     text: str, start: int, end: int, options: Sequence[Landmark], closed: bool, chinese: bool
 ) -> bool:
-    """Not the tail nor the head of a longer word written in the same script."""
+    """Not the tail nor the head of a longer word written in the same script. In Chinese,
+    which writes verbs and nouns against a name with no space (在横浜中華街開店, 是池袋駅東口),
+    a name of three characters or more stands on its own."""
+    if (
+        end - start >= CHINESE_NAME_ON_ITS_OWN
+        and chinese
+        and looks_chinese(text)  # Chinese words in it, not only Japanese without kana
+        and not HONORIFIC.match(text, end)
+    ):
+        return True
     if start > 0 and _script(text[start - 1]) == _script(text[start]):
         before, script = text[start - 1], _script(text[start])
         if script == "kanji":

@@ -31,10 +31,12 @@ from triage.geo.schemas import GeoLocation
 # Below these, a person looks rather than the machine deciding alone.
 AUTO_REPLY_MIN_MATCH_SCORE = 0.6
 # The model's P4 probability a close needs: chosen by 5-fold cross-validation on the
-# training set (ops/eval/assessment/calibrate.py, "close threshold"): at 0.70 no P1/P2
-# closes there (0.60 closed one), 55% of P4 close (42% at 0.80), 5 of 1,000 P3 get the
-# acknowledgement instead of an answer (it invites them to write again).
-CLOSE_MIN_CONFIDENCE = 0.7
+# training set (ops/eval/assessment/calibrate.py, "close threshold"), the lowest at which
+# no P1/P2 closes there. 0.60 on the model retrained in 2026-12 (it was 0.70 when 0.60
+# closed one): 56% of P4 close (52% at 0.70), 10 of ~1,800 P3 get the acknowledgement
+# instead of an answer (4 at 0.70; it invites them to write again). 0.60 is also the
+# model's own P4 threshold (`Thresholds.no_action`), so every P4 it is sure of may close.
+CLOSE_MIN_CONFIDENCE = 0.6
 # Chosen by 5-fold cross-validation on the training set (ops/eval/assessment/calibrate.py,
 # "review threshold"), checked on the dev set; never on the public evaluation sets. It is
 # on the shipped model's probability scale: re-run calibrate.py after retraining.
