@@ -71,6 +71,61 @@ def read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+# Wards reorganised after the local-government list was published: the wards a city
+# dropped, and the ones that replaced them (lgcode, name, kana, office point). Hamamatsu,
+# 2024-01-01 (浜松市の行政区再編): 中区, 東区, 西区, 南区 and the south of 北区 became
+# 中央区 (office: the former 中区役所), the rest of 北区 and 浜北区 became 浜名区 (office: the
+# former 浜北区役所); 天竜区 stayed. The shelter list and Japan Post's data already use the
+# new wards, so their addresses and postal codes find them.
+WARD_CHANGES: dict[tuple[str, str], tuple[dict[str, str], list[list[Any]]]] = {
+    ("静岡県", "浜松市"): (
+        # Each former ward and the ward most of it is now in (people keep writing the old
+        # names): 北区's south (三方原) went to 中央区, most of it to 浜名区.
+        {"中区": "中央区", "東区": "中央区", "西区": "中央区", "南区": "中央区",
+         "北区": "浜名区", "浜北区": "浜名区"},
+        [
+            ["221384", "浜松市中央区", "はままつしちゅうおうく", 34.711111, 137.726667],
+            ["221392", "浜松市浜名区", "はままつしはまなく", 34.793056, 137.79],
+        ],
+    ),
+}  # fmt: skip
+
+
+def former_ward_names(municipalities: list[list[Any]]) -> list[list[Any]]:
+    """[former name, index of the ward it is now in]: 浜松市中区 -> 浜松市中央区."""
+    index = {row[2]: i for i, row in enumerate(municipalities)}
+    return [
+        [f"{city}{old}", index[f"{city}{new}"]]
+        for (_pref, city), (renamed, _wards) in WARD_CHANGES.items()
+        for old, new in renamed.items()
+    ]
+
+
+def _apply_ward_changes(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The local-government rows with the reorganised wards replaced (`WARD_CHANGES`)."""
+    out: list[dict[str, str]] = []
+    for row in rows:
+        city, _, ward = row["city"].partition(" ")
+        change = WARD_CHANGES.get((row["pref"], city))
+        if change is not None and ward in change[0]:
+            continue
+        out.append(row)
+        if change is not None and not ward:  # the city itself: its new wards after it
+            for lgcode, name, kana, lat, lon in change[1]:
+                new_ward = name.removeprefix(city)
+                out.append(
+                    row
+                    | {
+                        "lgcode": lgcode,
+                        "city": f"{city} {new_ward}",
+                        "citykana": kana,
+                        "lat": str(lat),
+                        "lng": str(lon),
+                    }
+                )
+    return out
+
+
 def build_areas(
     source: Path,
 ) -> tuple[list[list[Any]], list[list[Any]], dict[str, int], dict[str, list[int]]]:
@@ -93,7 +148,7 @@ def build_areas(
     by_code: dict[str, int] = {}
     by_pref: dict[str, list[int]] = defaultdict(list)
     parents: dict[tuple[str, str], str] = {}
-    for row in read_csv(source / "localgovjp-utf8.csv"):
+    for row in _apply_ward_changes(read_csv(source / "localgovjp-utf8.csv")):
         city = row["city"]
         parent = ""
         if " " in city:  # a ward of a designated city: 札幌市 中央区
@@ -380,6 +435,7 @@ def main() -> None:
         "version": 3,
         "prefectures": prefectures,
         "municipalities": municipalities,
+        "former_names": former_ward_names(municipalities),
         "romaji": romaji,
         "towns": towns,
         "features": features,

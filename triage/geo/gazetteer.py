@@ -156,6 +156,16 @@ class Gazetteer:
             self.municipalities_by_name[place_key(m.name)].append(m)
             if m.ward is not None:
                 self.wards_by_name[place_key(m.ward)].append(m)
+        # Former names people keep writing (浜松市中区, 浜北区: Hamamatsu's 2024 wards): the
+        # ward each place is in now. A former ward name alone only where no ward has it
+        # today (浜北区, not 東区: 札幌の東区 is Sapporo's).
+        for name, index in data.get("former_names", []):
+            now = self.municipalities[index]
+            self.municipalities_by_name[place_key(name)].append(now)
+            city = self.by_lgcode.get(now.parent_lgcode or "")
+            former_ward = place_key(name.removeprefix(city.name)) if city else ""
+            if former_ward and former_ward not in self.wards_by_name:
+                self.wards_by_name[former_ward].append(now)
         self.max_municipality_name = max(len(name) for name in self.municipalities_by_name)
         self.romaji: dict[str, list[Municipality]] = defaultdict(list)
         for index, romaji in data["romaji"]:
