@@ -15,6 +15,7 @@ from triage.geo.address import ParsedAddress, parse_address
 from triage.geo.candidate import Candidate
 from triage.geo.chinese import looks_chinese, to_japanese_kanji
 from triage.geo.colloquial import short_name_candidates, with_ward
+from triage.geo.features import find_features
 from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
 from triage.geo.landmarks import find_named_landmarks, with_named_landmarks
 from triage.geo.normalize import normalize_text, place_key, romaji_key, split_town
@@ -255,36 +256,6 @@ def find_landmarks(text: str, gazetteer: Gazetteer, within: set[str]) -> list[Ca
 
 def _town_of_rest(rest: str) -> str:
     return split_town(rest)[0]
-
-
-def find_features(text: str, gazetteer: Gazetteer) -> list[Candidate]:
-    """Mountains, islands, capes and populated places of the Gazetteer of Japan (3+ chars)."""
-    found: list[Candidate] = []
-    index = gazetteer.feature_index
-    prefixes = gazetteer.feature_prefixes
-    keyed = place_key(text)  # same length as text: slices line up
-    if not gazetteer.feature_starts.search(keyed):
-        return found
-    for start in range(len(text)):
-        if keyed[start : start + 2] not in prefixes:
-            continue
-        for length in range(min(8, len(text) - start), 2, -1):
-            features = index.get(keyed[start : start + length])
-            if not features or len(features) != 1:
-                continue
-            feature = features[0]
-            nearest = gazetteer.nearest_shelter_row(feature.lat, feature.lon)
-            municipality = gazetteer.municipality_of_shelter(nearest[0]) if nearest else None
-            found.append(
-                Candidate(
-                    feature.name,
-                    municipality.prefecture if municipality else None,
-                    municipality, None, feature.lat, feature.lon,
-                    LocationPrecision.POINT, 0.5,
-                )
-            )  # fmt: skip
-            break
-    return found
 
 
 def find_romaji(original: str, gazetteer: Gazetteer) -> list[Candidate]:
