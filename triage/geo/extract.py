@@ -18,7 +18,7 @@ from triage.geo.colloquial import short_name_candidates, with_ward
 from triage.geo.features import find_features
 from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
 from triage.geo.landmarks import find_named_landmarks, with_named_landmarks
-from triage.geo.normalize import normalize_text, place_key, romaji_key, split_town
+from triage.geo.normalize import drop_accents, normalize_text, place_key, romaji_key, split_town
 from triage.geo.schemas import LocationPrecision
 from triage.geo.towns import APPROXIMATE_DISCOUNT, TownOrigin, rows_of
 
@@ -260,7 +260,7 @@ def _town_of_rest(rest: str) -> str:
 
 def find_romaji(original: str, gazetteer: Gazetteer) -> list[Candidate]:
     """Romanised municipality and prefecture names in English (or other Latin) text."""
-    words = _ROMAJI_WORD.findall(original)
+    words = _ROMAJI_WORD.findall(drop_accents(original))  # "Nagóia" is one word
     prefectures = [gazetteer.prefecture_by_romaji.get(romaji_key(word)) for word in words]
     # Prefectures named anywhere: "Ota, Gunma" is 太田市 of 群馬県, not 大田区 or 大田市.
     named = {p.name for p in prefectures if p is not None}

@@ -23,7 +23,7 @@ from functools import cache, lru_cache
 from importlib import resources
 
 from triage.geo.gazetteer import Gazetteer, Municipality, first_characters
-from triage.geo.normalize import drop_accents, normalize_text, place_key
+from triage.geo.normalize import drop_accents, latin_exonyms_as_romaji, normalize_text, place_key
 from triage.geo.place_words import COMMON_STEMS
 from triage.geo.wards import wards_of
 
@@ -153,7 +153,7 @@ def latin_keys(row: LandmarkRow) -> Iterator[str]:
 
 def fold_latin(text: str) -> str:
     """Lower case without accents: "Estación de Sapporo" -> "estacion de sapporo"."""
-    return drop_accents(text).lower().replace("đ", "d")
+    return latin_exonyms_as_romaji(drop_accents(text).lower().replace("đ", "d"))
 
 
 def _short_hangul(key: str) -> bool:

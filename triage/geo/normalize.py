@@ -161,9 +161,27 @@ def drop_accents(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+# How Spanish and Portuguese write some cities (Kioto, Tokio, Nagóia): their romaji.
+LATIN_EXONYMS = {
+    "kioto": "kyoto",
+    "quioto": "kyoto",
+    "tokio": "tokyo",
+    "toquio": "tokyo",
+    "nagoia": "nagoya",
+    "osaca": "osaka",
+}
+_EXONYM = re.compile(r"\b(" + "|".join(LATIN_EXONYMS) + r")\b")
+
+
+def latin_exonyms_as_romaji(folded: str) -> str:
+    """Lower-case, accent-free Latin text with the exonyms above in romaji."""
+    return _EXONYM.sub(lambda m: LATIN_EXONYMS[m.group(1)], folded)
+
+
 def romaji_key(word: str) -> str:
-    """Fold macrons and long vowels so Ōsaka, Oosaka and Osaka meet."""
+    """Fold macrons and long vowels so Ōsaka, Oosaka and Osaka meet (and Kioto, Kyoto)."""
     plain = drop_accents(word).lower()
+    plain = LATIN_EXONYMS.get(plain, plain)
     for long, short in (("ou", "o"), ("oo", "o"), ("uu", "u"), ("aa", "a")):
         plain = plain.replace(long, short)
     return plain.replace("-", "").replace("'", "")
