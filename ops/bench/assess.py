@@ -120,6 +120,7 @@ def main() -> None:
     }
     print(json.dumps(result, indent=1))
     out = ROOT / "ops" / "bench" / "results" / "assess.json"
+    out.parent.mkdir(parents=True, exist_ok=True)  # ignored by git: absent in a fresh clone
     out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
 
 
