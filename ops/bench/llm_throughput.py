@@ -149,6 +149,7 @@ def main() -> None:
     result = asyncio.run(run(args.delay, args.messages))
     print(json.dumps(result, indent=1))
     out = ROOT / "ops" / "bench" / "results" / "llm_throughput.json"
+    out.parent.mkdir(parents=True, exist_ok=True)  # ignored by git: absent in a fresh clone
     out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
 
 
