@@ -350,7 +350,11 @@ def _candidates_as_written(
     # Stations, airports, districts (仙台駅, 天神): after the others, whose search they do
     # not gate, and past `with_ward` (a landmark's ward is already the one it is in).
     landmarks = find_named_landmarks(text, original, gazetteer, prefer)
-    found = [with_ward(c, text, gazetteer, original) for c in candidates]
+    # A place named a thousand times is one candidate: `with_ward` reads the whole text for
+    # each, which made a long message repeating a name quadratic (5,000 characters of
+    # "呉 " took 1.5 s).
+    unique = list(dict.fromkeys(candidates))
+    found = [with_ward(c, text, gazetteer, original) for c in unique]
     return with_named_landmarks(found, landmarks, text, prefer)
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
 from triage.geo.place_words import (
@@ -142,10 +143,11 @@ def _names_beside_particles(
     return found
 
 
-def _town_names_of(gazetteer: Gazetteer, municipality: Municipality) -> list[str]:
+@lru_cache(maxsize=4096)
+def _town_names_of(gazetteer: Gazetteer, municipality: Municipality) -> tuple[str, ...]:
     """`_town_names`, and each without its 町/村 (飯田 of 飯田町): how people write them."""
     names = _town_names(gazetteer, municipality)
-    return [*names, *(n[:-1] for n in names if n[-1] in "町村" and len(n) >= 3)]
+    return (*names, *(n[:-1] for n in names if n[-1] in "町村" and len(n) >= 3))
 
 
 def _with_town_at(
@@ -213,7 +215,7 @@ def _short_readings(
         if suffix:
             options = [m for m in options if m.kana == reading + suffix]
         else:
-            options = [m for m in options if any(n in text for n in _town_names_of(gazetteer, m))]
+            options = [m for m in options if _names_a_town_of(m, text, gazetteer, stripped=True)]
         if len(options) == 1:
             municipality = options[0]
             found.append(
@@ -277,16 +279,32 @@ def _resolve(
     ]
     if len(named) == 1:
         return named[0]
-    with_town = [m for m in options if any(name in text for name in _town_names(gazetteer, m))]
+    with_town = [m for m in options if _names_a_town_of(m, text, gazetteer, stripped=False)]
     return with_town[0] if len(with_town) == 1 else None
 
 
-def _town_names(gazetteer: Gazetteer, municipality: Municipality) -> list[str]:
+@lru_cache(maxsize=1024)
+def _names_a_town_of(
+    municipality: Municipality, text: str, gazetteer: Gazetteer, *, stripped: bool
+) -> bool:
+    """Whether `text` names one of the municipality's towns (`stripped`: also without its
+    町/村). Cached: a long message that repeats a name asks the same question each time,
+    and each answer reads the whole text for hundreds of names."""
+    names = (
+        _town_names_of(gazetteer, municipality)
+        if stripped
+        else _town_names(gazetteer, municipality)
+    )
+    return any(name in text for name in names)
+
+
+@lru_cache(maxsize=4096)
+def _town_names(gazetteer: Gazetteer, municipality: Municipality) -> tuple[str, ...]:
     """Town names of at least two characters (大滝, 中島) that are not everyday words: a
     consistency check."""
     ordinary = gazetteer.ordinary_words
-    return [
+    return tuple(
         t.name
         for t in gazetteer.towns_of(municipality.lgcode).values()
         if len(t.name) >= 2 and t.name not in ordinary
-    ]
+    )
