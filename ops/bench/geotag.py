@@ -65,6 +65,8 @@ def main() -> None:
         "那覇小",
         "Sendai ",
         "かなざわ に ",
+        "高田の ",  # a town name 76 municipalities share
+        "丸岡の ",
     ):
         text = (unit * (5000 // len(unit) + 1))[:5000]
         geotag(text, gazetteer=gazetteer)  # the first call may build what its finders need

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
 from triage.geo.place_words import (
@@ -166,9 +166,12 @@ def _prefecture_reading(prefecture: Prefecture) -> str:
     return kana
 
 
+@lru_cache(maxsize=8192)
 def _owners(gazetteer: Gazetteer, name: str, rows: TownRows) -> dict[str, Town]:
     """The town to report per municipality: the former municipality (真備町 for 真備),
-    then one known from addresses or a district over a postal neighbourhood."""
+    then one known from addresses or a district over a postal neighbourhood. Cached (a
+    name shared by 76 municipalities has hundreds of rows, and a long message may repeat
+    it): callers must not change the dict."""
     owners: dict[str, Town] = {}
     for row in rows_of(rows):
         town = gazetteer.town_at(row)
@@ -199,6 +202,33 @@ def find_towns_alone(
     return found + finder.scan(hiragana, _readings(gazetteer), _KANA_OR_KANJI, reading=True)
 
 
+@lru_cache(maxsize=4096)
+def _former_municipality(gazetteer: Gazetteer, name: str, codes: tuple[str, ...]) -> str | None:
+    """The municipality where `name` heads far more neighbourhoods than anywhere else: a
+    former municipality merged into a city (丸岡 of 坂井市 heads 111 of its towns, 丸岡
+    elsewhere one or two), which is what people mean by it. None when none stands out
+    (高田: 23 in みやま市, 13 in 陸前高田市). Cached: it reads every town of every owner,
+    and a long message may repeat the name a thousand times."""
+    counts = sorted(
+        ((sum(key.startswith(name) for key in gazetteer.towns_of(code)), code) for code in codes),
+        reverse=True,
+    )
+    (top, code), (second, _) = counts[0], counts[1]
+    if top >= FORMER_MIN_TOWNS and top >= FORMER_LEAD * max(1, second):
+        return code
+    return None
+
+
+def _occurrences(text: str, written: str, prefecture: str) -> list[tuple[int, int, str]]:
+    """(start, end, prefecture) of each place `written` stands in `text`."""
+    found: list[tuple[int, int, str]] = []
+    start = text.find(written) if written else -1
+    while start >= 0:
+        found.append((start, start + len(written), prefecture))
+        start = text.find(written, start + len(written))
+    return found
+
+
 class _Finder:
     """The scan over one message, and the rules that decide which owner a name means."""
 
@@ -215,6 +245,23 @@ class _Finder:
         self.within = within
         self.names_municipality = names_municipality
         self.prefer = prefer
+
+    @cached_property
+    def _prefecture_spans(self) -> list[tuple[int, int, str]]:
+        """(start, end, prefecture) for every prefecture the message names: full names
+        (石川県), then short ones outside them. Found once per message, not once per name
+        it tests: a long message repeating a name made that quadratic."""
+        spans: list[tuple[int, int, str]] = []
+        for prefecture in self.gazetteer.prefectures:
+            spans += _occurrences(self.text, prefecture.name, prefecture.name)
+        full = list(spans)
+        for prefecture in self.gazetteer.prefectures:
+            spans += [
+                (s, e, name)
+                for (s, e, name) in _occurrences(self.text, prefecture.short, prefecture.name)
+                if not any(fs <= s and e <= fe for (fs, fe, _) in full)
+            ]
+        return spans
 
     def scan(
         self, text: str, index: _Names, joined: re.Pattern[str], *, reading: bool
@@ -294,7 +341,7 @@ class _Finder:
             code, confidence = in_prefecture[0], TOWN_IN_PREFECTURE_CONFIDENCE
         elif len(owners) == 1:
             code, confidence = next(iter(owners)), TOWN_STEM_CONFIDENCE
-        elif (former := self._former_municipality(name, owners)) is not None:
+        elif (former := _former_municipality(self.gazetteer, name, tuple(owners))) is not None:
             code, confidence = former, FORMER_MUNICIPALITY_CONFIDENCE
         else:
             return None
@@ -302,32 +349,10 @@ class _Finder:
             return None  # two characters only a postal neighbourhood has: too many are words
         return code, confidence
 
-    def _former_municipality(self, name: str, owners: dict[str, Town]) -> str | None:
-        """The owner where `name` heads far more neighbourhoods than anywhere else: a
-        former municipality merged into a city (丸岡 of 坂井市 heads 111 of its towns,
-        丸岡 elsewhere one or two), which is what people mean by it. None when no owner
-        stands out (高田: 23 in みやま市, 13 in 陸前高田市)."""
-        counts = sorted(
-            (
-                (sum(t.startswith(name) for t in self.gazetteer.towns_of(code)), code)
-                for code in owners
-            ),
-            reverse=True,
-        )
-        (top, code), (second, _) = counts[0], counts[1]
-        if top >= FORMER_MIN_TOWNS and top >= FORMER_LEAD * max(1, second):
-            return code
-        return None
-
     def _prefectures(self, start: int, length: int) -> set[str]:
         """Prefectures the message names outside the name itself, and the home area's."""
-        text = self.text[:start] + "\x00" * length + self.text[start + length :]
-        found: set[str] = set()
-        for prefecture in self.gazetteer.prefectures:
-            if prefecture.name in text:
-                found.add(prefecture.name)
-                text = text.replace(prefecture.name, "\x00")
-        found.update(p.name for p in self.gazetteer.prefectures if p.short in text)
+        end = start + length
+        found = {name for (s, e, name) in self._prefecture_spans if e <= start or s >= end}
         if isinstance(self.prefer, Municipality):
             found.add(self.prefer.prefecture)
         elif isinstance(self.prefer, Prefecture):
