@@ -118,6 +118,8 @@ def with_ward(
     found = candidate.municipality
     if found is None or candidate.precision is not LocationPrecision.MUNICIPALITY:
         return candidate
+    if not found.name.endswith("区") and not wards_of(found, gazetteer):
+        return candidate  # no ward to narrow to (most municipalities): nothing to read
     ward = ward_of_named_city(found, text, gazetteer)
     if ward is None and found.ward is None:
         ward = ward_in_text(found, text, gazetteer)
