@@ -99,10 +99,25 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
-# Case endings and postpositions Nepali writes onto a name (वाजिमामा, ओसाकाको), folded.
+# What may follow a name in the same word, folded: nothing, or a case ending or
+# postposition Nepali writes onto it (वाजिमामा, ओसाकाको).
 _ENDINGS = frozenset(
     fold(ending)
-    for ending in ("को", "का", "की", "मा", "बाट", "लाई", "ले", "सम्म", "तिर", "भन्दा", "नजिक", "देखि")
+    for ending in (
+        "",
+        "को",
+        "का",
+        "की",
+        "मा",
+        "बाट",
+        "लाई",
+        "ले",
+        "सम्म",
+        "तिर",
+        "भन्दा",
+        "नजिक",
+        "देखि",
+    )
 )
 _WORD_REST = re.compile("[\u0900-\u097f]*")
 
@@ -110,8 +125,8 @@ _WORD_REST = re.compile("[\u0900-\u097f]*")
 def _stands(name: str, after: str) -> bool:
     """The name is the whole word, or the word is the name and a case ending: ओसाकाको is
     Osaka's, but सन्देशको ("of the message") does not hold सन्दा (三田)."""
-    rest = _WORD_REST.match(after)
-    return rest is None or rest.group(0) in _ENDINGS or rest.group(0) == ""
+    rest = _WORD_REST.match(after)  # matches always: "*" takes the empty rest too
+    return rest is not None and rest.group(0) in _ENDINGS
 
 
 DEVANAGARI = Script(

@@ -45,8 +45,7 @@ def _island_municipality(island: str, nearest: Municipality, gazetteer: Gazettee
     """The municipality named after the island (座間味島 is 座間味村, 伊江島 伊江村), else the
     one of the nearest shelter: a small island's nearest shelter may lie on the next one
     over the water (座間味島's is on 渡名喜島)."""
-    stems = {island, island.removesuffix("島")} - {""}
-    for stem in stems:
+    for stem in dict.fromkeys((island, island.removesuffix("島"))):  # in order, once each
         for kind in ("村", "町", "市"):
             for m in gazetteer.municipalities_by_name.get(place_key(stem + kind), []):
                 if m.prefecture == nearest.prefecture:

@@ -198,6 +198,22 @@ class Gazetteer:
     def _municipality_index(self) -> dict[str, int]:
         return {m.lgcode: i for i, m in enumerate(self.municipalities)}
 
+    def prefecture_mentions(self, text: str) -> list[tuple[int, int, Prefecture]]:
+        """(start, end, prefecture) for every prefecture `text` names: full names (石川県),
+        then short ones (石川) outside them (京都 inside 東京都 is not Kyoto)."""
+        full = [
+            (start, start + len(p.name), p)
+            for p in self.prefectures
+            for start in _occurrences(text, p.name)
+        ]
+        short = [
+            (start, start + len(p.short), p)
+            for p in self.prefectures
+            for start in _occurrences(text, p.short)
+            if not any(s <= start and start + len(p.short) <= e for s, e, _ in full)
+        ]
+        return full + short
+
     def municipality_of_shelter(self, row: int) -> Municipality:
         return self.municipalities[int(self.shelters.municipality_index[row])]
 
@@ -318,6 +334,16 @@ class Gazetteer:
         for name, value in vars(type(self)).items():
             if isinstance(value, cached_property):
                 getattr(self, name)
+
+
+def _occurrences(text: str, written: str) -> list[int]:
+    """Where `written` starts in `text`, each occurrence after the one before."""
+    starts: list[int] = []
+    start = text.find(written) if written else -1
+    while start >= 0:
+        starts.append(start)
+        start = text.find(written, start + len(written))
+    return starts
 
 
 def read_gazetteer_data(path: Path | None = None) -> dict[str, Any]:

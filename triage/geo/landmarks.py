@@ -52,8 +52,7 @@ _RAILWAYS = (
 )  # fmt: skip
 _PARTICLES = frozenset("はがのにでをへともや")
 _TOWN_MARKS = frozenset("町村丁条通区市郡")
-
-
+# In text that reads as Chinese, a name this long stands on its own (`_stands_alone`).
 CHINESE_NAME_ON_ITS_OWN = 3
 
 
@@ -94,6 +93,8 @@ def _written(text: str, index: LandmarkIndex) -> Iterator[tuple[int, int, tuple[
     only the lengths some name of those two first characters has are tried."""
     keyed = place_key(text)  # same length as text: slices line up
     chinese = KANA.search(text) is None
+    # Chinese words in it, not only Japanese without kana: read once, not per name.
+    reads_chinese = chinese and looks_chinese(text)
     search, lengths, size = index.starts.search, index.lengths, len(text)
     position = 0
     while (found := search(keyed, position)) is not None:
@@ -102,7 +103,7 @@ def _written(text: str, index: LandmarkIndex) -> Iterator[tuple[int, int, tuple[
             key = keyed[position : position + length]
             options = index.written.get(key)
             if options and _stands_alone(text, position, position + length, options,
-                                         key in index.closed, chinese):  # fmt: skip
+                                         key in index.closed, chinese, reads_chinese):  # fmt: skip
                 yield position, position + length, options
                 position += length - 1
                 break
@@ -112,17 +113,19 @@ def _written(text: str, index: LandmarkIndex) -> Iterator[tuple[int, int, tuple[
 
 
 def _stands_alone(
-    text: str, start: int, end: int, options: Sequence[Landmark], closed: bool, chinese: bool
+    text: str,
+    start: int,
+    end: int,
+    options: Sequence[Landmark],
+    closed: bool,
+    chinese: bool,
+    reads_chinese: bool,
 ) -> bool:
-    """Not the tail nor the head of a longer word written in the same script. In Chinese,
-    which writes verbs and nouns against a name with no space (在横浜中華街開店, 是池袋駅東口),
-    a name of three characters or more stands on its own."""
-    if (
-        end - start >= CHINESE_NAME_ON_ITS_OWN
-        and chinese
-        and looks_chinese(text)  # Chinese words in it, not only Japanese without kana
-        and not HONORIFIC.match(text, end)
-    ):
+    """Not the tail nor the head of a longer word written in the same script (`chinese`:
+    no kana, so Chinese function characters separate words too). In text that reads as
+    Chinese (`reads_chinese`), which writes verbs and nouns against a name with no space
+    (在横浜中華街開店, 是池袋駅東口), a name of three characters or more stands on its own."""
+    if reads_chinese and end - start >= CHINESE_NAME_ON_ITS_OWN and not HONORIFIC.match(text, end):
         return True
     if start > 0 and _script(text[start - 1]) == _script(text[start]):
         before, script = text[start - 1], _script(text[start])

@@ -79,11 +79,13 @@ def short_name_index(gazetteer: Gazetteer) -> ShortNameIndex:
             # characters or more that names it (安佐南, 宮城野, 阿倍野); 中央, 東 do not.
             ward_stem = m.ward.removesuffix("区")
             if len(ward_stem) >= 3 and KANJI_CHAR.search(ward_stem):
-                stems.setdefault(ward_stem, []).append(m)
+                (guarded if ward_stem in COMMON_STEMS else stems).setdefault(ward_stem, []).append(
+                    m
+                )
             continue
         stem = stem_of(m.name)
         # A name in kana (いの町, むかわ町) is found by its reading, with word boundaries.
-        if stem and re.search(f"[{KANJI}]", stem):
+        if stem and KANJI_CHAR.search(stem):
             (guarded if stem in COMMON_STEMS else stems).setdefault(stem, []).append(m)
         reading = _reading(m.kana)
         if reading and reading not in COMMON_READINGS and not _looks_inflected(reading):
@@ -98,9 +100,7 @@ def short_name_index(gazetteer: Gazetteer) -> ShortNameIndex:
             kana_names.setdefault(bare, []).append(m)
     for prefecture in gazetteer.prefectures:  # 熊本, 沖縄: the prefecture more often
         if prefecture.short in stems:
-            guarded[prefecture.short] = stems.pop(prefecture.short)
-    for stem in [s for s in stems if s in guarded]:  # a ward stem that is a guarded one
-        guarded[stem] += stems.pop(stem)
+            guarded.setdefault(prefecture.short, []).extend(stems.pop(prefecture.short))
     return ShortNameIndex(
         stems,
         readings,

@@ -165,14 +165,9 @@ def _after_prefecture(
     """A stem right after its own prefecture: 大分日田, 福島の本宮, 岐阜県の高山. The prefecture
     tells which, so even a stem too common to stand alone (本宮, 高山) is read."""
     found: list[ShortName] = []
-    for prefecture in gazetteer.prefectures:
-        for written in {prefecture.name, prefecture.short}:
-            start = text.find(written)
-            while start >= 0:
-                end = start + len(written)
-                end += 1 if text.startswith("の", end) else 0
-                found += _stem_of_prefecture(text, end, prefecture, index, taken, kanji)
-                start = text.find(written, end)
+    for _start, end, prefecture in gazetteer.prefecture_mentions(text):
+        end += 1 if text.startswith("の", end) else 0
+        found += _stem_of_prefecture(text, end, prefecture, index, taken, kanji)
     return found
 
 

@@ -219,16 +219,6 @@ def _former_municipality(gazetteer: Gazetteer, name: str, codes: tuple[str, ...]
     return None
 
 
-def _occurrences(text: str, written: str, prefecture: str) -> list[tuple[int, int, str]]:
-    """(start, end, prefecture) of each place `written` stands in `text`."""
-    found: list[tuple[int, int, str]] = []
-    start = text.find(written) if written else -1
-    while start >= 0:
-        found.append((start, start + len(written), prefecture))
-        start = text.find(written, start + len(written))
-    return found
-
-
 class _Finder:
     """The scan over one message, and the rules that decide which owner a name means."""
 
@@ -247,21 +237,10 @@ class _Finder:
         self.prefer = prefer
 
     @cached_property
-    def _prefecture_spans(self) -> list[tuple[int, int, str]]:
-        """(start, end, prefecture) for every prefecture the message names: full names
-        (石川県), then short ones outside them. Found once per message, not once per name
-        it tests: a long message repeating a name made that quadratic."""
-        spans: list[tuple[int, int, str]] = []
-        for prefecture in self.gazetteer.prefectures:
-            spans += _occurrences(self.text, prefecture.name, prefecture.name)
-        full = list(spans)
-        for prefecture in self.gazetteer.prefectures:
-            spans += [
-                (s, e, name)
-                for (s, e, name) in _occurrences(self.text, prefecture.short, prefecture.name)
-                if not any(fs <= s and e <= fe for (fs, fe, _) in full)
-            ]
-        return spans
+    def _prefecture_spans(self) -> list[tuple[int, int, Prefecture]]:
+        """The prefectures the message names, where: found once per message, not once per
+        name it tests (a long message repeating a name made that quadratic)."""
+        return self.gazetteer.prefecture_mentions(self.text)
 
     def scan(
         self, text: str, index: _Names, joined: re.Pattern[str], *, reading: bool
@@ -352,7 +331,7 @@ class _Finder:
     def _prefectures(self, start: int, length: int) -> set[str]:
         """Prefectures the message names outside the name itself, and the home area's."""
         end = start + length
-        found = {name for (s, e, name) in self._prefecture_spans if e <= start or s >= end}
+        found = {p.name for (s, e, p) in self._prefecture_spans if e <= start or s >= end}
         if isinstance(self.prefer, Municipality):
             found.add(self.prefer.prefecture)
         elif isinstance(self.prefer, Prefecture):
