@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
+from triage.geo.normalize import place_key
 from triage.geo.place_words import (
     COMMON_READINGS,
     COMMON_STEMS,
@@ -209,8 +210,9 @@ def _former_municipality(gazetteer: Gazetteer, name: str, codes: tuple[str, ...]
     elsewhere one or two), which is what people mean by it. None when none stands out
     (高田: 23 in みやま市, 13 in 陸前高田市). Cached: it reads every town of every owner,
     and a long message may repeat the name a thousand times."""
+    head = place_key(name)  # towns_of is keyed by place_key (木之本 is 木の本 there)
     counts = sorted(
-        ((sum(key.startswith(name) for key in gazetteer.towns_of(code)), code) for code in codes),
+        ((sum(key.startswith(head) for key in gazetteer.towns_of(code)), code) for code in codes),
         reverse=True,
     )
     (top, code), (second, _) = counts[0], counts[1]
