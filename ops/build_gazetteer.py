@@ -71,8 +71,9 @@ def read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-# Wards reorganised after the local-government list was published: the wards a city
-# dropped, and the ones that replaced them (lgcode, name, kana, office point). Hamamatsu,
+# Wards reorganised after the local-government list was published: each ward a city
+# dropped with the ward most of it is now in, and the new wards (lgcode, name, kana,
+# office point). Hamamatsu,
 # 2024-01-01 (浜松市の行政区再編): 中区, 東区, 西区, 南区 and the south of 北区 became
 # 中央区 (office: the former 中区役所), the rest of 北区 and 浜北区 became 浜名区 (office: the
 # former 浜北区役所); 天竜区 stayed. The shelter list and Japan Post's data already use the

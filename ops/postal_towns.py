@@ -237,8 +237,9 @@ class PlacedTowns:
 def municipality_for_code(
     code: str, city: str, municipalities: list[list[Any]], by_code: dict[str, int]
 ) -> int | None:
-    """The gazetteer's municipality for a jisx0402 code, else by name (wards renamed since
-    the local-government list: 浜松市天竜区 by name, 浜松市中央区 to its city)."""
+    """The gazetteer's municipality for a jisx0402 code, else by name (a ward whose code
+    changed since the local-government list: 浜松市天竜区, 22140 in Japan Post's data, 22137
+    there), else its city."""
     found = by_code.get(code)
     if found is not None:
         return found
