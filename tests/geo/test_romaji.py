@@ -22,6 +22,11 @@ def _municipality(gazetteer: Gazetteer, name: str) -> Municipality:
         ("南阿蘇村", "Minamiaso-mura"),
         ("穴水町", "Anamizu-machi"),
         ("札幌市中央区", "Sapporo-shi Chuo-ku"),
+        # Read from kana by jaconv, with Hepburn's n' before a vowel and t before ch.
+        ("天栄村", "Ten'ei-mura"),
+        ("倶知安町", "Kutchan-cho"),
+        ("南陽市", "Nanyo-shi"),
+        ("豊後大野市", "Bungoono-shi"),
     ],
 )
 def test_municipalities_from_their_official_kana(

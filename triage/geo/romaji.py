@@ -6,7 +6,8 @@ both are given, romaji first and the kanji in brackets. Municipalities are roman
 from their official kana (localgovjp), which is exact; a shelter's name has no kana in
 the data, so its municipality prefix is taken from the municipality and the rest is
 read by pykakasi, as road signs write it (Hepburn, long vowels not marked: Chubu, not
-Chuubu).
+Chuubu). Kana alone is read by jaconv: pykakasi's kanji dictionaries take ~0.5 s to
+load, which a process paid on its first Latin-script message naming a designated city.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from typing import Any
+
+import jaconv
 
 from triage.geo.gazetteer import Gazetteer, Municipality
 
@@ -48,17 +51,23 @@ def _read(text: str) -> str:
     return " ".join(_plain(word).capitalize() for word in words)
 
 
+# Hepburn where jaconv writes otherwise: ん before a vowel is n' (Ten'ei), not
+# "tenei"; っ before ch is t (Kutchan), not "kucchan".
+_N_BEFORE_VOWEL = re.compile("ん(?=[あいうえお])")
+
+
 def kana_romaji(kana: str) -> str:
-    """Kana in plain Hepburn, one word: ちゅうおう -> Chuo (pykakasi, long vowels plain)."""
-    return _plain(_read(kana).replace(" ", ""))
+    """Kana in plain Hepburn, one word: ちゅうおう -> Chuo (long vowels plain)."""
+    hiragana = _N_BEFORE_VOWEL.sub("n'", jaconv.kata2hira(kana))
+    return _plain(jaconv.kana2alphabet(hiragana).replace("cch", "tch")).capitalize()
 
 
 def _kana_name(kana: str) -> str:
     """さっぽろし -> Sapporo-shi (the suffix read apart, as signs write it)."""
     for suffix, latin in _SUFFIX_KANA:
         if kana.endswith(suffix) and len(kana) > len(suffix):
-            return f"{_plain(_read(kana[: -len(suffix)]).replace(' ', ''))}-{latin}"
-    return _plain(_read(kana).replace(" ", ""))
+            return f"{kana_romaji(kana[: -len(suffix)])}-{latin}"
+    return kana_romaji(kana)
 
 
 def municipality_romaji(municipality: Municipality, gazetteer: Gazetteer) -> str:
