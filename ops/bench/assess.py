@@ -11,7 +11,9 @@ examples (every language, every priority), then measures:
   through the ~1,650 training texts, so each text comes ~6 times and `triage assess`
   reuses its verdict for the repeats, as it does for duplicates in a real surge;
 - cli_unique: the same with every text made distinct (its message number appended), so
-  nothing is reused: the figure for a stream without duplicates.
+  nothing is reused: the figure for a stream without duplicates;
+- startup: `triage assess` over one message, process start to exit, for a Japanese and
+  an English message (the first Latin-script message loads the language identifier).
 Medians of the repeats; results printed and written to ops/bench/results/assess.json.
 """
 
@@ -74,6 +76,25 @@ def time_cli(lines: list[str], cpu: int, repeats: int) -> list[float]:
     return seconds
 
 
+STARTUP_MESSAGES = {
+    "ja": "石巻の蛇田で父が倒れて動けません",
+    "en": "Where is the shelter in Sendai? We are safe.",
+}
+
+
+def time_startup(cpu: int, repeats: int) -> dict[str, float]:
+    """Median seconds of a one-message `triage assess`, per language of the message."""
+    return {
+        language: round(
+            statistics.median(
+                time_cli([json.dumps({"id": "1", "text": text}, ensure_ascii=False)], cpu, repeats)
+            ),
+            2,
+        )
+        for language, text in STARTUP_MESSAGES.items()
+    }
+
+
 def rate(count: int, seconds: float) -> float:
     return round(count / seconds, 1)
 
@@ -104,6 +125,7 @@ def main() -> None:
     cli_repeats = max(1, args.repeats // 2)
     cli = time_cli(lines, cpu, cli_repeats)
     cli_unique = time_cli(build_messages(args.messages, unique=True), cpu, cli_repeats)
+    startup = time_startup(cpu, max(5, args.repeats))
 
     result = {
         "machine": f"{platform.machine()} {os.cpu_count()} CPUs, pinned to CPU {cpu}",
@@ -117,6 +139,7 @@ def main() -> None:
         "cli_seconds": round(statistics.median(cli), 2),
         "cli_unique_per_s": rate(args.messages, statistics.median(cli_unique)),
         "cli_unique_seconds": round(statistics.median(cli_unique), 2),
+        "startup_seconds": startup,
     }
     print(json.dumps(result, indent=1))
     out = ROOT / "ops" / "bench" / "results" / "assess.json"

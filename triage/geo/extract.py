@@ -20,7 +20,7 @@ from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
 from triage.geo.landmarks import find_named_landmarks, with_named_landmarks
 from triage.geo.normalize import drop_accents, normalize_text, place_key, romaji_key, split_town
 from triage.geo.schemas import LocationPrecision
-from triage.geo.towns import APPROXIMATE_DISCOUNT, TownOrigin, rows_of
+from triage.geo.towns import APPROXIMATE_DISCOUNT, TownOrigin
 
 _MUNICIPALITY_SUFFIX = re.compile(r"(市|町|村|区)$")
 # After a municipality name without its suffix (七尾駅, 輪島市内 is already a full name).
@@ -127,7 +127,7 @@ def find_towns(
             found_rows = index.get(keyed[start : start + length])
             if found_rows is None:
                 continue
-            rows: Sequence[int] = rows_of(found_rows)
+            rows: Sequence[int] = found_rows
             following = text[start + length : start + length + 1]
             distinctive = length >= 3 and (name[-1] in "町村" or following == "駅")
             preferred = [
@@ -225,7 +225,7 @@ def find_landmarks(text: str, gazetteer: Gazetteer, within: set[str]) -> list[Ca
             continue
         for length in range(min(24, len(text) - start), _LANDMARK_MIN - 1, -1):
             name = text[start : start + length]
-            rows = index.get(keyed[start : start + length])
+            rows: Sequence[int] | None = index.get(keyed[start : start + length])
             if not rows or (_PLAIN_WORD.fullmatch(name) and length < 6):
                 continue
             if within:

@@ -2,8 +2,9 @@
 
 Built by ops/build_gazetteer.py from public data (attributions in data/ATTRIBUTION.md)
 and shipped in the package, so geotagging works with no network. Everything is loaded
-once per process (`load_gazetteer()` is cached) into plain dicts and numpy arrays: the
-lookups a message needs are dict hits on substrings, never a scan of the tables.
+once per process (`load_gazetteer()` is cached) into plain dicts and numpy arrays, and
+the largest name indexes come prebuilt (`triage.geo.name_index`): the lookups a message
+needs are dict hits or bisections on substrings, never a scan of the tables.
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ import numpy as np
 import numpy.typing as npt
 
 from triage.geo.columns import unpack_degrees, unpack_numbers
+from triage.geo.name_index import NO_PREBUILT, NameIndex, PrebuiltIndexes, read_prebuilt
 from triage.geo.normalize import place_key, place_keys, romaji_key
-from triage.geo.towns import Town, TownRows, TownTable, index_rows
+from triage.geo.towns import Town, TownTable
 
 DATA_FILE = "gazetteer.json.gz"
 EARTH_RADIUS_M = 6_371_008.8
@@ -123,7 +125,9 @@ def approx_distance_m(
 class Gazetteer:
     """Indexes over the bundled data. Build with `load_gazetteer()`, not directly."""
 
-    def __init__(self, data: dict[str, Any]) -> None:
+    def __init__(self, data: dict[str, Any], prebuilt: PrebuiltIndexes = NO_PREBUILT) -> None:
+        # Name indexes ops/build_name_indexes.py built from this same data, if any.
+        self.prebuilt = prebuilt
         self.prefectures = [Prefecture(*row) for row in data["prefectures"]]
         self.prefecture_by_name = {p.name: p for p in self.prefectures}
         self.shelters = ShelterTable(data["shelters"])
@@ -239,11 +243,10 @@ class Gazetteer:
         return None
 
     @cached_property
-    def town_index(self) -> dict[str, TownRows]:
+    def town_index(self) -> NameIndex:
         """Town names across Japan (place keys), for a place named without its
-        municipality (真備町): the rows of `town_table` (`rows_of`), read with `town_at`."""
-        table = self.town_table
-        return index_rows(zip(table.keys, table.row_ids, strict=True))
+        municipality (真備町): the rows of `town_table`, read with `town_at`."""
+        return self.prebuilt.get("towns") or build_town_index(self)
 
     def town_at(self, row: int) -> Town:
         """The town of a row of `town_table`."""
@@ -251,12 +254,9 @@ class Gazetteer:
         return table.town(row, self.municipalities[table.municipality[row]].lgcode)
 
     @cached_property
-    def shelter_name_index(self) -> dict[str, list[int]]:
+    def shelter_name_index(self) -> NameIndex:
         """Shelter (landmark) names: schools, community centres, parks, to shelter rows."""
-        index: dict[str, list[int]] = defaultdict(list)
-        for row, key in enumerate(place_keys(self.shelters.names)):
-            index[key].append(row)
-        return index
+        return self.prebuilt.get("shelter_names") or build_shelter_name_index(self)
 
     @cached_property
     def municipality_prefixes(self) -> frozenset[str]:
@@ -282,7 +282,7 @@ class Gazetteer:
 
     @cached_property
     def town_prefixes(self) -> frozenset[str]:
-        return frozenset(key[:2] for key in self.town_index)
+        return self.town_index.prefixes
 
     @cached_property
     def feature_prefixes(self) -> frozenset[str]:
@@ -336,6 +336,16 @@ class Gazetteer:
                 getattr(self, name)
 
 
+def build_town_index(gazetteer: Gazetteer) -> NameIndex:
+    table = gazetteer.town_table
+    return NameIndex.from_pairs(zip(table.keys, table.row_ids, strict=True))
+
+
+def build_shelter_name_index(gazetteer: Gazetteer) -> NameIndex:
+    keys = place_keys(gazetteer.shelters.names)
+    return NameIndex.from_pairs((key, row) for row, key in enumerate(keys))
+
+
 def _occurrences(text: str, written: str) -> list[int]:
     """Where `written` starts in `text`, each occurrence after the one before."""
     starts: list[int] = []
@@ -346,17 +356,22 @@ def _occurrences(text: str, written: str) -> list[int]:
     return starts
 
 
+def read_gazetteer_file(path: Path | None = None) -> bytes:
+    """The gzipped file: the packaged one unless a path is given (tests, rebuilt data)."""
+    if path is None:
+        return resources.files("triage.geo").joinpath("data", DATA_FILE).read_bytes()
+    return path.read_bytes()
+
+
 def read_gazetteer_data(path: Path | None = None) -> dict[str, Any]:
     """The raw data: the packaged file unless a path is given (tests, rebuilt data)."""
-    if path is None:
-        raw = resources.files("triage.geo").joinpath("data", DATA_FILE).read_bytes()
-    else:
-        raw = path.read_bytes()
-    data: dict[str, Any] = json.loads(gzip.decompress(raw))
+    data: dict[str, Any] = json.loads(gzip.decompress(read_gazetteer_file(path)))
     return data
 
 
 @cache
 def load_gazetteer() -> Gazetteer:
-    """The bundled gazetteer, loaded once per process (well under a second)."""
-    return Gazetteer(read_gazetteer_data())
+    """The bundled gazetteer with its prebuilt name indexes, loaded once per process
+    (well under a second)."""
+    raw = read_gazetteer_file()
+    return Gazetteer(json.loads(gzip.decompress(raw)), read_prebuilt(raw))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -384,9 +384,9 @@ def _shelter_by_name(name: str, municipality: str, gazetteer: Gazetteer) -> str:
     """The one shelter of this name (in this municipality); _Unmatched says why not."""
     if not name:
         raise _Unmatched("no shelter_id and no name")
-    rows: list[int] = []
+    rows: Sequence[int] = ()
     for key in (place_key(name), place_key(normalize_text(name))):
-        rows = rows or gazetteer.shelter_name_index.get(key, [])
+        rows = rows or gazetteer.shelter_name_index.get(key) or ()
     if municipality:
         wanted = {place_key(municipality), place_key(normalize_text(municipality))}
         rows = [r for r in rows if _place_keys_of(gazetteer.municipality_of_shelter(r)) & wanted]

@@ -10,7 +10,6 @@ instead of the merged city. ops/build_gazetteer.py writes the columns.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
@@ -53,32 +52,6 @@ class Town:
         has the point of a broader town or district containing it, else its
         municipality's (the office)."""
         return self.sites == 0
-
-
-# Rows of the town table under one name: most names have one town, and an int costs far
-# less than a list (250,000 of them across the name indexes).
-TownRows = int | tuple[int, ...]
-
-
-def index_rows(pairs: Iterable[tuple[str, int]]) -> dict[str, TownRows]:
-    """Name -> its rows (an int, or a tuple where a name has several), in one loop: the
-    name indexes are built from up to 325,000 pairs on a process's first message, where
-    a function call per pair cost ~0.1 s of start-up."""
-    index: dict[str, TownRows] = {}
-    get = index.get
-    for name, row in pairs:
-        held = get(name)
-        if held is None:
-            index[name] = row
-        elif isinstance(held, int):
-            index[name] = (held, row)
-        else:
-            index[name] = (*held, row)
-    return index
-
-
-def rows_of(rows: TownRows) -> tuple[int, ...]:
-    return (rows,) if isinstance(rows, int) else rows
 
 
 def _compact(values: npt.NDArray[Any], typecode: str) -> array[Any]:

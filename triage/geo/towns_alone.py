@@ -21,10 +21,10 @@ neighbourhoods, and the districts and former municipalities derived from them
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
+from triage.geo.name_index import NameIndex
 from triage.geo.normalize import place_key
 from triage.geo.place_words import (
     COMMON_READINGS,
@@ -37,7 +37,7 @@ from triage.geo.place_words import (
     PARTICLE_AFTER,
 )
 from triage.geo.short_name_index import municipality_readings, municipality_stems
-from triage.geo.towns import Town, TownOrigin, TownRows, index_rows, rows_of
+from triage.geo.towns import Town, TownOrigin
 from triage.geo.wards import wards_by_city
 
 TOWN_STEM_CONFIDENCE = 0.5
@@ -78,14 +78,6 @@ _LONGEST_STEM = 6
 _LONGEST_READING = 12
 
 
-@dataclass(frozen=True)
-class _Names:
-    """Name (a stem or a reading) -> rows of the town table, and first two characters."""
-
-    rows: dict[str, TownRows]
-    prefixes: frozenset[str]
-
-
 def town_stem(name: str) -> str | None:
     """The part of a town's name people write alone, or None when it is too generic."""
     found = _TOWN_STEM.match(name)
@@ -108,20 +100,26 @@ def _row_stems(gazetteer: Gazetteer) -> list[str | None]:
     return [usable.get(stem) for stem in raw]
 
 
-def _index(rows: dict[str, TownRows]) -> _Names:
-    return _Names(rows, frozenset(name[:2] for name in rows))
+@lru_cache(maxsize=4)
+def _stems(gazetteer: Gazetteer) -> NameIndex:
+    return gazetteer.prebuilt.get("town_stems") or build_stem_index(gazetteer)
 
 
 @lru_cache(maxsize=4)
-def _stems(gazetteer: Gazetteer) -> _Names:
+def _readings(gazetteer: Gazetteer) -> NameIndex:
+    return gazetteer.prebuilt.get("town_readings") or build_reading_index(gazetteer)
+
+
+def build_stem_index(gazetteer: Gazetteer) -> NameIndex:
+    """Town stems (`town_stem`) -> rows, without municipality and prefecture stems."""
     excluded = municipality_stems(gazetteer) | {p.short for p in gazetteer.prefectures}
     row_ids = gazetteer.town_table.row_ids
     pairs = zip(_row_stems(gazetteer), row_ids, strict=True)
-    return _index(index_rows((s, r) for s, r in pairs if s is not None and s not in excluded))
+    return NameIndex.from_pairs((s, r) for s, r in pairs if s is not None and s not in excluded)
 
 
-@lru_cache(maxsize=4)
-def _readings(gazetteer: Gazetteer) -> _Names:
+def build_reading_index(gazetteer: Gazetteer) -> NameIndex:
+    """Town readings in hiragana -> rows, for the towns people write alone."""
     pairs: list[tuple[str, int]] = []
     excluded = _place_readings(gazetteer) | COMMON_READINGS | gazetteer.ordinary_words
     table = gazetteer.town_table
@@ -139,7 +137,7 @@ def _readings(gazetteer: Gazetteer) -> _Names:
             and found.group(1) == name
         ):
             pairs.append((kana, row))
-    return _index(index_rows(pairs))
+    return NameIndex.from_pairs(pairs)
 
 
 @lru_cache(maxsize=4)
@@ -168,13 +166,13 @@ def _prefecture_reading(prefecture: Prefecture) -> str:
 
 
 @lru_cache(maxsize=8192)
-def _owners(gazetteer: Gazetteer, name: str, rows: TownRows) -> dict[str, Town]:
+def _owners(gazetteer: Gazetteer, name: str, rows: tuple[int, ...]) -> dict[str, Town]:
     """The town to report per municipality: the former municipality (真備町 for 真備),
     then one known from addresses or a district over a postal neighbourhood. Cached (a
     name shared by 76 municipalities has hundreds of rows, and a long message may repeat
     it): callers must not change the dict."""
     owners: dict[str, Town] = {}
-    for row in rows_of(rows):
+    for row in rows:
         town = gazetteer.town_at(row)
         held = owners.get(town.lgcode)
         if held is None or _preference(town, name) > _preference(held, name):
@@ -245,7 +243,7 @@ class _Finder:
         return self.gazetteer.prefecture_mentions(self.text)
 
     def scan(
-        self, text: str, index: _Names, joined: re.Pattern[str], *, reading: bool
+        self, text: str, index: NameIndex, joined: re.Pattern[str], *, reading: bool
     ) -> list[tuple[str, Municipality, str, float]]:
         found: list[tuple[str, Municipality, str, float]] = []
         longest = _LONGEST_READING if reading else _LONGEST_STEM
@@ -258,7 +256,7 @@ class _Finder:
                 continue
             for length in range(min(longest, len(text) - position), 1, -1):
                 name = text[position : position + length]
-                rows = index.rows.get(name)
+                rows = index.get(name)
                 if rows is None:
                     continue
                 after = text[position + length :]
