@@ -15,7 +15,7 @@ from triage.geo.hangul import find_hangul_places
 from triage.geo.normalize import drop_accents, place_key, romaji_key
 from triage.geo.romaji import kana_romaji
 from triage.geo.schemas import LocationPrecision
-from triage.geo.short_names import find_short_names
+from triage.geo.short_names import ShortName, find_short_names
 from triage.geo.towns import APPROXIMATE_DISCOUNT
 from triage.geo.towns_alone import find_towns_alone
 from triage.geo.wards import ward_in_text, ward_of_named_city, wards_of
@@ -80,13 +80,7 @@ def short_name_candidates(
     spaced = unicodedata.normalize("NFKC", original)
     chinese = looks_chinese(original)
     shorts = find_short_names(spaced, gazetteer, prefer, spaced=spaced, chinese=chinese)
-    found = [
-        Candidate(
-            s.text, s.municipality.prefecture, s.municipality, None,
-            s.municipality.lat, s.municipality.lon, s.precision, s.confidence,
-        )
-        for s in shorts
-    ]  # fmt: skip
+    found = [_short_name_candidate(s, gazetteer) for s in shorts]
     found += [
         Candidate(
             m.name, m.prefecture, m, None, m.lat, m.lon,
@@ -107,6 +101,19 @@ def short_name_candidates(
             )
         )  # fmt: skip
     return found
+
+
+def _short_name_candidate(short: ShortName, gazetteer: Gazetteer) -> Candidate:
+    municipality = short.municipality
+    point = gazetteer.towns_of(municipality.lgcode).get(place_key(short.town or ""))
+    lat, lon = (point.lat, point.lon) if point else (municipality.lat, municipality.lon)
+    confidence = short.confidence
+    if short.town is not None and (point is None or point.approximate):
+        confidence = round(confidence - APPROXIMATE_DISCOUNT, 2)
+    return Candidate(
+        short.text, municipality.prefecture, municipality, short.town,
+        lat, lon, short.precision, confidence,
+    )  # fmt: skip
 
 
 def with_ward(

@@ -27,8 +27,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
+from triage.geo.normalize import place_key
 from triage.geo.place_words import (
     CHINESE_BOUNDARIES,
+    COMMON_STEMS,
     FACILITY,
     HONORIFIC,
     KANJI,
@@ -66,6 +68,7 @@ class ShortName:
     municipality: Municipality
     precision: LocationPrecision
     confidence: float
+    town: str | None = None  # the town `text` names, as addresses write it (飯田町)
 
 
 def find_short_names(
@@ -110,7 +113,46 @@ def find_short_names(
     found += _short_readings(hiragana, text, index, gazetteer)
     if not chinese:  # 吴 is a Chinese surname before it is 呉
         found += _names_beside_particles(text, index, gazetteer, prefer, {f.text for f in found})
-    return found
+    return _as_towns_of_each_other(found, gazetteer)
+
+
+def _as_towns_of_each_other(found: list[ShortName], gazetteer: Gazetteer) -> list[ShortName]:
+    """A stem the message also uses as a town of another municipality it names is that
+    town: "すず 飯田" is 飯田町 of 珠洲市, not 飯田市 (people write their municipality and
+    then their town). Where each of two names is a town of the other's municipality,
+    nothing tells which, and neither changes."""
+    result: list[ShortName] = []
+    for short in found:
+        hosts = {
+            other.municipality.lgcode: (other, town)
+            for other in found
+            if other.municipality.lgcode != short.municipality.lgcode
+            and short.precision is LocationPrecision.MUNICIPALITY
+            and KANJI_CHAR.search(short.text)
+            and (town := _town_named(other.municipality, short.text, gazetteer)) is not None
+        }
+        if len(hosts) != 1:
+            result.append(short)
+            continue
+        [(host, town)] = hosts.values()
+        if _town_named(short.municipality, host.text, gazetteer) is not None:
+            result.append(short)  # each a town of the other
+            continue
+        result.append(
+            ShortName(short.text, host.municipality, LocationPrecision.TOWN, short.confidence, town)
+        )
+    return result
+
+
+def _town_named(municipality: Municipality, name: str, gazetteer: Gazetteer) -> str | None:
+    """The municipality's town `name` names, as written or without its 町/村 (飯田 of
+    飯田町), or None."""
+    towns = gazetteer.towns_of(municipality.lgcode)
+    for written in (name, name + "町", name + "村"):
+        town = towns.get(place_key(written))
+        if town is not None:
+            return town.name
+    return None
 
 
 def _names_beside_particles(
@@ -275,31 +317,49 @@ def _resolve(
     if len(named) == 1:
         return named[0]
     with_town = [m for m in options if _names_a_town_of(m, text, gazetteer, stripped=False)]
+    if not with_town:
+        # A town that is also an everyday word (大滝, a waterfall) still tells which of
+        # the municipalities the message already names: "伊達 大滝" is Hokkaido's 伊達市.
+        with_town = [
+            m
+            for m in options
+            if _names_a_town_of(m, text, gazetteer, stripped=False, everyday=True)
+        ]
     return with_town[0] if len(with_town) == 1 else None
 
 
 @lru_cache(maxsize=1024)
 def _names_a_town_of(
-    municipality: Municipality, text: str, gazetteer: Gazetteer, *, stripped: bool
+    municipality: Municipality,
+    text: str,
+    gazetteer: Gazetteer,
+    *,
+    stripped: bool,
+    everyday: bool = False,
 ) -> bool:
     """Whether `text` names one of the municipality's towns (`stripped`: also without its
-    町/村). Cached: a long message that repeats a name asks the same question each time,
-    and each answer reads the whole text for hundreds of names."""
+    町/村; `everyday`: also those that are everyday words). Cached: a long message that
+    repeats a name asks the same question each time, and each answer reads the whole
+    text for hundreds of names."""
     names = (
         _town_names_of(gazetteer, municipality)
         if stripped
-        else _town_names(gazetteer, municipality)
+        else _town_names(gazetteer, municipality, everyday=everyday)
     )
     return any(name in text for name in names)
 
 
 @lru_cache(maxsize=4096)
-def _town_names(gazetteer: Gazetteer, municipality: Municipality) -> tuple[str, ...]:
-    """Town names of at least two characters (大滝, 中島) that are not everyday words: a
-    consistency check."""
+def _town_names(
+    gazetteer: Gazetteer, municipality: Municipality, *, everyday: bool = False
+) -> tuple[str, ...]:
+    """Town names of at least two characters (大滝, 中島) that are not everyday words
+    (unless `everyday`): a consistency check."""
     ordinary = gazetteer.ordinary_words
     return tuple(
         t.name
         for t in gazetteer.towns_of(municipality.lgcode).values()
-        if len(t.name) >= 2 and t.name not in ordinary
+        if len(t.name) >= 2
+        and t.name not in COMMON_STEMS  # most municipalities have them (中央, 本町)
+        and (everyday or t.name not in ordinary)
     )
