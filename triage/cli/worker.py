@@ -17,7 +17,13 @@ from triage.inquiries.sweeper import SweeperThread, sweep_once
 
 log = logging.getLogger(__name__)
 
-WARM_UP_TEXT = "石川県七尾市の避難所はどこですか。家が浸水しています"
+# One Japanese and one Latin-script message: the first loads the model's and the place
+# finders' lazy parts, the second the Latin-script language identifier (~0.3 s), which
+# the first English or Portuguese inquiry would otherwise wait for.
+WARM_UP_TEXTS = (
+    "石川県七尾市の避難所はどこですか。家が浸水しています",
+    "Where is the nearest shelter in Sendai? Our house is flooded",
+)
 
 
 def run_worker(queue: QueueName, *, burst: bool = False) -> None:
@@ -33,7 +39,8 @@ def run_worker(queue: QueueName, *, burst: bool = False) -> None:
         # the first inquiry does not wait for them.
         pipeline = pipeline_for(resources)
         pipeline.gazetteer.build_all_indexes()
-        pipeline.run(WARM_UP_TEXT)
+        for text in WARM_UP_TEXTS:
+            pipeline.run(text)
     sweeper: SweeperThread | None = None
     if queue is QueueName.TRIAGE and not burst:
         sweeper = SweeperThread(
