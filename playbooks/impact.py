@@ -31,9 +31,8 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
 
-from playbooks.matcher import keyword_hits, match
+from playbooks.matcher import keyword_hits, match, matchable
 from playbooks.schemas import PlaybookContent, PlaybookMatch
-from triage.assessment.normalize import normalize
 from triage.assessment.schemas import Assessment, Category, Engine, Priority
 
 EXCERPT_CHARS = 80
@@ -154,7 +153,7 @@ def outcomes(
     after_library = with_draft(draft, published)
     current = next((p for p in published if p.id == draft.id), None)
     for inquiry in inquiries:
-        normalized = normalize(inquiry.text)
+        normalized = matchable(inquiry.text)
         new_hits = bool(keyword_hits(normalized, draft))
         old_hits = current is not None and bool(keyword_hits(normalized, current))
         if not (new_hits or old_hits):

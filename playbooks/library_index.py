@@ -19,9 +19,9 @@ from playbooks.matcher import (
     _score,
     category_agreement,
     match_result,
+    matchable,
 )
 from playbooks.schemas import PlaybookContent, PlaybookMatch
-from triage.assessment.normalize import normalize
 from triage.assessment.schemas import Assessment
 
 
@@ -41,7 +41,7 @@ class LibraryIndex:
             rank: dict[str, int] = {}
             for words in playbook.keywords.values():
                 for word in words:
-                    key = normalize(word)
+                    key = matchable(word)
                     if not key:
                         continue
                     if key not in rank:
@@ -60,7 +60,7 @@ class LibraryIndex:
         self._single = [key for key in self._owners if len(key) == 1]
 
     def present(self, normalized: str) -> set[str]:
-        """The keywords of any playbook found in this normalised text."""
+        """The keywords of any playbook found in this text (in `matchable` form)."""
         found: set[str] = set()
         heads = self._heads
         for start in range(len(normalized) - 1):
@@ -86,7 +86,7 @@ class LibraryIndex:
         """`matcher.match(assessment, text, [p for p in playbooks if allowed(p)])`."""
         if assessment.priority.needs_human:
             return None
-        present = self.present(normalize(text))
+        present = self.present(matchable(text))
         best: tuple[tuple[float, int, int, str], PlaybookContent, list[str], bool] | None = None
         for index in {index for key in present for index in self._owners[key]}:
             playbook, rank = self.playbooks[index], self._rank[index]

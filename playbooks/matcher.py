@@ -43,6 +43,21 @@ MAX_KEYWORD_WEIGHT = 0.45
 INJECTION_SCORE_CAP = 0.5
 
 
+# Spaces between Japanese words: kana-only and easy-Japanese writers put them where a
+# keyword has none or leave them out where it has one (でんきが つかない, でんき が
+# つかない, でんきがつかない are one phrase), so keywords and text are compared without
+# them. Spaces between Latin words stay: they are the word boundaries there.
+_JAPANESE = "\u3040-\u30ff\u3400-\u9fff\u3005"
+_JAPANESE_SPACE = re.compile(f"(?<=[{_JAPANESE}])\\s+(?=[{_JAPANESE}])")
+
+
+@lru_cache(maxsize=256)
+def matchable(text: str) -> str:
+    """The form keywords are looked for in: `normalize(text)` without spaces between
+    Japanese words."""
+    return _JAPANESE_SPACE.sub("", normalize(text))
+
+
 def _is_latin(word: str) -> bool:
     # isascii (in C) settles most words; the loop only runs for accented or other scripts.
     return word.isascii() or all(ord(char) < 0x0250 for char in word)
@@ -52,7 +67,7 @@ def _is_latin(word: str) -> bool:
 def _keyword_pattern(keyword: str) -> re.Pattern[str]:
     """Latin-script keywords match whole words (plural s/es allowed), so "pet" does not fire
     on "petrol"; other scripts have no spaces between words and match as substrings."""
-    escaped = re.escape(normalize(keyword))
+    escaped = re.escape(matchable(keyword))
     if _is_latin(keyword):
         return re.compile(rf"(?<![a-z0-9]){escaped}(?:s|es)?(?![a-z0-9])")
     return re.compile(escaped)
@@ -63,7 +78,7 @@ def _keyword_matcher(keyword: str) -> tuple[str, re.Pattern[str] | None]:
     """(normalised keyword, word-boundary pattern or None). Every pattern needs the
     normalised keyword as a substring, so a plain `in` test decides most keywords at a
     fraction of a regex search; only Latin words that are present pay for the pattern."""
-    return normalize(keyword), _keyword_pattern(keyword) if _is_latin(keyword) else None
+    return matchable(keyword), _keyword_pattern(keyword) if _is_latin(keyword) else None
 
 
 @lru_cache(maxsize=256)
@@ -74,7 +89,7 @@ def _keyword_screen(words: tuple[str, ...]) -> re.Pattern[str]:
     none of whose words appear (most of them, for most messages) costs one search in C
     instead of a Python loop over its keywords in eleven languages.
     """
-    return re.compile("|".join(re.escape(normalize(word)) for word in words))
+    return re.compile("|".join(re.escape(matchable(word)) for word in words))
 
 
 @dataclass(frozen=True)
@@ -112,7 +127,7 @@ def _screen_for(playbook: PlaybookContent) -> re.Pattern[str]:
 
 
 def keyword_hits(normalized_text: str, playbook: PlaybookContent) -> tuple[str, ...]:
-    """The playbook's distinct keywords (all languages) found in normalised text."""
+    """The playbook's distinct keywords (all languages) found in text in `matchable` form."""
     if not _screen_for(playbook).search(normalized_text):
         return ()
     found: dict[str, None] = {}
@@ -151,7 +166,7 @@ def match(
     """
     if assessment.priority.needs_human:
         return None
-    normalized = normalize(text)
+    normalized = matchable(text)
     candidates: list[_Candidate] = []
     for playbook in playbooks:
         hits = keyword_hits(normalized, playbook)
@@ -206,7 +221,7 @@ def ranked(
     """The playbooks that fit this text best, for a person to choose from (the staff
     queue's "answer with playbook"): a category match counts even without a keyword.
     Never used to answer on its own; `match` decides that."""
-    normalized = normalize(text)
+    normalized = matchable(text)
     scored = []
     for playbook in playbooks:
         hits = keyword_hits(normalized, playbook)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from playbooks.matcher import match
+from playbooks.matcher import keyword_hits, match, matchable
 from playbooks.schemas import PlaybookContent
 from playbooks.seed import default_playbooks
 from tests.playbooks.factories import assessment
@@ -192,6 +192,20 @@ def test_urgent_inquiries_never_match(library: list[PlaybookContent], priority: 
 def test_latin_keywords_match_whole_words_only(library: list[PlaybookContent]) -> None:
     found = match(assessment(Category.PETS, language="en"), "petrol and a category", library)
     assert found is None
+
+
+@pytest.mark.parametrize(
+    "text", ["でんきがつかない", "でんき が つかない", "でんきが　つかない", "ﾃﾞﾝｷｶﾞ ﾂｶﾅｲ"]
+)
+def test_spaces_between_japanese_words_do_not_decide_a_keyword(text: str) -> None:
+    """Kana-only writers space words where the keyword has none, or the other way: the
+    library's keyword is written "でんきが つかない"."""
+    outage = next(p for p in default_playbooks() if p.id == "utilities_outage")
+    assert "でんきがつかない" in keyword_hits(matchable(text), outage)
+
+
+def test_spaces_between_latin_words_are_kept() -> None:
+    assert matchable("No  Water で 困って います") == "no water で困っています"
 
 
 def test_match_is_deterministic(library: list[PlaybookContent]) -> None:
