@@ -10,6 +10,7 @@ from array import array
 
 import pytest
 
+from triage.geo import name_index
 from triage.geo.gazetteer import Gazetteer, read_gazetteer_data, read_gazetteer_file
 from triage.geo.name_index import NO_PREBUILT, NameIndex, read_prebuilt
 from triage.geo.prebuilt_indexes import BUILDERS, build_indexes
@@ -59,6 +60,15 @@ def test_a_file_built_from_another_gazetteer_is_not_used(
     assert "built from another gazetteer" in caplog.text
     assert read_prebuilt(read_gazetteer_file()).get("towns") is not None
     assert NO_PREBUILT.get("towns") is None
+
+
+def test_a_missing_file_is_said_and_the_indexes_are_built(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(name_index, "INDEX_FILE", "absent.json.gz")
+    with caplog.at_level(logging.WARNING):
+        assert read_prebuilt(read_gazetteer_file()).get("towns") is None
+    assert "absent.json.gz is missing" in caplog.text
 
 
 def test_without_the_file_a_gazetteer_builds_the_same_indexes(gazetteer: Gazetteer) -> None:

@@ -163,6 +163,11 @@ def _read_file(digest: str) -> dict[str, Mapping[str, str]]:
     try:
         raw = resources.files("triage.geo").joinpath("data", INDEX_FILE).read_bytes()
     except FileNotFoundError:
+        logger.warning(
+            "%s is missing from the package: the name indexes are built on the first "
+            "message instead (run ops/build_name_indexes.py)",
+            INDEX_FILE,
+        )
         return {}
     stored: dict[str, Any] = json.loads(gzip.decompress(raw))
     if stored.get("gazetteer_sha256") != digest:
