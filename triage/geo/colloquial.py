@@ -90,29 +90,31 @@ def short_name_candidates(
     ]  # fmt: skip
     named = {s.municipality.lgcode for s in shorts}
     for name, municipality, town, confidence in find_towns_alone(spaced, gazetteer, named, prefer):
-        point = gazetteer.towns_of(municipality.lgcode).get(place_key(town))
-        if point is None or point.approximate:
-            confidence = round(confidence - APPROXIMATE_DISCOUNT, 2)
-        found.append(
-            Candidate(
-                name, municipality.prefecture, municipality, town,
-                point.lat if point else municipality.lat, point.lon if point else municipality.lon,
-                LocationPrecision.TOWN, confidence,
-            )
-        )  # fmt: skip
+        found.append(_town_candidate(name, municipality, town, confidence, gazetteer))
     return found
 
 
 def _short_name_candidate(short: ShortName, gazetteer: Gazetteer) -> Candidate:
-    municipality = short.municipality
-    point = gazetteer.towns_of(municipality.lgcode).get(place_key(short.town or ""))
-    lat, lon = (point.lat, point.lon) if point else (municipality.lat, municipality.lon)
-    confidence = short.confidence
-    if short.town is not None and (point is None or point.approximate):
+    m = short.municipality
+    if short.town is not None:
+        return _town_candidate(short.text, m, short.town, short.confidence, gazetteer)
+    return Candidate(
+        short.text, m.prefecture, m, None, m.lat, m.lon, short.precision, short.confidence
+    )
+
+
+def _town_candidate(
+    text: str, municipality: Municipality, town: str, confidence: float, gazetteer: Gazetteer
+) -> Candidate:
+    """A town at its point; one without a point of its own (`Town.approximate`) is a
+    little less sure."""
+    point = gazetteer.towns_of(municipality.lgcode).get(place_key(town))
+    if point is None or point.approximate:
         confidence = round(confidence - APPROXIMATE_DISCOUNT, 2)
     return Candidate(
-        short.text, municipality.prefecture, municipality, short.town,
-        lat, lon, short.precision, confidence,
+        text, municipality.prefecture, municipality, town,
+        point.lat if point else municipality.lat, point.lon if point else municipality.lon,
+        LocationPrecision.TOWN, confidence,
     )  # fmt: skip
 
 

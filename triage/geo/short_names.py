@@ -123,12 +123,15 @@ def _as_towns_of_each_other(found: list[ShortName], gazetteer: Gazetteer) -> lis
     nothing tells which, and neither changes."""
     result: list[ShortName] = []
     for short in found:
+        if short.precision is not LocationPrecision.MUNICIPALITY or not KANJI_CHAR.search(
+            short.text
+        ):
+            result.append(short)  # only a municipality's stem in kanji can be a town's name
+            continue
         hosts = {
             other.municipality.lgcode: (other, town)
             for other in found
             if other.municipality.lgcode != short.municipality.lgcode
-            and short.precision is LocationPrecision.MUNICIPALITY
-            and KANJI_CHAR.search(short.text)
             and (town := _town_named(other.municipality, short.text, gazetteer)) is not None
         }
         if len(hosts) != 1:
