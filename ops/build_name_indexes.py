@@ -10,8 +10,6 @@ test_name_indexes.py fails until the file matches the code. Takes a few seconds.
 
 from __future__ import annotations
 
-import gzip
-import json
 import sys
 import time
 from pathlib import Path
@@ -19,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from triage.geo.gazetteer import DATA_FILE, Gazetteer  # noqa: E402
+from triage.geo.gazetteer import DATA_FILE, Gazetteer, parse_gazetteer_file  # noqa: E402
 from triage.geo.name_index import INDEX_FILE  # noqa: E402
 from triage.geo.prebuilt_indexes import build_indexes, write_indexes  # noqa: E402
 
@@ -29,7 +27,7 @@ DATA = ROOT / "triage" / "geo" / "data"
 def main() -> None:
     started = time.perf_counter()
     raw = (DATA / DATA_FILE).read_bytes()
-    gazetteer = Gazetteer(json.loads(gzip.decompress(raw)))  # nothing prebuilt
+    gazetteer = Gazetteer(parse_gazetteer_file(raw))  # nothing prebuilt
     indexes = build_indexes(gazetteer)
     output = DATA / INDEX_FILE
     write_indexes(indexes, raw, output)

@@ -25,7 +25,14 @@ import numpy as np
 import numpy.typing as npt
 
 from triage.geo.columns import unpack_degrees, unpack_numbers
-from triage.geo.name_index import NO_PREBUILT, NameIndex, PrebuiltIndexes, read_prebuilt
+from triage.geo.name_index import (
+    NO_PREBUILT,
+    SHELTER_NAMES,
+    TOWNS,
+    NameIndex,
+    PrebuiltIndexes,
+    read_prebuilt,
+)
 from triage.geo.normalize import place_key, place_keys, romaji_key
 from triage.geo.towns import Town, TownTable
 
@@ -246,7 +253,7 @@ class Gazetteer:
     def town_index(self) -> NameIndex:
         """Town names across Japan (place keys), for a place named without its
         municipality (真備町): the rows of `town_table`, read with `town_at`."""
-        return self.prebuilt.get("towns") or build_town_index(self)
+        return self.prebuilt.get(TOWNS) or build_town_index(self)
 
     def town_at(self, row: int) -> Town:
         """The town of a row of `town_table`."""
@@ -256,7 +263,7 @@ class Gazetteer:
     @cached_property
     def shelter_name_index(self) -> NameIndex:
         """Shelter (landmark) names: schools, community centres, parks, to shelter rows."""
-        return self.prebuilt.get("shelter_names") or build_shelter_name_index(self)
+        return self.prebuilt.get(SHELTER_NAMES) or build_shelter_name_index(self)
 
     @cached_property
     def municipality_prefixes(self) -> frozenset[str]:
@@ -363,10 +370,14 @@ def read_gazetteer_file(path: Path | None = None) -> bytes:
     return path.read_bytes()
 
 
+def parse_gazetteer_file(raw: bytes) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(gzip.decompress(raw))
+    return data
+
+
 def read_gazetteer_data(path: Path | None = None) -> dict[str, Any]:
     """The raw data: the packaged file unless a path is given (tests, rebuilt data)."""
-    data: dict[str, Any] = json.loads(gzip.decompress(read_gazetteer_file(path)))
-    return data
+    return parse_gazetteer_file(read_gazetteer_file(path))
 
 
 @cache
@@ -374,4 +385,4 @@ def load_gazetteer() -> Gazetteer:
     """The bundled gazetteer with its prebuilt name indexes, loaded once per process
     (well under a second)."""
     raw = read_gazetteer_file()
-    return Gazetteer(json.loads(gzip.decompress(raw)), read_prebuilt(raw))
+    return Gazetteer(parse_gazetteer_file(raw), read_prebuilt(raw))

@@ -10,14 +10,21 @@ from collections.abc import Callable
 from pathlib import Path
 
 from triage.geo.gazetteer import Gazetteer, build_shelter_name_index, build_town_index
-from triage.geo.name_index import NameIndex, gazetteer_digest
+from triage.geo.name_index import (
+    SHELTER_NAMES,
+    TOWN_READINGS,
+    TOWN_STEMS,
+    TOWNS,
+    NameIndex,
+    gazetteer_digest,
+)
 from triage.geo.towns_alone import build_reading_index, build_stem_index
 
 BUILDERS: dict[str, Callable[[Gazetteer], NameIndex]] = {
-    "towns": build_town_index,
-    "shelter_names": build_shelter_name_index,
-    "town_stems": build_stem_index,
-    "town_readings": build_reading_index,
+    TOWNS: build_town_index,
+    SHELTER_NAMES: build_shelter_name_index,
+    TOWN_STEMS: build_stem_index,
+    TOWN_READINGS: build_reading_index,
 }
 
 

@@ -24,7 +24,7 @@ import re
 from functools import cached_property, lru_cache
 
 from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
-from triage.geo.name_index import NameIndex
+from triage.geo.name_index import TOWN_READINGS, TOWN_STEMS, NameIndex
 from triage.geo.normalize import place_key
 from triage.geo.place_words import (
     COMMON_READINGS,
@@ -102,12 +102,12 @@ def _row_stems(gazetteer: Gazetteer) -> list[str | None]:
 
 @lru_cache(maxsize=4)
 def _stems(gazetteer: Gazetteer) -> NameIndex:
-    return gazetteer.prebuilt.get("town_stems") or build_stem_index(gazetteer)
+    return gazetteer.prebuilt.get(TOWN_STEMS) or build_stem_index(gazetteer)
 
 
 @lru_cache(maxsize=4)
 def _readings(gazetteer: Gazetteer) -> NameIndex:
-    return gazetteer.prebuilt.get("town_readings") or build_reading_index(gazetteer)
+    return gazetteer.prebuilt.get(TOWN_READINGS) or build_reading_index(gazetteer)
 
 
 def build_stem_index(gazetteer: Gazetteer) -> NameIndex:
