@@ -24,7 +24,7 @@ from functools import lru_cache
 from itertools import chain
 
 from playbooks.schemas import PlaybookContent, PlaybookMatch
-from triage.assessment.normalize import normalize
+from triage.assessment.normalize import normalize, without_japanese_spaces
 from triage.assessment.schemas import (
     FLAG_INJECTION,
     FLAG_INJECTION_ENTRY_PREFIX,
@@ -43,19 +43,11 @@ MAX_KEYWORD_WEIGHT = 0.45
 INJECTION_SCORE_CAP = 0.5
 
 
-# Spaces between Japanese words: kana-only and easy-Japanese writers put them where a
-# keyword has none or leave them out where it has one (でんきが つかない, でんき が
-# つかない, でんきがつかない are one phrase), so keywords and text are compared without
-# them. Spaces between Latin words stay: they are the word boundaries there.
-_JAPANESE = "\u3040-\u30ff\u3400-\u9fff\u3005"
-_JAPANESE_SPACE = re.compile(f"(?<=[{_JAPANESE}])\\s+(?=[{_JAPANESE}])")
-
-
 @lru_cache(maxsize=256)
 def matchable(text: str) -> str:
     """The form keywords are looked for in: `normalize(text)` without spaces between
-    Japanese words."""
-    return _JAPANESE_SPACE.sub("", normalize(text))
+    Japanese words (でんき が つかない and でんきがつかない are one phrase)."""
+    return without_japanese_spaces(normalize(text))
 
 
 def _is_latin(word: str) -> bool:

@@ -51,6 +51,19 @@ _LATIN_FOLD = _build_latin_fold_table()
 _KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}
 
 
+# Spaces between Japanese words: kana-only and easy-Japanese writers put them where an
+# expression has none (がす の におい, ｶﾞｽ ｸｻｲ), so lexicons and keywords are also looked
+# for without them. Spaces between Latin words stay: they are the word boundaries there.
+_JAPANESE = "\u3040-\u30ff\u3400-\u9fff\u3005"
+_JAPANESE_SPACE = re.compile(f"(?<=[{_JAPANESE}])\\s+(?=[{_JAPANESE}])")
+
+
+def without_japanese_spaces(normalized: str) -> str:
+    """`normalized` without the spaces between two Japanese characters
+    ("でんき が つかない" -> "でんきがつかない"; "no water" keeps its space)."""
+    return _JAPANESE_SPACE.sub("", normalized)
+
+
 def fold_latin_diacritics(text: str) -> str:
     """Drop accents from Latin letters only ("cứu tôi" -> "cuu toi"); leave kana intact."""
     return text.translate(_LATIN_FOLD)

@@ -20,7 +20,7 @@ from importlib import resources
 from typing import Any
 
 from triage.assessment.context import SentenceCues, with_cue
-from triage.assessment.normalize import normalize, normalize_pattern
+from triage.assessment.normalize import normalize, normalize_pattern, without_japanese_spaces
 from triage.assessment.schemas import Category, Engine, LayerVerdict, Priority
 
 RULE_CONFIDENCE = {Priority.LIFE_THREAT: 0.95, Priority.URGENT_NEED: 0.9}
@@ -302,10 +302,29 @@ def _merged_modifiers(languages: tuple[str, ...]) -> Modifiers:
 
 
 def find_hits(text: str, language: str) -> list[RuleHit]:
-    """Every lexicon expression in `text`, in order, each marked fired or suppressed."""
+    """Every lexicon expression in `text`, in order, each marked fired or suppressed.
+
+    Looked for in the normalised text and, where it has spaces between Japanese words,
+    also without them: kana-only writers space words ("がす の におい します"), and an
+    expression such as ガスの臭い should not need a spaced twin. The plain form is read
+    first (an expression that ends at a space, a cut-off 「たすけ」, needs it); an entry
+    found only without the spaces is added from there, its position in that form.
+    """
     normalized = normalize(text)
+    hits = _hits_in(normalized, language)
+    joined = without_japanese_spaces(normalized)
+    if joined != normalized:
+        found = {hit.entry_id for hit in hits}
+        hits += [hit for hit in _hits_in(joined, language) if hit.entry_id not in found]
+    hits.sort(key=lambda hit: hit.start)
+    return hits
+
+
+def _hits_in(normalized: str, language: str) -> list[RuleHit]:
     hits: list[RuleHit] = []
     lexicons = [lx for lx in _lexicons_for(normalized, language) if lx.any_entry.search(normalized)]
+    if not lexicons:
+        return hits
     # Casual idioms count across lexicons: "火災保険" is insurance whichever lexicon saw "火災".
     casual = [
         (m.start(), m.end())
@@ -335,7 +354,6 @@ def find_hits(text: str, language: str) -> list[RuleHit]:
                         suppressed_by=suppressed_by,
                     )
                 )
-    hits.sort(key=lambda hit: hit.start)
     return hits
 
 
