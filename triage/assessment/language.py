@@ -16,6 +16,8 @@ from typing import Final
 
 import py3langid.langid as langid
 
+from triage.assessment.langid_cache import load_identifier
+
 SUPPORTED_LANGUAGES: Final = ("ja", "ja-easy", "en", "zh", "ko", "vi", "pt", "es", "tl", "ne", "id")
 LATIN_LANGUAGES: Final = ["en", "vi", "pt", "es", "tl", "id"]
 DEFAULT_LANGUAGE: Final = "ja"
@@ -151,12 +153,9 @@ _CHINESE_MARKERS = re.compile(
 
 @lru_cache(maxsize=1)
 def _latin_identifier() -> langid.LanguageIdentifier:
-    """Loaded once (about a second) and only when Latin-script text is first seen."""
-    identifier = langid.LanguageIdentifier.from_modelpath(
-        langid.MODEL_DIR / langid.MODEL_FILE, norm_probs=True
-    )
-    identifier.set_languages(LATIN_LANGUAGES)
-    return identifier
+    """Loaded once, only when Latin-script text is first seen (from the user's cache
+    after the first process: `langid_cache`)."""
+    return load_identifier(LATIN_LANGUAGES)
 
 
 def _looks_easy_japanese(text: str, kana_count: int, han_count: int) -> bool:
