@@ -36,7 +36,7 @@ _SCRIPT_TESTS: dict[str, re.Pattern[str]] = {
     "latin": re.compile(r"[a-z]"),
 }
 # Lexicon files that are not one language's emergency expressions.
-NOT_LANGUAGE_LEXICONS = frozenset({"injection.json", "context.json"})
+NOT_LANGUAGE_LEXICONS = frozenset({"injection.json", "context.json", "symptoms.json"})
 # The entries that say a place is cut off (roads gone): ja.isolated, en.isolated.
 ISOLATION_SUFFIX = ".isolated"
 # Every lexicon whose script appears in the text runs: language detection on a short,
@@ -304,11 +304,9 @@ def _merged_modifiers(languages: tuple[str, ...]) -> Modifiers:
 def find_hits(text: str, language: str) -> list[RuleHit]:
     """Every lexicon expression in `text`, in order, each marked fired or suppressed.
 
-    Looked for in the normalised text and, where it has spaces between Japanese words,
-    also without them: kana-only writers space words ("がす の におい します"), and an
-    expression such as ガスの臭い should not need a spaced twin. The plain form is read
-    first (an expression that ends at a space, a cut-off 「たすけ」, needs it); an entry
-    found only without the spaces is added from there, its position in that form.
+    Also looked for without the spaces kana-only writers put between Japanese words
+    ("がす の におい します"): the plain form first (a cut-off 「たすけ」 ends at a space),
+    then an entry found only without the spaces, its position in that form.
     """
     normalized = normalize(text)
     hits = _hits_in(normalized, language)
