@@ -25,6 +25,7 @@ from triage.assessment.context import asks_for_something
 from triage.assessment.engine import AssessmentEngine
 from triage.assessment.rules import remove_planted_places
 from triage.assessment.schemas import FLAG_INJECTION, Assessment, Priority, Route
+from triage.assessment.symptoms import reports_a_symptom
 from triage.core.settings import Settings
 from triage.geo.gazetteer import Gazetteer, load_gazetteer
 from triage.geo.geotag import geotag
@@ -175,6 +176,8 @@ class TriagePipeline:
             has_words=has_words(text),
             # Only a P4 reading can be closed: only then is the text read for a request.
             asks_something=(assessment.priority is Priority.NO_ACTION and asks_for_something(text)),
+            # Read only where the machine could answer alone (not for the urgent queue).
+            reports_symptom=(not assessment.priority.needs_human and reports_a_symptom(text)),
             conversation_route=facts.conversation_route,
             can_ask_back=facts.can_ask_back,
             has_gps=facts.gps is not None,

@@ -1,0 +1,46 @@
+"""Does the message report a bodily symptom now? Then a person answers it.
+
+A calm question can carry a medical emergency: "the child has a 40-degree fever and we
+have no car, how do we get to a hospital?", "we ran the generator in the hall and
+everyone has a headache, is it a cold?". Their words are routine (a question, a
+hospital, a cold), the local model gives them little urgency, and a playbook would
+answer them. Routing therefore sends a message that reports a symptom (pain with where
+it hurts, fever, vomiting, dizziness, breathlessness, bleeding, a wound, a burn,
+convulsions) to staff, never to a playbook or the P4 acknowledgement; the priority
+does not change (staff, not the urgent queue, whose precision responders rely on).
+
+Negated mentions do not count ("no fever", "不发烧", 痛くない); the list is in
+`lexicons/symptoms.json`, reviewed like the rules' lexicons.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+
+from triage.assessment.normalize import normalize, normalize_pattern, without_japanese_spaces
+
+LEXICON = "symptoms.json"
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    text = resources.files("triage.assessment.lexicons").joinpath(LEXICON).read_text("utf-8")
+    doc = json.loads(text)
+
+    def compiled(patterns: list[str]) -> re.Pattern[str]:
+        return re.compile("|".join(f"(?:{normalize_pattern(p)})" for p in patterns))
+
+    return compiled(doc["symptoms"]), compiled(doc["negation_before"])
+
+
+def reports_a_symptom(text: str) -> bool:
+    """Whether `text` reports a present bodily symptom that is not negated just before."""
+    symptoms, negation_before = _patterns()
+    normalized = without_japanese_spaces(normalize(text))
+    for found in symptoms.finditer(normalized):
+        if negation_before.search(normalized, max(0, found.start() - 14), found.start()) is None:
+            return True
+    return False
