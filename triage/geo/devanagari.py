@@ -137,6 +137,7 @@ DEVANAGARI = Script(
     indexed=lambda name: _letters(name) >= _MIN_LETTERS,
     stands=_stands,
     bare_tokyo_wards=True,  # शिन्जुकु alone, as for a city
+    district_end="मा|को|बाट|देखि|तिर|नजिक",
 )
 
 

@@ -128,6 +128,7 @@ HANGUL = Script(
     indexed=lambda name: len(name) >= _SYLLABLES,
     stands=_stands,
     prefecture_cities_give_way=True,
+    district_end="에|의|인|이|역|쪽|근처|는|은|도|로|으로",
 )
 
 

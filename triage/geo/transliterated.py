@@ -38,6 +38,9 @@ class Script:
     # 구마모토 마시키: a city named like its prefecture gives way to another place of that
     # prefecture named with it.
     prefecture_cities_give_way: bool = False
+    # What may follow a district's name (a particle, 역, the end): 텐진인데 is 天神, but
+    # 신고해요 ("report it") is not 新郷 and 시까지 ("until o'clock") not 志賀.
+    district_end: str = "$"
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,50 @@ def find_places(text: str, gazetteer: Gazetteer, script: Script) -> list[Municip
         }
         found = [m for m in found if m.lgcode not in prefecture_cities]
     wards = [m for m in found if m.parent_lgcode is not None]
-    return wards + [m for m in found if m.parent_lgcode is None]
+    cities = [m for m in found if m.parent_lgcode is None]
+    named_parents = {m.parent_lgcode for m in wards}
+    for city in cities:
+        if city.lgcode not in named_parents:
+            ward = _ward_by_district(city, folded, gazetteer, script)
+            if ward is not None:
+                wards.append(ward)
+    return wards + cities
+
+
+def _ward_by_district(
+    city: Municipality, folded: str, gazetteer: Gazetteer, script: Script
+) -> Municipality | None:
+    """The ward of a named designated city that a district of it tells (후쿠오카 텐진 is
+    福岡市中央区 by 天神): a town reading of exactly one ward, as a word in the text."""
+    districts = _districts(city.lgcode, gazetteer, script)
+    if not districts:
+        return None
+    end = f"(?:[^{script.letters}]|$|{script.district_end})"
+    wards = {
+        lgcode
+        for name, lgcode in districts.items()
+        if re.search(f"(?<![{script.letters}]){re.escape(name)}{end}", folded)
+    }
+    return gazetteer.by_lgcode.get(next(iter(wards))) if len(wards) == 1 else None
+
+
+@lru_cache(maxsize=64)
+def _districts(city_lgcode: str, gazetteer: Gazetteer, script: Script) -> dict[str, str]:
+    """Folded town readings of a designated city's wards -> the one ward each names
+    (a reading two wards share names neither)."""
+    city = gazetteer.by_lgcode[city_lgcode]
+    city_name = script.fold(script.transliterate(name_part(city.kana, "")[0]))
+    by_name: dict[str, set[str]] = {}
+    for ward in gazetteer.municipalities:
+        if ward.parent_lgcode != city_lgcode:
+            continue
+        for town in gazetteer.towns_of(ward.lgcode).values():
+            stem, _ = name_part(town.kana, "")
+            name = script.fold(script.transliterate(stem)) if stem else ""
+            # Not the city's own name (逢阪 reads like 大阪 once vowel length is folded).
+            if script.indexed(name) and len(name) >= 2 and name not in city_name:
+                by_name.setdefault(name, set()).add(ward.lgcode)
+    return {name: next(iter(wards)) for name, wards in by_name.items() if len(wards) == 1}
 
 
 def _city_named(ward: Municipality, folded: str, gazetteer: Gazetteer, script: Script) -> bool:
