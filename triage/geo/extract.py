@@ -18,6 +18,7 @@ from triage.geo.colloquial import short_name_candidates, with_ward
 from triage.geo.features import find_features
 from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
 from triage.geo.landmarks import find_named_landmarks, with_named_landmarks
+from triage.geo.latin_districts import with_latin_districts
 from triage.geo.normalize import drop_accents, normalize_text, place_key, romaji_key, split_town
 from triage.geo.schemas import LocationPrecision
 from triage.geo.towns import APPROXIMATE_DISCOUNT, TownOrigin
@@ -310,7 +311,7 @@ def find_romaji(original: str, gazetteer: Gazetteer) -> list[Candidate]:
                     LocationPrecision.PREFECTURE, 0.5,
                 )
             )  # fmt: skip
-    return found
+    return with_latin_districts(found, words, gazetteer, _ENGLISH_WORDS)
 
 
 def _romaji_municipalities(

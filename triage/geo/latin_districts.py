@@ -1,0 +1,60 @@
+"""A district written in Latin letters beside its designated city gives the ward:
+"Sakae, Nagoya" is 名古屋市中区 and "Tenjin, Fukuoka" 福岡市中央区, where only the city
+was found. The town readings (Japan Post's kana) of the named city's wards are
+romanised as the city names are (`romaji.kana_romaji`, long vowels folded by
+`romaji_key`); a capitalised word counts when exactly one ward has that reading, it has
+four letters or more and is not an English word, and it is not the city's own name.
+The same idea for Hangul and Devanagari is in `transliterated`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+from triage.geo.candidate import Candidate
+from triage.geo.gazetteer import Gazetteer, Municipality
+from triage.geo.normalize import romaji_key
+from triage.geo.romaji import kana_romaji
+
+_MIN_LETTERS = 4
+
+
+def with_latin_districts(
+    found: list[Candidate], words: Sequence[str], gazetteer: Gazetteer, english: frozenset[str]
+) -> list[Candidate]:
+    """`found` with each designated city narrowed to the ward a district word names."""
+    keys = {romaji_key(word) for word in words if word[:1].isupper()}
+    keys = {key for key in keys if len(key) >= _MIN_LETTERS and key not in english}
+    if not keys:
+        return found
+    narrowed: list[Candidate] = []
+    for candidate in found:
+        city = candidate.municipality
+        ward = _ward_named(city, keys, gazetteer) if city is not None else None
+        narrowed.append(candidate.in_ward(ward) if ward is not None else candidate)
+    return narrowed
+
+
+def _ward_named(city: Municipality, keys: set[str], gazetteer: Gazetteer) -> Municipality | None:
+    if city.parent_lgcode is not None:
+        return None
+    districts = _districts(city.lgcode, gazetteer)
+    wards = {districts[key] for key in keys if key in districts}
+    return gazetteer.by_lgcode.get(next(iter(wards))) if len(wards) == 1 else None
+
+
+@lru_cache(maxsize=64)
+def _districts(city_lgcode: str, gazetteer: Gazetteer) -> dict[str, str]:
+    """Romanised town readings of a designated city's wards -> the one ward each names
+    (a reading two wards share names neither); empty for a city without wards."""
+    city = gazetteer.by_lgcode[city_lgcode]
+    by_key: dict[str, set[str]] = {}
+    for ward in gazetteer.municipalities:
+        if ward.parent_lgcode != city_lgcode:
+            continue
+        for town in gazetteer.towns_of(ward.lgcode).values():
+            if town.kana:
+                by_key.setdefault(romaji_key(kana_romaji(town.kana)), set()).add(ward.lgcode)
+    own = romaji_key(kana_romaji(city.kana.removesuffix("し")))
+    return {key: wards.pop() for key, wards in by_key.items() if len(wards) == 1 and key != own}
