@@ -91,3 +91,36 @@ def test_quiet_life_threats_fire(text: str) -> None:
 )
 def test_routine_wording_stays_routine(text: str) -> None:
     assert rules(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A help that came, written with the spaces of kana-only writers or in Korean,
+        # Nepali honorifics; a fire brigade is not a fire.
+        "おととい たすけて くれて ありがとう ございました。 いま げんき です",
+        "지난주에 구조해주신 소방대원분들 고맙습니다",
+        "तपाईंहरूले हामीलाई बचाउनुभयो, धेरै धन्यवाद",
+        "Terima kasih untuk petugas pemadam kebakaran di Palu",
+        # Nobody hurt, in dialect.
+        "屋根が少し壊れたばってん、けが人はおらんです。修理の補助はありますか",
+        # A chronic illness or home oxygen mentioned while asking ahead is not a need now.
+        "持病があるので、避難所に薬を持っていくときの注意を教えてください",
+        "父が在宅酸素を使っています。台風の前に登録できる制度はありますか",
+    ],
+)
+def test_help_that_came_and_conditions_mentioned_ahead_do_not_fire(text: str) -> None:
+    assert rules(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "停電で在宅酸素の機械が止まった、ボンベはあと半日",
+        "屋根の瓦が通学路に落ちかけています",
+        "o poste está torto e o fio encostado no portão de ferro",
+        "宿舍停水停电三天了，吃的也快没了",
+    ],
+)
+def test_needs_in_the_same_breath_still_fire(text: str) -> None:
+    assert rules(text) is not None

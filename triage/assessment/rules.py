@@ -261,8 +261,11 @@ def _suppression(
     clause_start, clause_end = _span(text, start, end, _CLAUSE_END)
     before = text[clause_start:start]
     after = text[end:clause_end]
+    # The words after may start with the space a kana-only writer puts between words
+    # (たすけて くれて): read them with and without it.
+    afters = (after, after.lstrip())
     if any(p.search(before[-30:]) for p in mods.negation_before) or any(
-        p.match(after) for p in mods.negation_after
+        p.match(words) for p in mods.negation_after for words in afters
     ):
         return "negated"
     if any(p.search(before) for p in mods.hypothetical_before) or any(
