@@ -261,9 +261,7 @@ def _suppression(
     clause_start, clause_end = _span(text, start, end, _CLAUSE_END)
     before = text[clause_start:start]
     after = text[end:clause_end]
-    # The words after may start with the space a kana-only writer puts between words
-    # (たすけて くれて): read them with and without it.
-    afters = (after, after.lstrip())
+    afters = (after, after.lstrip())  # たすけて くれて: kana-only writers' spaces
     if any(p.search(before[-30:]) for p in mods.negation_before) or any(
         p.match(words) for p in mods.negation_after for words in afters
     ):
