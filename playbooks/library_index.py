@@ -18,6 +18,7 @@ from playbooks.matcher import (
     _keyword_pattern,
     _score,
     category_agreement,
+    keyword_form,
     match_result,
     matchable,
 )
@@ -41,7 +42,7 @@ class LibraryIndex:
             rank: dict[str, int] = {}
             for words in playbook.keywords.values():
                 for word in words:
-                    key = matchable(word)
+                    key = keyword_form(word)
                     if not key:
                         continue
                     if key not in rank:

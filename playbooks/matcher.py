@@ -43,11 +43,34 @@ MAX_KEYWORD_WEIGHT = 0.45
 INJECTION_SCORE_CAP = 0.5
 
 
+# Polite negatives (電気がつきません, 水が出ません) are read also as the plain negatives
+# keywords are written in (電気がつかない, 水が出ない). Which plain form a polite one has
+# depends on the verb's class, which a character cannot tell (できません is できない,
+# つきません つかない), so both readings are added: an -i- stem kept (ichidan, potential
+# forms) and moved to -a- (godan). A wrong reading is a string no keyword has.
+_POLITE_NEGATIVE = re.compile("([ぁ-んァ-ン一-龥])ません")
+_I_TO_A = str.maketrans("きぎしちにひびみりい", "かがさたなはばまらわ")
+
+
+def _plain_negatives(text: str) -> str:
+    kept = _POLITE_NEGATIVE.sub(lambda m: m.group(1) + "ない", text)
+    moved = _POLITE_NEGATIVE.sub(lambda m: m.group(1).translate(_I_TO_A) + "ない", text)
+    return f"{text}\n{kept}\n{moved}"
+
+
 @lru_cache(maxsize=256)
 def matchable(text: str) -> str:
     """The form keywords are looked for in: `normalize(text)` without spaces between
-    Japanese words (でんき が つかない and でんきがつかない are one phrase)."""
-    return without_japanese_spaces(normalize(text))
+    Japanese words (でんき が つかない and でんきがつかない are one phrase), with polite
+    negatives also read as plain ones (つきません: つかない)."""
+    joined = keyword_form(text)
+    return _plain_negatives(joined) if "ません" in joined else joined
+
+
+def keyword_form(keyword: str) -> str:
+    """A keyword as it is looked for: `normalize` without spaces between Japanese words
+    (a keyword written politely, 通れません, is matched as written)."""
+    return without_japanese_spaces(normalize(keyword))
 
 
 def _is_latin(word: str) -> bool:
@@ -59,7 +82,7 @@ def _is_latin(word: str) -> bool:
 def _keyword_pattern(keyword: str) -> re.Pattern[str]:
     """Latin-script keywords match whole words (plural s/es allowed), so "pet" does not fire
     on "petrol"; other scripts have no spaces between words and match as substrings."""
-    escaped = re.escape(matchable(keyword))
+    escaped = re.escape(keyword_form(keyword))
     if _is_latin(keyword):
         return re.compile(rf"(?<![a-z0-9]){escaped}(?:s|es)?(?![a-z0-9])")
     return re.compile(escaped)
@@ -70,7 +93,7 @@ def _keyword_matcher(keyword: str) -> tuple[str, re.Pattern[str] | None]:
     """(normalised keyword, word-boundary pattern or None). Every pattern needs the
     normalised keyword as a substring, so a plain `in` test decides most keywords at a
     fraction of a regex search; only Latin words that are present pay for the pattern."""
-    return matchable(keyword), _keyword_pattern(keyword) if _is_latin(keyword) else None
+    return keyword_form(keyword), _keyword_pattern(keyword) if _is_latin(keyword) else None
 
 
 @lru_cache(maxsize=256)
@@ -81,7 +104,7 @@ def _keyword_screen(words: tuple[str, ...]) -> re.Pattern[str]:
     none of whose words appear (most of them, for most messages) costs one search in C
     instead of a Python loop over its keywords in eleven languages.
     """
-    return re.compile("|".join(re.escape(matchable(word)) for word in words))
+    return re.compile("|".join(re.escape(keyword_form(word)) for word in words))
 
 
 @dataclass(frozen=True)

@@ -204,6 +204,29 @@ def test_spaces_between_japanese_words_do_not_decide_a_keyword(text: str) -> Non
     assert "でんきがつかない" in keyword_hits(matchable(text), outage)
 
 
+@pytest.mark.parametrize(
+    ("text", "keyword"),
+    [
+        ("昨日から電気がつきません", "電気がつかない"),  # godan: つき -> つか
+        ("うちは まだ 水が 出ません", "水が出ない"),  # ichidan: 出 stays
+        ("でんきが つきません", "でんきがつかない"),
+    ],
+)
+def test_polite_negatives_meet_the_plain_keywords(text: str, keyword: str) -> None:
+    outage = next(p for p in default_playbooks() if p.id == "utilities_outage")
+    assert keyword in keyword_hits(matchable(text), outage)
+
+
+def test_a_keyword_written_politely_still_matches_as_written() -> None:
+    library = {p.id: p for p in default_playbooks()}
+    hits = [
+        hit
+        for playbook in library.values()
+        for hit in keyword_hits(matchable("家族と連絡が取れません"), playbook)
+    ]
+    assert "連絡が取れません" in hits
+
+
 def test_spaces_between_latin_words_are_kept() -> None:
     assert matchable("No  Water で 困って います") == "no water で困っています"
 
