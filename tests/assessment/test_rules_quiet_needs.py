@@ -120,6 +120,7 @@ def test_help_that_came_and_conditions_mentioned_ahead_do_not_fire(text: str) ->
         "屋根の瓦が通学路に落ちかけています",
         "o poste está torto e o fio encostado no portão de ferro",
         "宿舍停水停电三天了，吃的也快没了",
+        "Medicine must be delivered to our camp, the clinic is gone",  # a request for medicine
     ],
 )
 def test_needs_in_the_same_breath_still_fire(text: str) -> None:
