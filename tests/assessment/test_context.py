@@ -322,6 +322,9 @@ NOT_ASKING = [
     # "Is this working?": the acknowledgement that closes it is the answer.
     "testing 1 2 3, is this number working? new phone",
     "この番号で届いてますか？送信テストです",
+    # A question that laughs at itself.
+    "地震でカップ麺ひっくり返ったｗｗｗ これも被害に入るんか？ｗ",
+    "kkkkk caí da cama com o terremoto, isso conta como desastre?",
 ]
 STILL_ASKING = [
     "助けてもらいましたが、父がまだ見つかりません。探してください",
@@ -331,6 +334,10 @@ STILL_ASKING = [
     "気をつけてください。ところで給水車は何時に来ますか",
     "物資はもう届いていますか？",
     "did my message go through? we still need water",
+    # A question citing the news is a question (relayed is not laughter).
+    "ニュースで見たんですが、近くの避難所はどこですか",
+    # Laughter does not cancel a request for help in the same breath.
+    "笑えないんだけど、誰か助けに来て",
 ]
 
 

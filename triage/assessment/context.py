@@ -94,7 +94,16 @@ def asks_for_something(text: str) -> bool:
         return False
     for pattern in (lexicon.cues["resolved"], lexicon.asks_nothing):
         normalized = pattern.sub(" ", normalized)
-    return lexicon.asks.search(normalized) is not None
+    # A question in a sentence that laughs asks the service nothing ("泡面震翻了哈哈哈，
+    # 这算不算灾害损失？"), unless it asks for help now or names a person in danger (the
+    # blockers `SentenceCues` reads). Not one that relays news: "ニュースで見たけど、
+    # 避難所はどこ？" is a real question.
+    sentences = SentenceCues(normalized)
+    return any(_not_a_joke(sentences.at(m.start())) for m in lexicon.asks.finditer(normalized))
+
+
+def _not_a_joke(cue: Cue | None) -> bool:
+    return cue is None or cue.kind != "joke"
 
 
 def _without_links(text: str) -> str:
