@@ -121,21 +121,22 @@ def _ward_by_district(
     """The ward of a named designated city that a district of it tells (후쿠오카 텐진 is
     福岡市中央区 by 天神): a town reading of exactly one ward, as a word in the text."""
     districts = _districts(city.lgcode, gazetteer, script)
-    if not districts:
+    if districts.pattern is None:
         return None
-    end = f"(?:[^{script.letters}]|$|{script.district_end})"
-    wards = {
-        lgcode
-        for name, lgcode in districts.items()
-        if re.search(f"(?<![{script.letters}]){re.escape(name)}{end}", folded)
-    }
+    wards = {districts.ward_of[m.group(1)] for m in districts.pattern.finditer(folded)}
     return gazetteer.by_lgcode.get(next(iter(wards))) if len(wards) == 1 else None
 
 
+@dataclass(frozen=True)
+class _Districts:
+    ward_of: dict[str, str]  # folded reading -> the one ward that has it
+    pattern: re.Pattern[str] | None  # every reading as a word, longest first
+
+
 @lru_cache(maxsize=64)
-def _districts(city_lgcode: str, gazetteer: Gazetteer, script: Script) -> dict[str, str]:
+def _districts(city_lgcode: str, gazetteer: Gazetteer, script: Script) -> _Districts:
     """Folded town readings of a designated city's wards -> the one ward each names
-    (a reading two wards share names neither)."""
+    (a reading two wards share names neither), and one pattern for them all."""
     city = gazetteer.by_lgcode[city_lgcode]
     city_name = script.fold(script.transliterate(name_part(city.kana, "")[0]))
     by_name: dict[str, set[str]] = {}
@@ -148,7 +149,12 @@ def _districts(city_lgcode: str, gazetteer: Gazetteer, script: Script) -> dict[s
             # Not the city's own name (逢阪 reads like 大阪 once vowel length is folded).
             if script.indexed(name) and len(name) >= 2 and name not in city_name:
                 by_name.setdefault(name, set()).add(ward.lgcode)
-    return {name: next(iter(wards)) for name, wards in by_name.items() if len(wards) == 1}
+    ward_of = {name: next(iter(wards)) for name, wards in by_name.items() if len(wards) == 1}
+    if not ward_of:
+        return _Districts(ward_of, None)
+    names = "|".join(re.escape(n) for n in sorted(ward_of, key=len, reverse=True))
+    end = f"(?=[^{script.letters}]|$|{script.district_end})"
+    return _Districts(ward_of, re.compile(f"(?<![{script.letters}])({names}){end}"))
 
 
 def _city_named(ward: Municipality, folded: str, gazetteer: Gazetteer, script: Script) -> bool:
