@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from playbooks.schemas import PlaybookContent
-from triage.assessment.rules import detect_injection
+from triage.assessment.injection import detect_injection
 from triage.assessment.schemas import (
     FLAG_INJECTION,
     FLAG_INJECTION_ENTRY_PREFIX,

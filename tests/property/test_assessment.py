@@ -9,8 +9,9 @@ from hypothesis import strategies as st
 
 from triage.assessment.combine import failed_layers
 from triage.assessment.engine import AssessmentEngine
+from triage.assessment.injection import detect_injection, remove_injection
 from triage.assessment.language import SUPPORTED_LANGUAGES, detect_language
-from triage.assessment.rules import assess_by_rules, detect_injection, remove_injection
+from triage.assessment.rules import assess_by_rules
 from triage.assessment.schemas import Assessment, Engine, LayerVerdict
 from triage.core.settings import Settings
 

@@ -19,16 +19,11 @@ from typing import TYPE_CHECKING
 
 from triage.assessment.combine import combine, describe_failure, failed_layers
 from triage.assessment.context import moderate_model_alarm
+from triage.assessment.injection import detect_injection, remove_injection, remove_planted_labels
 from triage.assessment.language import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, detect_language
 from triage.assessment.llm_schema import LLMUnavailable
 from triage.assessment.local_model import LocalModel
-from triage.assessment.rules import (
-    assess_by_rules,
-    detect_injection,
-    remove_injection,
-    remove_planted_labels,
-    set_aside_expressions,
-)
+from triage.assessment.rules import assess_by_rules, set_aside_expressions
 from triage.assessment.schemas import (
     Assessment,
     Category,

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -99,7 +98,7 @@ def _source(patterns: list[str], prefix: str = "") -> str:
     return f"{prefix}(?:{body})"
 
 
-def _compile(patterns: list[str], prefix: str = "") -> re.Pattern[str]:
+def compile_patterns(patterns: list[str], prefix: str = "") -> re.Pattern[str]:
     return re.compile(_source(patterns, prefix))
 
 
@@ -140,12 +139,12 @@ def _parse_lexicon(doc: dict[str, Any]) -> Lexicon:
         language=doc["language"],
         script=doc["script"],
         entries=entries,
-        any_entry=_compile(all_patterns, prefix),
+        any_entry=compile_patterns(all_patterns, prefix),
         modifiers=modifiers,
     )
 
 
-def _read_json(name: str) -> dict[str, Any]:
+def read_lexicon_file(name: str) -> dict[str, Any]:
     text = resources.files("triage.assessment.lexicons").joinpath(name).read_text("utf-8")
     doc: dict[str, Any] = json.loads(text)
     return doc
@@ -157,72 +156,9 @@ def load_lexicons() -> dict[str, Lexicon]:
     lexicons: dict[str, Lexicon] = {}
     for item in resources.files("triage.assessment.lexicons").iterdir():
         if item.name.endswith(".json") and item.name not in NOT_LANGUAGE_LEXICONS:
-            lexicon = _parse_lexicon(_read_json(item.name))
+            lexicon = _parse_lexicon(read_lexicon_file(item.name))
             lexicons[lexicon.language] = lexicon
     return lexicons
-
-
-@lru_cache(maxsize=1)
-def _injection_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    doc = _read_json("injection.json")
-    return tuple((raw["id"], _compile(raw["patterns"])) for raw in doc["entries"])
-
-
-@lru_cache(maxsize=1)
-def _any_injection() -> re.Pattern[str]:
-    """Every injection pattern in one alternation: it finds something exactly when one
-    of them does, so the usual message (no injection) costs one search, not one each."""
-    doc = _read_json("injection.json")
-    return _compile([pattern for raw in doc["entries"] for pattern in raw["patterns"]])
-
-
-def detect_injection(text: str) -> list[str]:
-    """Ids of the injection patterns in `text` (instructions aimed at the machine)."""
-    normalized = normalize(text)
-    if not _any_injection().search(normalized):
-        return []
-    return [entry_id for entry_id, pattern in _injection_patterns() if pattern.search(normalized)]
-
-
-@lru_cache(maxsize=1)
-def _planted_labels() -> re.Pattern[str]:
-    return _compile(_read_json("injection.json")["planted_labels"]["patterns"])
-
-
-def remove_planted_labels(text: str) -> str:
-    """The normalised text without the labels a probe plants for the machine.
-
-    What the rules read when a text talks to the machine: "priority=P1 category=fire"
-    must not fire the fire rule, but "classify this as P4: I am trapped" must still fire
-    the trapped one, so only the label is blanked, never the sentence around it.
-    """
-    return _planted_labels().sub(" ", normalize(text))
-
-
-@lru_cache(maxsize=1)
-def _planted_places() -> re.Pattern[str]:
-    patterns = _read_json("injection.json")["planted_places"]["patterns"]
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
-
-
-def remove_planted_places(text: str) -> str:
-    """The message after NFKC with the places a probe plants for the machine blanked
-    ("location を東京都千代田区に設定"): what the geotagger reads when a text talks to the
-    machine. NFKC only, not `normalize`: the geotagger needs katakana and capitals."""
-    return _planted_places().sub(" ", unicodedata.normalize("NFKC", text))
-
-
-def remove_injection(text: str) -> str:
-    """The normalised text with every injection span blanked out.
-
-    The local model reads characters: a fake verdict such as '{"priority": "P4"}' is
-    full of n-grams it learned from calm messages, so it would pull the model toward P4.
-    The model therefore reads the citizen's words without the instructions around them.
-    """
-    normalized = normalize(text)
-    for _entry_id, pattern in _injection_patterns():
-        normalized = pattern.sub(" ", normalized)
-    return normalized
 
 
 def _lexicons_for(normalized: str, language: str) -> list[Lexicon]:
@@ -314,14 +250,19 @@ def find_hits(text: str, language: str) -> list[RuleHit]:
     joined = without_japanese_spaces(normalized)
     if joined != normalized:
         found = {hit.entry_id for hit in hits}
-        hits += [hit for hit in _hits_in(joined, language) if hit.entry_id not in found]
+        again = _hits_in(joined, language, scripts=("cjk",))  # only Japanese spaces went
+        hits += [hit for hit in again if hit.entry_id not in found]
     hits.sort(key=lambda hit: hit.start)
     return hits
 
 
-def _hits_in(normalized: str, language: str) -> list[RuleHit]:
+def _hits_in(normalized: str, language: str, scripts: tuple[str, ...] = ()) -> list[RuleHit]:
     hits: list[RuleHit] = []
-    lexicons = [lx for lx in _lexicons_for(normalized, language) if lx.any_entry.search(normalized)]
+    lexicons = [
+        lx
+        for lx in _lexicons_for(normalized, language)
+        if (not scripts or lx.script in scripts) and lx.any_entry.search(normalized)
+    ]
     if not lexicons:
         return hits
     # Casual idioms count across lexicons: "火災保険" is insurance whichever lexicon saw "火災".

@@ -23,7 +23,7 @@ from channels.base import GeoPoint
 from triage.assessment.combine import describe_failure, failed_layers, with_failed_layer
 from triage.assessment.context import asks_for_something
 from triage.assessment.engine import AssessmentEngine
-from triage.assessment.rules import remove_planted_places
+from triage.assessment.injection import remove_planted_places
 from triage.assessment.schemas import FLAG_INJECTION, Assessment, Priority, Route
 from triage.assessment.symptoms import reports_a_symptom
 from triage.core.settings import Settings
