@@ -451,3 +451,14 @@ def test_resolved_reports_in_chinese_and_vietnamese_are_not_urgent(
             "Hôm qua mất liên lạc với mẹ, đến giờ vẫn chưa liên lạc được",
         ],
     )
+
+
+def test_a_voice_heard_keeps_a_negated_report_urgent() -> None:
+    """'They told us nobody is trapped, but I hear a voice from the back room': the voice
+    is the present danger, whatever the negation before it."""
+    from triage.cli.assess import run_message
+
+    outcome = run_message(
+        load_pipeline(), "誰もいないって消防の人は言うけど、崩れた家の奥から声が聞こえる"
+    )
+    assert outcome.decision.route is Route.URGENT

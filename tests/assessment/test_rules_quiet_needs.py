@@ -71,6 +71,9 @@ def test_quiet_urgent_needs_fire(text: str, category: Category) -> None:
         "薬を全部まとめて飲んでしまおうか",  # an overdose, said calmly
         "my grandfather fell off the ladder and is lying still",
         "मलाई अब बाँच्न चाहन्न",
+        "じいちゃん 呼んでも反応がにぶい",  # impaired consciousness, said softly
+        "停電で寒くて、赤ちゃんの手足が冷たくなってる",  # hypothermia
+        "むかいの いえから ひが でています",  # a fire, in kana
     ],
 )
 def test_quiet_life_threats_fire(text: str) -> None:
@@ -102,6 +105,8 @@ def test_routine_wording_stays_routine(text: str) -> None:
         "지난주에 구조해주신 소방대원분들 고맙습니다",
         "तपाईंहरूले हामीलाई बचाउनुभयो, धेरै धन्यवाद",
         "Terima kasih untuk petugas pemadam kebakaran di Palu",
+        "Salamat po sa tulong ninyo kahapon, ligtas na kami",
+        "Estamos atrapados en la estación de Hakata por el tifón, ¿hay autobuses?",
         # Nobody hurt, in dialect.
         "屋根が少し壊れたばってん、けが人はおらんです。修理の補助はありますか",
         # A chronic illness or home oxygen mentioned while asking ahead is not a need now.
