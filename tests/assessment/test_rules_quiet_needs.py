@@ -74,6 +74,10 @@ def test_quiet_urgent_needs_fire(text: str, category: Category) -> None:
         "じいちゃん 呼んでも反応がにぶい",  # impaired consciousness, said softly
         "停電で寒くて、赤ちゃんの手足が冷たくなってる",  # hypothermia
         "むかいの いえから ひが でています",  # a fire, in kana
+        # かもしれない ("maybe") holds もし ("if"), and "not sure if" is not a condition.
+        "隣の部屋から煙がでとる、おばあちゃんが中におるかもしれん",
+        "Not sure if I should bother you, but my neighbour is trapped under the carport",
+        "じいちゃん 屋根から落ちて 頭打って 動かん",  # without を
     ],
 )
 def test_quiet_life_threats_fire(text: str) -> None:
@@ -126,6 +130,7 @@ def test_help_that_came_and_conditions_mentioned_ahead_do_not_fire(text: str) ->
         "o poste está torto e o fio encostado no portão de ferro",
         "宿舍停水停电三天了，吃的也快没了",
         "Medicine must be delivered to our camp, the clinic is gone",  # a request for medicine
+        "うちの前の水道管が破裂して道路が川みたいになっとる",  # a burst water main
     ],
 )
 def test_needs_in_the_same_breath_still_fire(text: str) -> None:
