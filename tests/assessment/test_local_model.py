@@ -68,12 +68,16 @@ def test_training_data_is_valid_and_covers_every_language() -> None:
     assert {e["priority"] for e in examples} == {p.value for p in Priority}
 
 
-def test_training_and_dev_sets_do_not_share_messages() -> None:
-    dev = Path(__file__).parents[2] / "ops" / "eval" / "assessment" / "dev.jsonl"
-    if not dev.exists():
-        pytest.skip("dev set not present")
+def test_training_and_evaluation_sets_do_not_share_messages() -> None:
+    """Our dev set and every helper-written holdout are evaluation only."""
     import json
 
-    dev_texts = {json.loads(line)["text"] for line in dev.read_text("utf-8").splitlines() if line}
+    folder = Path(__file__).parents[2] / "ops" / "eval" / "assessment"
+    sets = [folder / "dev.jsonl", *sorted(folder.glob("*_holdout.jsonl"))]
+    if not all(path.exists() for path in sets):
+        pytest.skip("evaluation sets not present")
     train_texts = {e["text"] for e in load_training_examples()}
-    assert not dev_texts & train_texts
+    for path in sets:
+        lines = path.read_text("utf-8").splitlines()
+        texts = {json.loads(line)["text"] for line in lines if line}
+        assert not texts & train_texts, path.name
