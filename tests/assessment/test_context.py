@@ -325,6 +325,9 @@ NOT_ASKING = [
     # A question that laughs at itself.
     "地震でカップ麺ひっくり返ったｗｗｗ これも被害に入るんか？ｗ",
     "kkkkk caí da cama com o terremoto, isso conta como desastre?",
+    # Thanks for a help that came (vi), and an advert's "feel free to contact us".
+    "Cảm ơn các anh chị ở tòa thị chính đã giúp em dịch giấy tờ",
+    "屋根の修理は当社へ！お気軽にお問い合わせください",
 ]
 STILL_ASKING = [
     "助けてもらいましたが、父がまだ見つかりません。探してください",
@@ -338,6 +341,8 @@ STILL_ASKING = [
     "ニュースで見たんですが、近くの避難所はどこですか",
     # Laughter does not cancel a request for help in the same breath.
     "笑えないんだけど、誰か助けに来て",
+    "cảm ơn đã giúp, nhưng nhà em còn cần nước",  # thanks, and a need still
+    "cảm ơn, nhưng xin giúp em tìm mẹ",
 ]
 
 
