@@ -14,8 +14,15 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from types import ModuleType
 
-from triage.core.metrics import LLM_IN_FLIGHT, SURGE_ACTIVE
+
+def _metrics() -> ModuleType:
+    """The metrics module, imported where a gauge is first set: prometheus_client costs
+    ~40 ms of start-up, and `triage assess` without an LLM never sets these."""
+    from triage.core import metrics
+
+    return metrics
 
 
 class SurgeMonitor:
@@ -48,7 +55,7 @@ class SurgeMonitor:
             self._active = (
                 backlog > self.max_backlog or self.latency_seconds > self.max_latency_seconds
             )
-        SURGE_ACTIVE.set(1 if self._active else 0)
+        _metrics().SURGE_ACTIVE.set(1 if self._active else 0)
         return self._active
 
     def observe_backlog(self, waiting: int) -> None:
@@ -65,11 +72,11 @@ class SurgeMonitor:
     def llm_call(self) -> Iterator[None]:
         """Count a call in flight and record its latency, even when it fails."""
         self.in_flight += 1
-        LLM_IN_FLIGHT.inc()
+        _metrics().LLM_IN_FLIGHT.inc()
         started = self._clock()
         try:
             yield
         finally:
             self.in_flight -= 1
-            LLM_IN_FLIGHT.dec()
+            _metrics().LLM_IN_FLIGHT.dec()
             self.observe_latency(self._clock() - started)
