@@ -43,6 +43,7 @@ from triage.geo.place_words import (
 )
 from triage.geo.schemas import LocationPrecision
 from triage.geo.short_name_index import ShortNameIndex, short_name_index
+from triage.geo.wards import wards_of
 
 STEM_CONFIDENCE = 0.55
 READING_CONFIDENCE = 0.5
@@ -97,7 +98,10 @@ def find_short_names(
                 continue
         if HONORIFIC.match(after):
             continue
-        chosen = _resolve(options, text, gazetteer, prefer)
+        # Read without the stem itself: 神戸町 has a town named 神戸, which must not
+        # count as "a town of it named in the message" when the message says 神戸.
+        masked = f"{text[:start]}{' ' * len(stem)}{text[start + len(stem) :]}"
+        chosen = _resolve(options, masked, gazetteer, prefer)
         if chosen is not None:
             found.append(ShortName(stem, chosen, LocationPrecision.MUNICIPALITY, STEM_CONFIDENCE))
     found += _after_prefecture(text, index, gazetteer, {s.text for s in found}, kanji)
@@ -328,7 +332,12 @@ def _resolve(
             for m in options
             if _names_a_town_of(m, text, gazetteer, stripped=False, everyday=True)
         ]
-    return with_town[0] if len(with_town) == 1 else None
+    if len(with_town) == 1:
+        return with_town[0]
+    # A designated city and a town sharing a stem (神戸市, 岐阜の神戸町): people who write
+    # the stem alone mean the city of a million, not the town.
+    cities = [m for m in options if wards_of(m, gazetteer)]
+    return cities[0] if not with_town and len(cities) == 1 else None
 
 
 @lru_cache(maxsize=1024)
