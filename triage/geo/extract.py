@@ -33,6 +33,12 @@ _PLAIN_WORD = re.compile(
 )  # shorter shelter names (公民館) are generic words
 _KANJI_BEFORE = re.compile(r"[\u4e00-\u9fff\u3005]")
 _ROMAJI_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+# A route between two places: neither is the other's prefecture.
+_ROUTE = re.compile(
+    r"\b(?:to|from|between|entre|hasta|até|ate|para|ke|dari|papunta|mula|đến|den|từ)\b"
+    r"|\bde \w+ a\b|→|〜|~",
+    re.IGNORECASE,
+)
 _ROMAJI_SUFFIX: dict[str, tuple[str, ...]] = {
     "city": ("Shi",), "shi": ("Shi",), "town": ("Cho", "Machi"), "machi": ("Machi",),
     "cho": ("Cho",), "village": ("Mura", "Son"), "mura": ("Mura",), "son": ("Son",),
@@ -311,7 +317,26 @@ def find_romaji(original: str, gazetteer: Gazetteer) -> list[Candidate]:
                     LocationPrecision.PREFECTURE, 0.5,
                 )
             )  # fmt: skip
+    if not _ROUTE.search(original):  # "between Kumamoto and Hitoyoshi": two cities
+        found = _prefecture_cities_give_way(found)
     return with_latin_districts(found, words, gazetteer, _ENGLISH_WORDS)
+
+
+def _prefecture_cities_give_way(found: list[Candidate]) -> list[Candidate]:
+    """ "Kumamoto Mashiki", "Chiba … Kimitsu": a city named like its prefecture, written
+    without -shi or "city", is the prefecture when another place of it is named too."""
+    others = {c.prefecture for c in found if c.municipality and not _named_like_prefecture(c)}
+    return [
+        c
+        for c in found
+        if not (_named_like_prefecture(c) and " " not in c.text and "-" not in c.text)
+        or c.prefecture not in others
+    ]
+
+
+def _named_like_prefecture(candidate: Candidate) -> bool:
+    m = candidate.municipality
+    return m is not None and m.parent_lgcode is None and m.prefecture.startswith(m.name[:-1])
 
 
 def _romaji_municipalities(
