@@ -336,7 +336,7 @@ def _prefecture_cities_give_way(found: list[Candidate]) -> list[Candidate]:
 
 def _named_like_prefecture(candidate: Candidate) -> bool:
     m = candidate.municipality
-    return m is not None and m.parent_lgcode is None and m.prefecture.startswith(m.name[:-1])
+    return m is not None and m.named_like_its_prefecture
 
 
 def _romaji_municipalities(

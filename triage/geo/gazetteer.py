@@ -69,6 +69,11 @@ class Municipality:
             return None
         return self.name[self.name.index("市") + 1 :]
 
+    @property
+    def named_like_its_prefecture(self) -> bool:
+        """熊本市 of 熊本県, 千葉市 of 千葉県: a city people also mean the prefecture by."""
+        return self.parent_lgcode is None and self.prefecture.startswith(self.name[:-1])
+
 
 @dataclass(frozen=True, slots=True)
 class Feature:

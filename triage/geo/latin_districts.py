@@ -16,6 +16,7 @@ from triage.geo.candidate import Candidate
 from triage.geo.gazetteer import Gazetteer, Municipality
 from triage.geo.normalize import romaji_key
 from triage.geo.romaji import kana_romaji
+from triage.geo.wards import wards_by_town_reading
 
 _MIN_LETTERS = 4
 
@@ -49,12 +50,10 @@ def _districts(city_lgcode: str, gazetteer: Gazetteer) -> dict[str, str]:
     """Romanised town readings of a designated city's wards -> the one ward each names
     (a reading two wards share names neither); empty for a city without wards."""
     city = gazetteer.by_lgcode[city_lgcode]
-    by_key: dict[str, set[str]] = {}
-    for ward in gazetteer.municipalities:
-        if ward.parent_lgcode != city_lgcode:
-            continue
-        for town in gazetteer.towns_of(ward.lgcode).values():
-            if town.kana:
-                by_key.setdefault(romaji_key(kana_romaji(town.kana)), set()).add(ward.lgcode)
     own = romaji_key(kana_romaji(city.kana.removesuffix("し")))
-    return {key: wards.pop() for key, wards in by_key.items() if len(wards) == 1 and key != own}
+
+    def read(kana: str) -> str | None:
+        key = romaji_key(kana_romaji(kana))
+        return key if key != own else None
+
+    return wards_by_town_reading(city, gazetteer, read)

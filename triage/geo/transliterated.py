@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from triage.geo.gazetteer import Gazetteer, Municipality
+from triage.geo.wards import wards_by_town_reading
 
 _SUFFIXES = ("ちょう", "まち", "むら", "そん", "し")
 
@@ -101,7 +102,7 @@ def find_places(text: str, gazetteer: Gazetteer, script: Script) -> list[Municip
             m.lgcode
             for m in found
             if any(o.prefecture == m.prefecture and o.lgcode != m.lgcode for o in found)
-            and m.prefecture.startswith(m.name[:-1])
+            and m.named_like_its_prefecture
         }
         found = [m for m in found if m.lgcode not in prefecture_cities]
     wards = [m for m in found if m.parent_lgcode is not None]
@@ -139,17 +140,16 @@ def _districts(city_lgcode: str, gazetteer: Gazetteer, script: Script) -> _Distr
     (a reading two wards share names neither), and one pattern for them all."""
     city = gazetteer.by_lgcode[city_lgcode]
     city_name = script.fold(script.transliterate(name_part(city.kana, "")[0]))
-    by_name: dict[str, set[str]] = {}
-    for ward in gazetteer.municipalities:
-        if ward.parent_lgcode != city_lgcode:
-            continue
-        for town in gazetteer.towns_of(ward.lgcode).values():
-            stem, _ = name_part(town.kana, "")
-            name = script.fold(script.transliterate(stem)) if stem else ""
-            # Not the city's own name (逢阪 reads like 大阪 once vowel length is folded).
-            if script.indexed(name) and len(name) >= 2 and name not in city_name:
-                by_name.setdefault(name, set()).add(ward.lgcode)
-    ward_of = {name: next(iter(wards)) for name, wards in by_name.items() if len(wards) == 1}
+
+    def read(kana: str) -> str | None:
+        stem, _ = name_part(kana, "")
+        name = script.fold(script.transliterate(stem)) if stem else ""
+        # Not the city's own name (逢阪 reads like 大阪 once vowel length is folded).
+        if script.indexed(name) and len(name) >= 2 and name not in city_name:
+            return name
+        return None
+
+    ward_of = wards_by_town_reading(city, gazetteer, read)
     if not ward_of:
         return _Districts(ward_of, None)
     names = "|".join(re.escape(n) for n in sorted(ward_of, key=len, reverse=True))

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 from triage.geo.gazetteer import Gazetteer, Municipality
@@ -28,6 +29,24 @@ def _ward_kana(ward: Municipality, city: Municipality) -> str:
 
 def wards_of(city: Municipality, gazetteer: Gazetteer) -> list[Municipality]:
     return wards_by_city(gazetteer).get(city.lgcode, [])
+
+
+def wards_by_town_reading(
+    city: Municipality, gazetteer: Gazetteer, read: Callable[[str], str | None]
+) -> dict[str, str]:
+    """How a district of a designated city tells its ward (天神 is 福岡市中央区): each
+    town reading of the city's wards, as `read` writes a town's kana (None: not a name to
+    look for), to the lgcode of the one ward that has it; a reading two wards share
+    names neither."""
+    wards_of_reading: dict[str, set[str]] = {}
+    for ward in wards_of(city, gazetteer):
+        for town in gazetteer.towns_of(ward.lgcode).values():
+            reading = read(town.kana) if town.kana else None
+            if reading:
+                wards_of_reading.setdefault(reading, set()).add(ward.lgcode)
+    return {
+        reading: next(iter(wards)) for reading, wards in wards_of_reading.items() if len(wards) == 1
+    }
 
 
 def ward_in_text(city: Municipality, text: str, gazetteer: Gazetteer) -> Municipality | None:
