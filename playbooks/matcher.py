@@ -48,7 +48,7 @@ INJECTION_SCORE_CAP = 0.5
 # depends on the verb's class, which a character cannot tell (できません is できない,
 # つきません つかない), so both readings are added: an -i- stem kept (ichidan, potential
 # forms) and moved to -a- (godan). A wrong reading is a string no keyword has.
-_POLITE_NEGATIVE = re.compile("([ぁ-んァ-ン一-龥])ません")
+_POLITE_NEGATIVE = re.compile("([ぁ-ん一-龥])ません")  # normalised: katakana is hiragana
 _I_TO_A = str.maketrans("きぎしちにひびみりい", "かがさたなはばまらわ")
 
 

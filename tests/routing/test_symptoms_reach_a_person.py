@@ -45,28 +45,25 @@ def test_a_denied_or_absent_symptom_is_not(text: str) -> None:
     assert not reports_a_symptom(text)
 
 
-def test_a_symptom_keeps_a_routine_reading_from_an_automatic_answer() -> None:
-    calm = Assessment(
-        priority=Priority.ROUTINE,
-        category=Category.MEDICAL,
+def calm(priority: Priority, category: Category) -> Assessment:
+    """A reading the machine would answer or close alone: sure, almost no urgency."""
+    return Assessment(
+        priority=priority,
+        category=category,
         language="ja",
         confidence=0.95,
         engine=Engine.LOCAL_MODEL,
         urgent_probability=0.02,
     )
-    sure = RouteContext(playbook_match_score=0.95)
-    assert route_for(calm, sure) is Route.AUTO_REPLY
-    assert route_for(calm, RouteContext(playbook_match_score=0.95, reports_symptom=True)) is (
+
+
+def test_a_symptom_keeps_a_routine_reading_from_an_automatic_answer() -> None:
+    routine = calm(Priority.ROUTINE, Category.MEDICAL)
+    assert route_for(routine, RouteContext(playbook_match_score=0.95)) is Route.AUTO_REPLY
+    assert route_for(routine, RouteContext(playbook_match_score=0.95, reports_symptom=True)) is (
         Route.STAFF
     )
-    no_action = Assessment(
-        priority=Priority.NO_ACTION,
-        category=Category.OTHER,
-        language="ja",
-        confidence=0.95,
-        engine=Engine.LOCAL_MODEL,
-        urgent_probability=0.02,
-    )
+    no_action = calm(Priority.NO_ACTION, Category.OTHER)
     assert route_for(no_action, RouteContext(reports_symptom=True)) is Route.STAFF
 
 

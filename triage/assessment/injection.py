@@ -11,14 +11,20 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 from triage.assessment.normalize import normalize
 from triage.assessment.rules import compile_patterns, read_lexicon_file
 
 
 @lru_cache(maxsize=1)
+def _lexicon() -> dict[str, Any]:
+    return read_lexicon_file("injection.json")
+
+
+@lru_cache(maxsize=1)
 def _injection_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    doc = read_lexicon_file("injection.json")
+    doc = _lexicon()
     return tuple((raw["id"], compile_patterns(raw["patterns"])) for raw in doc["entries"])
 
 
@@ -26,7 +32,7 @@ def _injection_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
 def _any_injection() -> re.Pattern[str]:
     """Every injection pattern in one alternation: it finds something exactly when one
     of them does, so the usual message (no injection) costs one search, not one each."""
-    doc = read_lexicon_file("injection.json")
+    doc = _lexicon()
     return compile_patterns([pattern for raw in doc["entries"] for pattern in raw["patterns"]])
 
 
@@ -40,7 +46,7 @@ def detect_injection(text: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _planted_labels() -> re.Pattern[str]:
-    return compile_patterns(read_lexicon_file("injection.json")["planted_labels"]["patterns"])
+    return compile_patterns(_lexicon()["planted_labels"]["patterns"])
 
 
 def remove_planted_labels(text: str) -> str:
@@ -55,7 +61,7 @@ def remove_planted_labels(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _planted_places() -> re.Pattern[str]:
-    patterns = read_lexicon_file("injection.json")["planted_places"]["patterns"]
+    patterns = _lexicon()["planted_places"]["patterns"]
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 

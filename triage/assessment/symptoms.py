@@ -15,25 +15,19 @@ Negated mentions do not count ("no fever", "不发烧", 痛くない); the list 
 
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
-from importlib import resources
 
-from triage.assessment.normalize import normalize, normalize_pattern, without_japanese_spaces
+from triage.assessment.normalize import normalize, without_japanese_spaces
+from triage.assessment.rules import compile_patterns, read_lexicon_file
 
 LEXICON = "symptoms.json"
 
 
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    text = resources.files("triage.assessment.lexicons").joinpath(LEXICON).read_text("utf-8")
-    doc = json.loads(text)
-
-    def compiled(patterns: list[str]) -> re.Pattern[str]:
-        return re.compile("|".join(f"(?:{normalize_pattern(p)})" for p in patterns))
-
-    return compiled(doc["symptoms"]), compiled(doc["negation_before"])
+    doc = read_lexicon_file(LEXICON)
+    return compile_patterns(doc["symptoms"]), compile_patterns(doc["negation_before"])
 
 
 def reports_a_symptom(text: str) -> bool:
