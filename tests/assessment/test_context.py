@@ -328,6 +328,17 @@ NOT_ASKING = [
     # Thanks for a help that came (vi), and an advert's "feel free to contact us".
     "Cảm ơn các anh chị ở tòa thị chính đã giúp em dịch giấy tờ",
     "屋根の修理は当社へ！お気軽にお問い合わせください",
+    # "Always" is not "when"; thanks for a help that came; a test that says so; a
+    # question to everyone reading rather than to the service.
+    "いつも見守ってくれてありがとう。いつまでも忘れません",
+    "Thank you all for helping us move out yesterday. We're settled now",
+    "지난주에 도와주셔서 정말 고마웠어요",
+    "上周谢谢你们的帮忙，我们已经回家了",
+    "Maraming salamat sa pagtulong ninyo kahapon",
+    "Muito obrigada pela ajuda com as malas, chegamos bem",
+    "Radio check from the district office, please ignore",
+    "送信てすと、ちゃんと届いてますか",
+    "今の地震でかかったなあ、みんな大丈夫？うちは本が落ちただけ",
 ]
 STILL_ASKING = [
     "助けてもらいましたが、父がまだ見つかりません。探してください",
@@ -343,6 +354,14 @@ STILL_ASKING = [
     "笑えないんだけど、誰か助けに来て",
     "cảm ơn đã giúp, nhưng nhà em còn cần nước",  # thanks, and a need still
     "cảm ơn, nhưng xin giúp em tìm mẹ",
+    "いつまで断水が続くんですか",
+    "Thanks for the help yesterday, but where do we get drinking water today?",
+    "도와주셔서 감사합니다. 그런데 대피소는 어디예요?",
+    "テストです。避難所はどこですか",
+    "みんな大丈夫？母と連絡がとれない、探してください",
+    # "I have a problem" says what 困っています says: a person reads it.
+    "good evening, we have a big problem with the house",
+    "I'm in trouble, my car is stuck",
 ]
 
 

@@ -44,10 +44,10 @@ from triage.assessment.schemas import (
 )
 
 # A suspected injection is never closed without a person looking (routing closes P4
-# only at confidence >= CLOSE_MIN_CONFIDENCE, 0.7).
+# only at confidence >= routing.decision.CLOSE_MIN_CONFIDENCE, 0.6).
 INJECTION_CONFIDENCE_CAP = 0.5
 # An assessment a layer is missing from is never closed (routing closes P4 only at
-# confidence >= 0.7) and gets no playbook (`TriagePipeline.route`).
+# confidence >= CLOSE_MIN_CONFIDENCE, 0.6) and gets no playbook (`TriagePipeline.route`).
 FAILED_LAYER_CONFIDENCE_CAP = 0.5
 FLAG_LAYER_FAILED_PREFIX = "layer_failed:"
 

@@ -24,7 +24,7 @@ from triage.assessment.training_run import REGULARISATION_C, load_training_examp
 CANDIDATES = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
 NEEDS_HUMAN_CANDIDATES = (0.4, 0.5, 0.55, 0.6, 0.65, 0.7)
 REVIEW_CANDIDATES = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4)
-CLOSE_CANDIDATES = (0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
+CLOSE_CANDIDATES = (0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
 REVIEW = 0.2  # the shipped routing guard (decision.REVIEW_MIN_URGENT_PROBABILITY)
 NEEDS_HUMAN = 0.5  # the shipped P1+P2 threshold (local_model.Thresholds.needs_human)
 
