@@ -1,0 +1,62 @@
+"""Life-threatening situations written without the usual emergency words, often as an
+aside in a longer message: each reaches the rules (and so the urgent queue), and each has
+a twin with the same words that is not an emergency.
+
+Found on two helper-written holdouts (ops/eval/assessment/sixth_holdout_*.jsonl) where
+the local model alone read them as routine; the examples here are our own wording.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from triage.assessment.language import detect_language
+from triage.assessment.rules import assess_by_rules
+from triage.assessment.schemas import Priority
+
+LIFE_THREATENING = [
+    # Buried, in kana, with "hurry".
+    "うまってる　早く",
+    "たすけて　うまってしまった",
+    # Struck by falling stones or tiles; legs that no longer move.
+    "落石に当たった人がいて、動けません",
+    "祖母の頭に瓦が当たって血が出ている",
+    "倒れたタンスの横で父の足が動かないと言っています",
+    # A voice or knocking from inside a house that people cannot enter.
+    "隣の家の中から声がします。ドアが開きません",
+    "We can hear knocking from inside the rubble next door",
+    # Someone lying still, or who will not wake.
+    "a woman collapsed on the platform and she is not moving",
+    "my roommate won't wake up, I shook him",
+    # An overdose told as a fact.
+    "he swallowed a whole bottle of sleeping pills an hour ago",
+    # Nepali: chest pain, breath that will not come.
+    "बुबालाई छाती धेरै दुख्यो, सास फेर्न गाह्रो छ",
+]
+
+NOT_LIFE_THREATENING = [
+    # 埋まっている also means "full" (seats, bookings, shelters).
+    "避難所の駐車場はもう埋まっていますか",
+    "予約がうまってる",
+    # A tile that hit a car, not a person.
+    "昨日の風で瓦が当たって車がへこみました",
+    # A voice heard from a loudspeaker, not from inside a house.
+    "防災無線の声が聞こえにくいです",
+    "the trains are not running, can I get a refund?",
+    "I couldn't wake up early enough for the water truck, when is the next one?",
+]
+
+
+def priority_of(text: str) -> Priority | None:
+    verdict = assess_by_rules(text, detect_language(text))
+    return None if verdict is None else verdict.priority
+
+
+@pytest.mark.parametrize("text", LIFE_THREATENING)
+def test_said_in_passing_is_still_life_threatening(text: str) -> None:
+    assert priority_of(text) is Priority.LIFE_THREAT
+
+
+@pytest.mark.parametrize("text", NOT_LIFE_THREATENING)
+def test_the_same_words_about_things_are_not(text: str) -> None:
+    assert priority_of(text) is not Priority.LIFE_THREAT
