@@ -28,10 +28,25 @@ LIFE_THREATENING = [
     # Someone lying still, or who will not wake.
     "a woman collapsed on the platform and she is not moving",
     "my roommate won't wake up, I shook him",
+    # Casualties reported as present.
+    "there are several injured in the school gym and no doctor",
     # An overdose told as a fact.
     "he swallowed a whole bottle of sleeping pills an hour ago",
     # Nepali: chest pain, breath that will not come.
     "बुबालाई छाती धेरै दुख्यो, सास फेर्न गाह्रो छ",
+    # A farewell quoted from someone who is tired of everything.
+    "Kuya messaged: 'pagod na pagod na talaga ako, paalam sa inyong lahat'",
+    "last text from her: i'm just tired of it all. goodbye",
+    # A hazard is coming and the ride that was to take them has not come.
+    "津波注意報が出たのに、デイサービスの送迎の車がまだ来ません。母は歩けません",
+    "Ada peringatan tsunami, nenek saya di rumah belum bisa dievakuasi",
+]
+
+# A need that must be met soon (P2), said as a worry.
+URGENT_NEEDS = [
+    "灯油が切れて、夜は家の中でも寒くて眠れません。高齢の両親と三人です",
+    "赤ちゃんのミルクがもうないです。お店も閉まっています",
+    "ミルクを作るお湯がありません",
 ]
 
 NOT_LIFE_THREATENING = [
@@ -44,6 +59,12 @@ NOT_LIFE_THREATENING = [
     "防災無線の声が聞こえにくいです",
     "the trains are not running, can I get a refund?",
     "I couldn't wake up early enough for the water truck, when is the next one?",
+    # Tired, a goodbye and thanks when someone leaves Japan or goes to sleep.
+    "Salamat sa lahat, paalam na po, uuwi na kami sa Pilipinas bukas",
+    "Thank you for everything, goodbye Sendai! Flying home tomorrow",
+    "Is there financial support for flood victims?",
+    "寒くなってきたので灯油の配布はありますか",
+    "ミルクの配布場所を教えてください",
 ]
 
 
@@ -55,6 +76,11 @@ def priority_of(text: str) -> Priority | None:
 @pytest.mark.parametrize("text", LIFE_THREATENING)
 def test_said_in_passing_is_still_life_threatening(text: str) -> None:
     assert priority_of(text) is Priority.LIFE_THREAT
+
+
+@pytest.mark.parametrize("text", URGENT_NEEDS)
+def test_a_worried_need_is_urgent(text: str) -> None:
+    assert priority_of(text) is Priority.URGENT_NEED
 
 
 @pytest.mark.parametrize("text", NOT_LIFE_THREATENING)
