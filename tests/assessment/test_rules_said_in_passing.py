@@ -40,6 +40,8 @@ LIFE_THREATENING = [
     # A hazard is coming and the ride that was to take them has not come.
     "津波注意報が出たのに、デイサービスの送迎の車がまだ来ません。母は歩けません",
     "Ada peringatan tsunami, nenek saya di rumah belum bisa dievakuasi",
+    # Tagalog: will not open her eyes when called.
+    "Si lola sa kabilang higaan, ayaw magmulat kahit ginigising namin",
 ]
 
 # A need that must be met soon (P2), said as a worry.
@@ -47,6 +49,8 @@ URGENT_NEEDS = [
     "灯油が切れて、夜は家の中でも寒くて眠れません。高齢の両親と三人です",
     "赤ちゃんのミルクがもうないです。お店も閉まっています",
     "ミルクを作るお湯がありません",
+    # Tagalog: no heater, not enough blankets, people shivering.
+    "Ubos na ang kumot dito sa gym, giniginaw na ang mga senior",
 ]
 
 NOT_LIFE_THREATENING = [
@@ -65,6 +69,7 @@ NOT_LIFE_THREATENING = [
     "Is there financial support for flood victims?",
     "寒くなってきたので灯油の配布はありますか",
     "ミルクの配布場所を教えてください",
+    "Salamat po sa kumot at sa mainit na sabaw kagabi, okay na kami",
 ]
 
 

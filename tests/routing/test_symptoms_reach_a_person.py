@@ -23,6 +23,8 @@ SYMPTOMS = [
     "छोरालाई ज्वरो आयो, अस्पताल कहाँ छ?",
     "孩子发烧了，附近哪里有医院？",
     "아이가 열이 나요. 근처 병원 어디예요?",
+    # Fever and cough spreading among many people in one place.
+    "公民館に熱や咳の人が何人も出てきました。どうしたらいいですか",
 ]
 NOT_SYMPTOMS = [
     "熱はないです。避難所の場所を教えてください",
@@ -32,6 +34,7 @@ NOT_SYMPTOMS = [
     "大阪からボランティア行きたいんやけど、泊まるとこもないやろし",  # dialect, not a burn
     "Ninguém está ferido aqui, só sem luz",
     "孩子不发烧，只是想问学校什么时候开学",
+    "熱中症にならないために避難所で気をつけることは？",
 ]
 
 
