@@ -28,6 +28,13 @@ LIFE_THREATENING = [
     # Someone lying still, or who will not wake.
     "a woman collapsed on the platform and she is not moving",
     "my roommate won't wake up, I shook him",
+    # An overdose, or someone who will not wake or react, in Spanish, Portuguese, Vietnamese.
+    "mi papá se tragó demasiadas pastillas, está muy dormido",
+    "minha avó não reage quando a gente chama",
+    "anh ấy bất tỉnh từ nãy giờ",
+    # Chest pain in Tohoku speech; a suction machine's battery running out in an outage.
+    "かっちゃが胸いでぇって言って横になってら",
+    "停電で人工呼吸器の電池が夕方までしかもちません",
     # Casualties reported as present.
     "there are several injured in the school gym and no doctor",
     # An overdose told as a fact.
@@ -67,6 +74,8 @@ NOT_LIFE_THREATENING = [
     "Salamat sa lahat, paalam na po, uuwi na kami sa Pilipinas bukas",
     "Thank you for everything, goodbye Sendai! Flying home tomorrow",
     "Is there financial support for flood victims?",
+    "el ayuntamiento no responde al teléfono, ¿a qué hora abre?",
+    "phí này có khong tinh phí không?",
     "寒くなってきたので灯油の配布はありますか",
     "ミルクの配布場所を教えてください",
     "Salamat po sa kumot at sa mainit na sabaw kagabi, okay na kami",

@@ -23,6 +23,8 @@ SYMPTOMS = [
     "छोरालाई ज्वरो आयो, अस्पताल कहाँ छ?",
     "孩子发烧了，附近哪里有医院？",
     "아이가 열이 나요. 근처 병원 어디예요?",
+    "con trai em sốt từ tối qua, bé đi ngoài nhiều lần",
+    "腰いてぇくて動けねえんだども、病院どこさあるべ",
     # Fever and cough spreading among many people in one place.
     "公民館に熱や咳の人が何人も出てきました。どうしたらいいですか",
 ]
