@@ -33,17 +33,26 @@ PAIRS = [
     ("庭に入った土砂はいつ撤去してもらえますか", "裏山から土砂が崩れてきています"),
     ("산사태로 철도가 끊겼대요, 버스는 운행하나요?", "뒷산에서 산사태가 났어요"),
     # A past report, followed up; a pet that was lost; a test of the SOS button.
-    ("さっき閉じ込められたと電話した者ですが、自力で出られました", "エレベーターに閉じ込められました"),
+    (
+        "さっき閉じ込められたと電話した者ですが、自力で出られました",
+        "エレベーターに閉じ込められました",
+    ),
     ("迷子になってたうちのインコ、戻ってきました", "子どもが迷子です、見つかりません"),
     ("SOSボタンの練習をしています", "SOS 助けて"),
     # Asking how to call an ambulance, or one that came and went; a past fire.
-    ("救急車って何番に電話すればいいですか？今は元気です", "祖父が倒れました、救急車を呼んでください"),
+    (
+        "救急車って何番に電話すればいいですか？今は元気です",
+        "祖父が倒れました、救急車を呼んでください",
+    ),
     ("先日の火事で焼けた跡の片付けはどうすれば", "隣の家が火事です"),
     # Worry about heatstroke or anaphylaxis, asked in advance.
     ("熱中症予防のために避難所に扇風機はありますか", "父が熱中症で倒れました"),
     # Thanks for a rescue that came (vi, pt); a benefit, not a cry for help (pt).
     ("Cảm ơn mọi người đã cứu hộ nhà em tuần trước", "Cứu với, nước đang dâng"),
-    ("Obrigada aos bombeiros pelo resgate do meu tio ontem", "Precisamos de resgate, a água está subindo"),
+    (
+        "Obrigada aos bombeiros pelo resgate do meu tio ontem",
+        "Precisamos de resgate, a água está subindo",
+    ),
     ("Existe auxílio para quem perdeu o emprego na enchente?", "Auxilio, estamos atrapados"),
     ("快饿死了哈哈，哪里发便当？", "我爸爸快不行了，没有呼吸"),
     ("運転免許証が流されてしまいました", "車ごと流されています"),
