@@ -339,6 +339,13 @@ NOT_ASKING = [
     "Radio check from the district office, please ignore",
     "送信てすと、ちゃんと届いてますか",
     "今の地震でかかったなあ、みんな大丈夫？うちは本が落ちただけ",
+    # A help that came years ago; no need to come again; a request made earlier, settled.
+    "前の大雨で助けてもらった者です。今年は無事に過ごしています",
+    "片付けは終わったので、もう来てもらわなくて大丈夫です",
+    "先日お願いした父の件、本人と連絡がつきました",
+    "Teste de envio, chegou?",
+    "Nasa bahay na kami ulit. Thank you sa tulong!",
+    "すごい風やったねー、みんなは平気やった？",
 ]
 STILL_ASKING = [
     "助けてもらいましたが、父がまだ見つかりません。探してください",
@@ -362,6 +369,8 @@ STILL_ASKING = [
     # "I have a problem" says what 困っています says: a person reads it.
     "good evening, we have a big problem with the house",
     "I'm in trouble, my car is stuck",
+    "昨日お願いしたのに、まだ給水車が来ません",
+    "まだ来てくれない、早く来て",
 ]
 
 
