@@ -58,6 +58,8 @@ URGENT_NEEDS = [
     "ミルクを作るお湯がありません",
     # Tagalog: no heater, not enough blankets, people shivering.
     "Ubos na ang kumot dito sa gym, giniginaw na ang mga senior",
+    "Wala na po kaming tubig dito sa apartment, dalawang araw na",
+    "ストーブの灯油が切れました。今夜は氷点下になるそうです",
 ]
 
 NOT_LIFE_THREATENING = [
@@ -77,6 +79,8 @@ NOT_LIFE_THREATENING = [
     "el ayuntamiento no responde al teléfono, ¿a qué hora abre?",
     "phí này có khong tinh phí không?",
     "寒くなってきたので灯油の配布はありますか",
+    "灯油の配布はいつ終わりますか。寒くて",
+    "ガソリンスタンドが閉まる時間です。寒くていやだな",
     "ミルクの配布場所を教えてください",
     "Salamat po sa kumot at sa mainit na sabaw kagabi, okay na kami",
 ]

@@ -199,3 +199,53 @@ def test_a_later_reading_only_moves_the_route_towards_a_person() -> None:
     assert reopened is not None and reopened.route is Route.STAFF
     assert decide_after_raise(p3, Route.AUTO_REPLY, match) is None
     assert decide_after_raise(p3, Route.STAFF, match) is None
+
+
+def test_a_settled_message_passes_the_guard_only_to_the_acknowledgement() -> None:
+    """A thanks, a resolved report, a joke or a test the model gives P1+P2 above the
+    guard: closed when it says so itself; held for staff otherwise."""
+    thanks = assessment(Priority.NO_ACTION, confidence=0.9, urgent_probability=LIKELY_URGENT)
+    assert route_for(thanks, RouteContext()) is Route.STAFF
+    assert route_for(thanks, RouteContext(says_it_is_settled=True)) is Route.CLOSED
+    # Still not past a symptom, a question, or a reading that is not sure.
+    assert (
+        route_for(thanks, RouteContext(says_it_is_settled=True, reports_symptom=True))
+        is Route.STAFF
+    )
+    assert (
+        route_for(thanks, RouteContext(says_it_is_settled=True, asks_something=True))
+        is Route.STAFF
+    )
+    unsure = assessment(Priority.NO_ACTION, confidence=0.5, urgent_probability=LIKELY_URGENT)
+    assert route_for(unsure, RouteContext(says_it_is_settled=True)) is Route.STAFF
+
+
+@pytest.mark.parametrize(
+    ("text", "settled"),
+    [
+        ("구조대 여러분 감사합니다. 아버지는 퇴원하셨어요", True),
+        ("火事はもう消し止められました。みんな無事です", True),
+        ("地震で家が倒れるかと思ったｗｗ コップが一個割れただけ", True),
+        ("これはテスト送信です", True),
+        # A thanks with a need still there, or relayed news: not settled.
+        ("ありがとうございます。でも母がまだ見つかりません", False),
+        ("避難所の毛布が今夜でなくなるって聞いた", False),
+        ("屋根が崩れそうです", False),
+    ],
+)
+def test_what_says_it_is_settled(text: str, settled: bool) -> None:
+    from triage.assessment.context import says_it_is_settled
+
+    assert says_it_is_settled(text) is settled
+
+
+def test_the_shipped_pipeline_closes_a_settled_thanks_the_guard_would_hold(
+    pipeline: TriagePipeline,
+) -> None:
+    """Through the real model: this thanks reads as no action with P1+P2 above the
+    guard (its collapse words), and its own words say it is a joke."""
+    text = "地震で家が潰れるかと思ったわ（笑）皿が1枚割れただけ"
+    assessed = pipeline.engine.assess_local(text)
+    assert assessed.priority is Priority.NO_ACTION
+    assert (assessed.urgent_probability or 0) >= REVIEW_MIN_URGENT_PROBABILITY
+    assert run_message(pipeline, text).route is Route.CLOSED

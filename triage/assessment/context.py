@@ -38,6 +38,11 @@ CALMING_CUES = ("resolved", "relayed", "joke", "gratitude", "test", "hypothetica
 # Cues that set aside a rule hit in their sentence (thanks or a resolved report next to
 # an emergency word may still describe it: only the model is moderated by those).
 SENTENCE_CUES = ("relayed", "joke")
+# Cues under which a message the local model finds possibly urgent may still be answered
+# or closed by the machine (`says_it_is_settled`): it thanks, says things are resolved,
+# jokes or is a test. Not relayed news ("the kerosene runs out tonight, they say" is a
+# need) and not a hypothetical (a "what if" can sit beside a present danger).
+SETTLED_CUES = ("gratitude", "resolved", "joke", "test")
 BLOCKERS = (
     "still", "asks_for_help_now", "names_a_person", "speaks_of_dying", "means_it",
     "present_danger",
@@ -119,6 +124,19 @@ def first_cue(normalized: str, kinds: tuple[str, ...] = CALMING_CUES) -> Cue | N
         if found is not None:
             return Cue(kind, found.group(0).strip())
     return None
+
+
+def says_it_is_settled(text: str) -> bool:
+    """Whether the message itself says it needs nothing urgent: a thanks, a resolved
+    report, a joke or a test, with nothing that keeps it urgent (no blocker: it does not
+    ask for help now, say the danger is still there, name a person in danger...).
+
+    Routing lets such a message, read as no action, past the fail-urgent guard to the
+    acknowledgement: on the project's holdouts the guard held thanks, resolved reports
+    and jokes the model gave P1+P2 0.2-0.5, and no P1/P2 among them (docs/EVALUATION.md,
+    "Sixth pass")."""
+    normalized = normalize(text)
+    return blocker(normalized) is None and first_cue(normalized, SETTLED_CUES) is not None
 
 
 def blocker(normalized: str) -> Cue | None:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from channels.base import GeoPoint
 from triage.assessment.combine import describe_failure, failed_layers, with_failed_layer
-from triage.assessment.context import asks_for_something
+from triage.assessment.context import asks_for_something, says_it_is_settled
 from triage.assessment.engine import AssessmentEngine
 from triage.assessment.injection import remove_planted_places
 from triage.assessment.schemas import FLAG_INJECTION, Assessment, Priority, Route
@@ -31,7 +31,13 @@ from triage.geo.gazetteer import Gazetteer, load_gazetteer
 from triage.geo.geotag import geotag
 from triage.geo.schemas import GeoLocation
 from triage.routing.answers import Answers, AnswerSource, ChosenAnswer, DatabaseAnswers
-from triage.routing.decision import Decision, RouteContext, decide, has_words
+from triage.routing.decision import (
+    REVIEW_MIN_URGENT_PROBABILITY,
+    Decision,
+    RouteContext,
+    decide,
+    has_words,
+)
 
 if TYPE_CHECKING:
     from geopy.geocoders.base import Geocoder
@@ -178,6 +184,7 @@ class TriagePipeline:
             asks_something=(assessment.priority is Priority.NO_ACTION and asks_for_something(text)),
             # Read only where the machine could answer alone (not for the urgent queue).
             reports_symptom=(not assessment.priority.needs_human and reports_a_symptom(text)),
+            says_it_is_settled=(_guard_would_hold(assessment) and says_it_is_settled(text)),
             conversation_route=facts.conversation_route,
             can_ask_back=facts.can_ask_back,
             has_gps=facts.gps is not None,
@@ -194,6 +201,18 @@ class TriagePipeline:
                 assessment = _layer_failed(assessment, LAYER_PLAYBOOKS, error)
                 decision = decide(assessment, context)  # not closed without its answer
         return TriageOutcome(assessment, location, decision, answer, considered=chosen)
+
+
+def _guard_would_hold(assessment: Assessment) -> bool:
+    """A P4 reading whose P1+P2 probability reaches the fail-urgent guard. Only a P4:
+    a thanks the model reads as P3 would be answered with a topic's playbook (a water
+    distribution answer to "thank you, the water came"), which is not what it needs."""
+    urgent = assessment.urgent_probability
+    return (
+        assessment.priority is Priority.NO_ACTION
+        and urgent is not None
+        and urgent >= REVIEW_MIN_URGENT_PROBABILITY
+    )
 
 
 def _online_geocoder(settings: Settings) -> Geocoder | None:
