@@ -213,8 +213,7 @@ def test_a_settled_message_passes_the_guard_only_to_the_acknowledgement() -> Non
         is Route.STAFF
     )
     assert (
-        route_for(thanks, RouteContext(says_it_is_settled=True, asks_something=True))
-        is Route.STAFF
+        route_for(thanks, RouteContext(says_it_is_settled=True, asks_something=True)) is Route.STAFF
     )
     unsure = assessment(Priority.NO_ACTION, confidence=0.5, urgent_probability=LIKELY_URGENT)
     assert route_for(unsure, RouteContext(says_it_is_settled=True)) is Route.STAFF
