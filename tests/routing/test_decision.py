@@ -201,22 +201,28 @@ def test_a_later_reading_only_moves_the_route_towards_a_person() -> None:
     assert decide_after_raise(p3, Route.STAFF, match) is None
 
 
-def test_a_settled_message_passes_the_guard_only_to_the_acknowledgement() -> None:
-    """A thanks, a resolved report, a joke or a test the model gives P1+P2 above the
-    guard: closed when it says so itself; held for staff otherwise."""
+def test_a_settled_message_is_closed_past_the_guard_unless_it_asks() -> None:
+    """A thanks, a resolved report, a joke or a test: closed with the acknowledgement
+    when it says so itself and asks for nothing, whatever the model's P3/P4 and P1+P2
+    probability; held for staff otherwise."""
     thanks = assessment(Priority.NO_ACTION, confidence=0.9, urgent_probability=LIKELY_URGENT)
     assert route_for(thanks, RouteContext()) is Route.STAFF
     assert route_for(thanks, RouteContext(says_it_is_settled=True)) is Route.CLOSED
-    # Still not past a symptom, a question, or a reading that is not sure.
+    read_as_routine = assessment(Priority.ROUTINE, urgent_probability=UNLIKELY_URGENT)
+    topic = RouteContext(playbook_match_score=CONFIDENT_MATCH)
+    assert route_for(read_as_routine, topic) is Route.AUTO_REPLY
+    settled = RouteContext(playbook_match_score=CONFIDENT_MATCH, says_it_is_settled=True)
+    assert route_for(read_as_routine, settled) is Route.CLOSED
+    # Never past a symptom or a question, and never a P1/P2.
+    for context in (
+        RouteContext(says_it_is_settled=True, reports_symptom=True),
+        RouteContext(says_it_is_settled=True, asks_something=True),
+    ):
+        assert route_for(thanks, context) is Route.STAFF
     assert (
-        route_for(thanks, RouteContext(says_it_is_settled=True, reports_symptom=True))
-        is Route.STAFF
+        route_for(assessment(Priority.URGENT_NEED), RouteContext(says_it_is_settled=True))
+        is Route.URGENT
     )
-    assert (
-        route_for(thanks, RouteContext(says_it_is_settled=True, asks_something=True)) is Route.STAFF
-    )
-    unsure = assessment(Priority.NO_ACTION, confidence=0.5, urgent_probability=LIKELY_URGENT)
-    assert route_for(unsure, RouteContext(says_it_is_settled=True)) is Route.STAFF
 
 
 @pytest.mark.parametrize(

@@ -43,6 +43,10 @@ SENTENCE_CUES = ("relayed", "joke")
 # jokes or is a test. Not relayed news ("the kerosene runs out tonight, they say" is a
 # need) and not a hypothetical (a "what if" can sit beside a present danger).
 SETTLED_CUES = ("gratitude", "resolved", "joke", "test")
+# For a message the model reads as routine, the joke does not count: a question can sit
+# in a sentence that laughs ("助かります笑 明日の給水車は来ますか"), and a routine reading
+# that is settled is closed with the acknowledgement instead of a playbook's answer.
+SETTLED_ROUTINE_CUES = ("gratitude", "resolved", "test")
 BLOCKERS = (
     "still", "asks_for_help_now", "names_a_person", "speaks_of_dying", "means_it",
     "present_danger",
@@ -126,17 +130,18 @@ def first_cue(normalized: str, kinds: tuple[str, ...] = CALMING_CUES) -> Cue | N
     return None
 
 
-def says_it_is_settled(text: str) -> bool:
+def says_it_is_settled(text: str, kinds: tuple[str, ...] = SETTLED_CUES) -> bool:
     """Whether the message itself says it needs nothing urgent: a thanks, a resolved
     report, a joke or a test, with nothing that keeps it urgent (no blocker: it does not
     ask for help now, say the danger is still there, name a person in danger...).
 
-    Routing lets such a message, read as no action, past the fail-urgent guard to the
-    acknowledgement: on the project's holdouts the guard held thanks, resolved reports
-    and jokes the model gave P1+P2 0.2-0.5, and no P1/P2 among them (docs/EVALUATION.md,
-    "Sixth pass")."""
+    Routing closes such a message with the acknowledgement when it asks for nothing,
+    past the fail-urgent guard: on the project's holdouts the guard held thanks,
+    resolved reports and jokes the model gave P1+P2 0.2-0.5, and no P1/P2 among them, and
+    thanks the model read as routine got a topic's playbook (docs/EVALUATION.md, "Sixth
+    pass")."""
     normalized = normalize(text)
-    return blocker(normalized) is None and first_cue(normalized, SETTLED_CUES) is not None
+    return blocker(normalized) is None and first_cue(normalized, kinds) is not None
 
 
 def blocker(normalized: str) -> Cue | None:

@@ -69,9 +69,10 @@ class RouteContext:
     # The message reports a bodily symptom now (`symptoms.reports_a_symptom`): a person
     # answers it, whatever its routine words ("40度の熱、病院にどう行けば").
     reports_symptom: bool = False
-    # The message says itself that it needs nothing urgent (`context.says_it_is_settled`:
-    # a thanks, a resolved report, a joke, a test, and no blocker): the fail-urgent guard
-    # does not hold it. Read only for a P4 reading the guard would hold.
+    # The message says itself that it needs nothing (`context.says_it_is_settled`: a
+    # thanks, a resolved report, a joke or a test, and no blocker): if it asks nothing
+    # either, it is closed with the acknowledgement, past the fail-urgent guard, also
+    # when the model reads it as routine (a thanks needs no topic's playbook).
     says_it_is_settled: bool = False
     # The route of the open conversation this message continues (None: it starts one).
     conversation_route: Route | None = None
@@ -131,7 +132,12 @@ def route_for(
         assessment.urgent_probability is not None
         and assessment.urgent_probability >= review_min_urgent_probability
     )
-    if (urgency_possible and not context.says_it_is_settled) or context.reports_symptom:
+    if context.reports_symptom:
+        return Route.STAFF
+    if context.says_it_is_settled and not context.asks_something:
+        # "Thank you, the water came": the acknowledgement, whatever the model's P3/P4.
+        return Route.CLOSED
+    if urgency_possible:
         return Route.STAFF
     if assessment.priority is Priority.NO_ACTION:
         # A message the model reads as no action that still asks for something ("I need

@@ -21,7 +21,11 @@ from typing import TYPE_CHECKING
 
 from channels.base import GeoPoint
 from triage.assessment.combine import describe_failure, failed_layers, with_failed_layer
-from triage.assessment.context import asks_for_something, says_it_is_settled
+from triage.assessment.context import (
+    SETTLED_ROUTINE_CUES,
+    asks_for_something,
+    says_it_is_settled,
+)
 from triage.assessment.engine import AssessmentEngine
 from triage.assessment.injection import remove_planted_places
 from triage.assessment.schemas import FLAG_INJECTION, Assessment, Priority, Route
@@ -177,14 +181,18 @@ class TriagePipeline:
                 )
             except Exception as error:
                 assessment = _layer_failed(assessment, LAYER_PLAYBOOKS, error)
+        settled = _settled(assessment, text)
         context = RouteContext(
             playbook_match_score=chosen.score if chosen else None,
             has_words=has_words(text),
-            # Only a P4 reading can be closed: only then is the text read for a request.
-            asks_something=(assessment.priority is Priority.NO_ACTION and asks_for_something(text)),
+            # Only a P4 reading, or a settled one, can be closed: only then is the text
+            # read for a request.
+            asks_something=(
+                (assessment.priority is Priority.NO_ACTION or settled) and asks_for_something(text)
+            ),
             # Read only where the machine could answer alone (not for the urgent queue).
             reports_symptom=(not assessment.priority.needs_human and reports_a_symptom(text)),
-            says_it_is_settled=(_guard_would_hold(assessment) and says_it_is_settled(text)),
+            says_it_is_settled=settled,
             conversation_route=facts.conversation_route,
             can_ask_back=facts.can_ask_back,
             has_gps=facts.gps is not None,
@@ -203,16 +211,15 @@ class TriagePipeline:
         return TriageOutcome(assessment, location, decision, answer, considered=chosen)
 
 
-def _guard_would_hold(assessment: Assessment) -> bool:
-    """A P4 reading whose P1+P2 probability reaches the fail-urgent guard. Only a P4:
-    a thanks the model reads as P3 would be answered with a topic's playbook (a water
-    distribution answer to "thank you, the water came"), which is not what it needs."""
+def _settled(assessment: Assessment, text: str) -> bool:
+    """Whether the message says itself it needs nothing (`context.says_it_is_settled`),
+    read only where it can change the route: a P4 reading the fail-urgent guard would
+    hold (a sure P4 below it closes anyway), and any P3 reading (without the joke cue)."""
+    if assessment.priority is Priority.ROUTINE:
+        return says_it_is_settled(text, SETTLED_ROUTINE_CUES)
     urgent = assessment.urgent_probability
-    return (
-        assessment.priority is Priority.NO_ACTION
-        and urgent is not None
-        and urgent >= REVIEW_MIN_URGENT_PROBABILITY
-    )
+    guard_holds = urgent is not None and urgent >= REVIEW_MIN_URGENT_PROBABILITY
+    return assessment.priority is Priority.NO_ACTION and guard_holds and says_it_is_settled(text)
 
 
 def _online_geocoder(settings: Settings) -> Geocoder | None:
