@@ -346,6 +346,11 @@ NOT_ASKING = [
     "Teste de envio, chegou?",
     "Nasa bahay na kami ulit. Thank you sa tulong!",
     "すごい風やったねー、みんなは平気やった？",
+    # A greeting formula; "is everyone OK?" to readers in Vietnamese, Nepali, Spanish.
+    "はじめまして。登録しました。どうぞよろしくお願いいたします",
+    "Mọi người ở Kobe ổn không? Chỗ mình rung nhẹ thôi",
+    "Sathi haru, sabai thik chau? yaha ta kehi bhayena",
+    "¿Todos bien? Acá no pasó nada",
 ]
 STILL_ASKING = [
     "助けてもらいましたが、父がまだ見つかりません。探してください",
@@ -371,6 +376,7 @@ STILL_ASKING = [
     "I'm in trouble, my car is stuck",
     "昨日お願いしたのに、まだ給水車が来ません",
     "まだ来てくれない、早く来て",
+    "給水の時間を教えてください。よろしくお願いします",
 ]
 
 
