@@ -205,6 +205,16 @@ def _preference(municipality: Municipality, prefer: Municipality | Prefecture | 
     return 0
 
 
+def _town_after_no(text: str, end: int, municipality: Municipality, gazetteer: Gazetteer) -> bool:
+    """A known town of the municipality after の (鶴見区の生麦): which of same-named wards
+    is meant, as a town written right after the name tells. Not read into the address:
+    people write the の between a name and what is near it as often as its town."""
+    if not text.startswith("の", end):
+        return False
+    town = match_town(text, end + 1, municipality, gazetteer, strict=True)
+    return town is not None and town[1] is not None
+
+
 def parse_address(
     text: str,
     start: int,
@@ -242,7 +252,8 @@ def parse_address(
         town = match_town(text, end, municipality, gazetteer, strict=strict)
         rank = (
             _preference(municipality, prefer),
-            int(town is not None and town[1] is not None),
+            int(town is not None and town[1] is not None)
+            or int(len(candidates) > 1 and _town_after_no(text, end, municipality, gazetteer)),
             int(municipality.parent_lgcode is None),
             municipality.sites,
         )

@@ -17,9 +17,12 @@ from functools import lru_cache
 from typing import Any
 
 _KANA = re.compile(r"[\u3041-\u30ff\uff66-\uff9f]")
-# Chinese function words Japanese does not use (了 and 在 it does: 了解, 在宅).
+# Chinese function words Japanese does not use (了 and 在 it does: 了解, 在宅), and common
+# simplified characters no Japanese text holds (说 説, 发 発, 马 馬, 离 離, 开 開): "据说
+# 富士山马上要喷发了" has no function word of the list but is Chinese all the same.
 _CHINESE_WORDS = re.compile(
     r"[的吗嗎们們这這哪您呢吧么麼没沒谢謝请請还還啊呀我你]|可以|什么|怎么|怎麼"
+    r"|[说发马开离转紧门东车时过对从给让进边头样实现经见间问长]"
 )
 # Words OpenCC keeps Chinese that the Japanese finders look for as their Japanese form.
 _WORDS = {"站": "駅", "机场": "空港", "機場": "空港", "市政府": "市役所"}

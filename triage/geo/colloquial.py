@@ -15,7 +15,8 @@ from triage.geo.hangul import find_hangul_places
 from triage.geo.normalize import drop_accents, place_key, romaji_key
 from triage.geo.romaji import kana_romaji
 from triage.geo.schemas import LocationPrecision
-from triage.geo.short_names import ShortName, find_short_names
+from triage.geo.short_names import STEM_CONFIDENCE, ShortName, find_short_names
+from triage.geo.short_wards import find_short_wards
 from triage.geo.towns import APPROXIMATE_DISCOUNT
 from triage.geo.towns_alone import find_towns_alone
 from triage.geo.wards import ward_in_text, ward_of_named_city, wards_of
@@ -73,12 +74,18 @@ def foreign_script_places(text: str, gazetteer: Gazetteer) -> list[Municipality]
 
 
 def short_name_candidates(
-    original: str, gazetteer: Gazetteer, prefer: Municipality | Prefecture | None
+    original: str,
+    gazetteer: Gazetteer,
+    prefer: Municipality | Prefecture | None,
+    *,
+    chinese: bool | None = None,
 ) -> list[Candidate]:
-    """Municipalities by stem or reading (`short_names`), and towns and districts written
-    alone (`towns_alone`)."""
+    """Municipalities by stem or reading (`short_names`), wards by a two-character stem
+    (`short_wards`), and towns and districts written alone (`towns_alone`). `chinese`:
+    whether the text reads as Chinese, where the caller knows (a text converted to
+    Japanese kanji may no longer look it)."""
     spaced = unicodedata.normalize("NFKC", original)
-    chinese = looks_chinese(original)
+    chinese = looks_chinese(original) if chinese is None else chinese
     shorts = find_short_names(spaced, gazetteer, prefer, spaced=spaced, chinese=chinese)
     found = [_short_name_candidate(s, gazetteer) for s in shorts]
     found += [
@@ -87,6 +94,13 @@ def short_name_candidates(
             LocationPrecision.MUNICIPALITY, HANGUL_CONFIDENCE,
         )
         for m in foreign_script_places(spaced, gazetteer)
+    ]  # fmt: skip
+    found += [
+        Candidate(
+            m.name, m.prefecture, m, None, m.lat, m.lon,
+            LocationPrecision.MUNICIPALITY, STEM_CONFIDENCE,
+        )
+        for m in find_short_wards(spaced, gazetteer)
     ]  # fmt: skip
     named = {s.municipality.lgcode for s in shorts}
     for name, municipality, town, confidence in find_towns_alone(spaced, gazetteer, named, prefer):

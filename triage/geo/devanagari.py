@@ -4,8 +4,9 @@ Every municipality's official kana is transliterated the way Nepali writes Japan
 names (か का, し शि, つ त्सु, ん न्, long vowels dropped), and both sides are folded before
 comparing: vowel length, nasal marks and the halant ignored, श/ष/स alike, the retroflex
 ट and the dental त alike, so ओसाका and ओशाका meet. A name counts as a word of three
-letters or more (start, space or punctuation before it); a ward (-कु) of a designated
-city only after its city.
+letters or more (start, space or punctuation before it, a danda after it), or of two
+before its "city" (सुजु सिटी); a ward (-कु) of a designated city only after its city,
+where its name without -कु counts too (ओसाका इकुनो).
 """
 
 from __future__ import annotations
@@ -119,12 +120,23 @@ _ENDINGS = frozenset(
         "देखि",
     )
 )
-_WORD_REST = re.compile("[\u0900-\u097f]*")
+# The rest of a word: letters and signs, not the danda (।, ॥) that ends a sentence.
+_WORD_REST = re.compile("[\u0900-\u0963\u0966-\u097f]*")
+# After a two-letter name (सुजु 珠洲, नारा 奈良): "city" as Nepali writes it, in English or
+# in Nepali, then what may follow a word.
+_CITY_AFTER = re.compile(fold(r"[ -]?(?:सिटी|शहर|नगर)"))
+_SHORT_LETTERS = 2
 
 
 def _stands(name: str, after: str) -> bool:
     """The name is the whole word, or the word is the name and a case ending: ओसाकाको is
-    Osaka's, but सन्देशको ("of the message") does not hold सन्दा (三田)."""
+    Osaka's, but सन्देशको ("of the message") does not hold सन्दा (三田). A name of two
+    letters is a syllable of too many words: it counts only before its "city"."""
+    if _letters(name) < _MIN_LETTERS:
+        city = _CITY_AFTER.match(after)
+        if city is None:
+            return False
+        after = after[city.end() :]
     rest = _WORD_REST.match(after)  # matches always: "*" takes the empty rest too
     return rest is not None and rest.group(0) in _ENDINGS
 
@@ -134,10 +146,11 @@ DEVANAGARI = Script(
     ward_suffix="कु",
     transliterate=kana_to_devanagari,
     fold=fold,
-    indexed=lambda name: _letters(name) >= _MIN_LETTERS,
+    indexed=lambda name: _letters(name) >= _SHORT_LETTERS,
     stands=_stands,
     bare_tokyo_wards=True,  # शिन्जुकु alone, as for a city
     district_end="मा|को|बाट|देखि|तिर|नजिक",
+    district_indexed=lambda name: _letters(name) >= _MIN_LETTERS,
 )
 
 

@@ -18,8 +18,8 @@ from triage.geo.colloquial import short_name_candidates, with_ward
 from triage.geo.features import find_features
 from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
 from triage.geo.landmarks import find_named_landmarks, with_named_landmarks
-from triage.geo.latin_districts import with_latin_districts
-from triage.geo.normalize import drop_accents, normalize_text, place_key, romaji_key, split_town
+from triage.geo.normalize import normalize_text, place_key, split_town
+from triage.geo.romaji_places import find_romaji
 from triage.geo.schemas import LocationPrecision
 from triage.geo.towns import APPROXIMATE_DISCOUNT, TownOrigin
 
@@ -32,22 +32,6 @@ _PLAIN_WORD = re.compile(
     r"[\u30a0-\u30ffA-Za-z0-9]+"
 )  # shorter shelter names (公民館) are generic words
 _KANJI_BEFORE = re.compile(r"[\u4e00-\u9fff\u3005]")
-_ROMAJI_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
-# A route between two places: neither is the other's prefecture.
-_ROUTE = re.compile(
-    r"\b(?:to|from|between|entre|hasta|até|ate|para|ke|dari|papunta|mula|đến|den|từ)\b"
-    r"|\bde \w+ a\b|→|〜|~",
-    re.IGNORECASE,
-)
-_ROMAJI_SUFFIX: dict[str, tuple[str, ...]] = {
-    "city": ("Shi",), "shi": ("Shi",), "town": ("Cho", "Machi"), "machi": ("Machi",),
-    "cho": ("Cho",), "village": ("Mura", "Son"), "mura": ("Mura",), "son": ("Son",),
-}  # fmt: skip
-_ALL_KINDS = ("Shi", "Cho", "Machi", "Mura", "Son")
-# Romanised names that are also everyday English words: only with a suffix (Date City).
-_ENGLISH_WORDS = frozenset(
-    {"date", "mine", "sue", "ono", "ota", "oda", "ise", "tsu", "ube", "kami"}
-)
 
 
 def _from_address(text: str, parsed: ParsedAddress, *, strict: bool) -> Candidate:
@@ -265,99 +249,28 @@ def _town_of_rest(rest: str) -> str:
     return split_town(rest)[0]
 
 
-def find_romaji(original: str, gazetteer: Gazetteer) -> list[Candidate]:
-    """Romanised municipality and prefecture names in English (or other Latin) text."""
-    words = _ROMAJI_WORD.findall(drop_accents(original))  # "Nagóia" is one word
-    prefectures = [gazetteer.prefecture_by_romaji.get(romaji_key(word)) for word in words]
-    # Prefectures named anywhere: "Ota, Gunma" is 太田市 of 群馬県, not 大田区 or 大田市.
-    named = {p.name for p in prefectures if p is not None}
-    found: list[Candidate] = []
-    its_prefecture = -1  # "Fuchu, Hiroshima": the word that is the 県 of the city before it
-    for i, word in enumerate(words):
-        if not word[0].isupper():
-            continue
-        base, _, tail = word.partition("-")  # "Ota-shi", "Mabi-cho"
-        suffix = _ROMAJI_SUFFIX.get(tail.lower()) if tail else None
-        if suffix is None and i + 1 < len(words):
-            base, suffix = word, _ROMAJI_SUFFIX.get(words[i + 1].lower())
-        key = romaji_key(base)
-        has_suffix = suffix is not None
-        matches = _romaji_municipalities(gazetteer, key, suffix)
-        if not matches and tail[:1].isupper() and suffix is None:
-            # "Taga-Ginowan" (Tagalog: from Ginowan), "Near-Sendai": the name after the hyphen.
-            key = romaji_key(tail)
-            matches = _romaji_municipalities(gazetteer, key, None)
-        in_named = [m for m in matches if m.prefecture in named]
-        # "Ota, Gunma", "Date, Fukushima": the prefecture right after it says it is a
-        # place even when the word is short or English.
-        following = prefectures[i + 1] if i + 1 < len(words) else None
-        before_its_prefecture = following is not None and any(
-            m.prefecture == following.name for m in matches
-        )
-        plain = len(key) >= 4 and key not in _ENGLISH_WORDS
-        if i == its_prefecture:
-            matches = []
-        if matches and (has_suffix or plain or before_its_prefecture):
-            m = max(in_named or matches, key=lambda m: m.sites)
-            if following is not None and m.prefecture == following.name:
-                its_prefecture = i + 1
-            text = word + (" " + words[i + 1] if has_suffix and not tail else "")
-            found.append(
-                Candidate(
-                    text, m.prefecture, m, None, m.lat, m.lon, LocationPrecision.MUNICIPALITY,
-                    0.75 if len(in_named or matches) == 1 else 0.55,
-                )
-            )  # fmt: skip
-            continue
-        prefecture = gazetteer.prefecture_by_romaji.get(key)
-        if prefecture is not None and (len(key) >= 4 or has_suffix):
-            found.append(
-                Candidate(
-                    word, prefecture.name, None, None, prefecture.lat, prefecture.lon,
-                    LocationPrecision.PREFECTURE, 0.5,
-                )
-            )  # fmt: skip
-    if not _ROUTE.search(original):  # "between Kumamoto and Hitoyoshi": two cities
-        found = _prefecture_cities_give_way(found)
-    return with_latin_districts(found, words, gazetteer, _ENGLISH_WORDS)
-
-
-def _prefecture_cities_give_way(found: list[Candidate]) -> list[Candidate]:
-    """ "Kumamoto Mashiki", "Chiba … Kimitsu": a city named like its prefecture, written
-    without -shi or "city", is the prefecture when another place of it is named too."""
-    others = {c.prefecture for c in found if c.municipality and not _named_like_prefecture(c)}
-    return [
-        c
-        for c in found
-        if not (_named_like_prefecture(c) and " " not in c.text and "-" not in c.text)
-        or c.prefecture not in others
-    ]
-
-
-def _named_like_prefecture(candidate: Candidate) -> bool:
-    m = candidate.municipality
-    return m is not None and m.named_like_its_prefecture
-
-
-def _romaji_municipalities(
-    gazetteer: Gazetteer, key: str, kinds: tuple[str, ...] | None
-) -> list[Municipality]:
-    """Municipalities romanised as `key` of one of `kinds` (Shi, Cho, …), all when None."""
-    return [m for kind in kinds or _ALL_KINDS for m in gazetteer.romaji_index.get((key, kind), [])]
-
-
 def find_candidates(
     original: str, gazetteer: Gazetteer, prefer: Municipality | Prefecture | None = None
 ) -> list[Candidate]:
     """Every place a text names, from the most to the least specific finder."""
-    candidates = _candidates_as_written(original, gazetteer, prefer)
-    if looks_chinese(original) and not any(c.municipality for c in candidates):
-        return _candidates_as_written(to_japanese_kanji(original), gazetteer, prefer)
-    return candidates
+    if not looks_chinese(original):
+        return _candidates_as_written(original, gazetteer, prefer)
+    # A mountain written alike in both scripts (富士山) must not keep the converted text,
+    # where alone the name is read (富士宫 -> 富士宮), from being read.
+    named = _candidates_as_written(original, gazetteer, prefer, features=False)
+    if any(c.municipality for c in named):
+        return named
+    # Still Chinese once converted, though the function words that told it may be gone.
+    return _candidates_as_written(to_japanese_kanji(original), gazetteer, prefer, chinese=True)
 
 
 def _candidates_as_written(
-    original: str, gazetteer: Gazetteer, prefer: Municipality | Prefecture | None
+    original: str,
+    gazetteer: Gazetteer,
+    prefer: Municipality | Prefecture | None,
+    *,
+    features: bool = True,
+    chinese: bool | None = None,
 ) -> list[Candidate]:
     text = normalize_text(original)
     candidates = find_addresses(text, gazetteer, prefer)
@@ -365,12 +278,19 @@ def _candidates_as_written(
     if isinstance(prefer, Municipality) and not named:
         named = {prefer.lgcode}
     candidates += find_landmarks(text, gazetteer, named)
+    natural: list[Candidate] = []
     if not any(c.municipality for c in candidates):
         candidates += find_towns(text, gazetteer, prefer)
         candidates += find_stems(text, gazetteer)
-        candidates += find_features(text, gazetteer)
+        natural = find_features(text, gazetteer) if features else []
     if not any(c.municipality for c in candidates):
-        candidates += short_name_candidates(original, gazetteer, prefer)
+        shorts = short_name_candidates(original, gazetteer, prefer, chinese=chinese)
+        by_name = {c.municipality.lgcode for c in shorts if c.municipality is not None}
+        # A mountain or an island outside every municipality named by name gives way: in
+        # "富士山が噴火する、富士宮から逃げて" the message is about 富士宮, not the summit.
+        natural = [f for f in natural if not by_name or _in_any(f, by_name)]
+        candidates += shorts
+    candidates += natural
     if text.isascii() or not candidates:
         candidates += find_romaji(original, gazetteer)
     # Stations, airports, districts (仙台駅, 天神): after the others, whose search they do
@@ -382,6 +302,10 @@ def _candidates_as_written(
     unique = list(dict.fromkeys(candidates))
     found = [with_ward(c, text, gazetteer, original) for c in unique]
     return with_named_landmarks(found, landmarks, text, prefer)
+
+
+def _in_any(candidate: Candidate, lgcodes: set[str]) -> bool:
+    return candidate.municipality is not None and candidate.municipality.lgcode in lgcodes
 
 
 def best_candidate(candidates: list[Candidate]) -> Candidate | None:

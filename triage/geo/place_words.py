@@ -18,11 +18,11 @@ FACILITY = re.compile(
     r"城|空港|大橋|警察|消防|公民館|体育館|支所|市街|インター|温泉|漁港|大学|東|西|南|北)"
 )
 # In Chinese a place name stands between function characters with no space or kana:
-# "請問函館的避難所", "從高山到名古屋", "住在大分日田". In text that reads as Chinese these
-# count as word boundaries; in Japanese a kanji beside a stem still joins it to a longer
-# name (高山植物, 府中京区).
+# "請問函館的避難所", "從高山到名古屋", "住在大分日田", "离开富士宫" (開 of 離開, "leave").
+# In text that reads as Chinese these count as word boundaries; in Japanese a kanji beside
+# a stem still joins it to a longer name (高山植物, 府中京区).
 CHINESE_BOUNDARIES = (
-    "在到從从去回住來来于於和與与問问的那这這附边邊辺車车站駅县縣区區或往至近里裡下海"
+    "在到從从去回住來来于於和與与問问的那这這附边邊辺車车站駅县縣区區或往至近里裡下海開开"
 )
 HONORIFIC = re.compile(r"(?:さん|様|さま|くん|君|ちゃん|氏|先生|家|選手|商店|屋|社長)")
 # Kana that may stand next to a reading: particles and copulas ("かなざわ に", "すず です").
@@ -47,4 +47,12 @@ COMMON_READINGS = frozenset(
 ONE_KANJI_NAMES = frozenset("呉堺柏蕨燕萩塙")
 # Stems that name a region more often than their municipality: 石川の能登 is the peninsula.
 REGIONS = frozenset({"能登", "東北", "中央"})
+# After any stem, 地方 makes it the region (気象庁's 魚沼地方 is six municipalities).
+REGION_AFTER = ("地方",)
+# Words of time written in kanji right before a name, with no particle between: "来週箱根に
+# 行く". Any other kanji before a stem joins it to a longer word (鹿児島, 高山植物).
+TIME_WORDS = (
+    "今日", "明日", "昨日", "今週", "来週", "先週", "今月", "来月", "先月", "今年", "来年",
+    "去年", "昨年", "毎年", "毎日", "今朝", "今夜", "今晩", "週末", "連休", "年末",
+)  # fmt: skip
 KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}

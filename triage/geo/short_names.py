@@ -2,16 +2,18 @@
 
 - A municipality without 市/町/村 ("七尾の中島より", "在宅酸素 停電 穴水"): the largest
   class of places the address finders miss. Its stem counts only as a word of its own
-  (no kanji on either side, unless a facility word follows: 輪島中学校, 上田駅), never
-  before an honorific (上田さん is a person). Written together with one of its own towns
+  (no kanji on either side, unless a facility word follows: 輪島中学校, 上田駅, or a word
+  of time comes before: 来週箱根に), never before an honorific (上田さん is a person) nor
+  地方 (魚沼地方 is the region). Written together with one of its own towns
   (那覇小禄, 倉敷真備) or right after its prefecture (大分日田, 福島の本宮) it counts too;
   after its prefecture even a stem too common to stand alone (本宮, 高山) does.
-- A ward by a stem of three characters or more (安佐南, 阿倍野); a ward after its city is
-  `wards`'.
+- A ward by a stem of three characters or more (安佐南, 阿倍野); one of two (東灘の岡本)
+  is `short_wards`', a ward after its city `wards`'.
 - Its reading in kana ("わたし は かなざわ に すんで います", "ﾄﾖﾊｼ"): at least three kana,
-  standing between spaces, punctuation or particles, as feature phones and non-native
-  writers type it. Two kana (くれ, すず) are words more often than places: read only with
-  their し/まち written after them ("くれ し に") or beside one of their own towns.
+  standing between spaces, punctuation or particles, or with its own し/まち in kana
+  (にしわがまち), as feature phones and non-native writers type it. Two kana (くれ, すず)
+  are words more often than places: read only with their し/まち written after them
+  ("くれ し に") or beside one of their own towns.
 
 A stem or reading several municipalities share (伊達, 府中) is resolved by the
 deployment's home area, a prefecture named in the message, or a town of one of them
@@ -39,7 +41,9 @@ from triage.geo.place_words import (
     ONE_KANJI_NAMES,
     PARTICLE,
     PARTICLE_AFTER,
+    REGION_AFTER,
     REGIONS,
+    TIME_WORDS,
 )
 from triage.geo.schemas import LocationPrecision
 from triage.geo.short_name_index import ShortNameIndex, short_name_index
@@ -56,6 +60,8 @@ _SHORT_READING = re.compile(
     rf"(?<![\u3041-\u309f{KANJI}])([\u3041-\u3096]{{2}})"
     rf"(?:\s?(し|まち|ちょう|むら|そん)(?={PARTICLE}))?(?={PARTICLE})"
 )
+# A reading's own 市/町/村 in kana right after it, then what may follow a word.
+_KANA_SUFFIX_AFTER = re.compile(rf"(し|まち|ちょう|むら|そん)(?={PARTICLE})")
 _ONE_KANJI_NAME = re.compile(
     rf"(?<![{KANJI}])([{''.join(sorted(ONE_KANJI_NAMES))}])(?=[^{KANJI}]|$|{FACILITY.pattern})"
 )
@@ -96,8 +102,8 @@ def find_short_names(
             options = _with_town_at(options, after, gazetteer)
             if not options:
                 continue
-        if HONORIFIC.match(after):
-            continue
+        if HONORIFIC.match(after) or after.startswith(REGION_AFTER):
+            continue  # 上田さん is a person; 魚沼地方 the region that bears the name
         # Read without the stem itself: 神戸町 has a town named 神戸, which must not
         # count as "a town of it named in the message" when the message says 神戸.
         masked = f"{text[:start]}{' ' * len(stem)}{text[start + len(stem) :]}"
@@ -107,9 +113,14 @@ def find_short_names(
     found += _after_prefecture(text, index, gazetteer, {s.text for s in found}, kanji)
     hiragana = (spaced if spaced is not None else text).translate(KATAKANA_TO_HIRAGANA)
     for start, reading in _words(hiragana, index.readings, index.reading_prefixes, _KANA_OR_KANJI):
+        options = index.readings[reading]
         if not PARTICLE_AFTER.match(hiragana, start + len(reading)):
-            continue
-        chosen = _resolve(index.readings[reading], hiragana, gazetteer, prefer)
+            # "にしわがまち", "かなざわし に": its own 町 or 市 in kana, written on.
+            suffix = _KANA_SUFFIX_AFTER.match(hiragana, start + len(reading))
+            if suffix is None:
+                continue
+            options = [m for m in options if m.kana == reading + suffix.group(1)]
+        chosen = _resolve(options, hiragana, gazetteer, prefer) if options else None
         if chosen is not None:
             found.append(
                 ShortName(reading, chosen, LocationPrecision.MUNICIPALITY, READING_CONFIDENCE)
@@ -274,7 +285,8 @@ def _words(
     prefixes: frozenset[str],
     joined: re.Pattern[str],
 ) -> list[tuple[int, str]]:
-    """(start, name) of the longest name at each word start, left to right.
+    """(start, name) of the longest name at each word start, left to right: not after
+    a kanji (鹿児島 holds no 児島) unless that kanji ends a word of time (来週箱根に).
 
     A dictionary look-up per position and length, screened by the names' first two
     characters: a regular expression alternating 3,000 names cost 0.2 ms a message.
@@ -283,7 +295,9 @@ def _words(
     position, end = 0, len(text)
     while position < end - 1:
         if text[position : position + 2] not in prefixes or (
-            position > 0 and joined.match(text, position - 1)
+            position > 0
+            and joined.match(text, position - 1)
+            and not text.endswith(TIME_WORDS, 0, position)
         ):
             position += 1
             continue

@@ -6,6 +6,8 @@ neighbourhoods, and the districts and former municipalities derived from them
 (ops/postal_towns.py). A name is read as a place only when the message tells which one:
 
 - within a municipality the message names (七尾の中島町) or the home area, any town counts;
+  a town of another municipality then counts only in a prefecture the message names
+  (館山の…、海岸通り is no street of 女川町);
 - a name several municipalities share counts when a prefecture the message names (福島の
   梁川), or the home area's prefecture, leaves exactly one;
 - otherwise only a name that exactly one municipality in Japan has: three characters or
@@ -262,6 +264,8 @@ class _Finder:
                 after = text[position + length :]
                 if not self._stands_alone(after, reading=reading):
                     continue
+                if name.endswith("田") and after.startswith("んぼ"):
+                    continue  # 下の田んぼ: a rice paddy (田んぼ), not the town 下の田
                 if reading and self._begins_place_reading(text, position, length):
                     continue
                 owners = _owners(self.gazetteer, name, rows)
@@ -316,6 +320,10 @@ class _Finder:
         in_prefecture = [
             code for code in owners if self.gazetteer.by_lgcode[code].prefecture in prefectures
         ]
+        if self.names_municipality and len(in_prefecture) != 1:
+            # "館山の北条、海岸通り": the message names its municipality; a town of another
+            # one (女川町's 海岸通り) that no prefecture places is a street of that one.
+            return None
         if len(in_prefecture) == 1:
             code, confidence = in_prefecture[0], TOWN_IN_PREFECTURE_CONFIDENCE
         elif len(owners) == 1:

@@ -5,7 +5,8 @@ comparing (`Script`); this module does the rest the same way for both: every
 municipality's official kana, without its 市/町/村 (a ward's after its city's, with the
 script's 区), transliterated and folded into one index; a name in the text counts as a
 word (none of the script's letters just before it); a name several municipalities share
-counts only for the ward whose city the text names; wards come first.
+counts only for the ward whose city the text names, or else for the one spelt exactly as
+written (히타 日田, not 히다 飛騨, which fold alike); wards come first.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from triage.geo.gazetteer import Gazetteer, Municipality
-from triage.geo.wards import wards_by_town_reading
+from triage.geo.wards import wards_by_town_reading, wards_of
 
 _SUFFIXES = ("ちょう", "まち", "むら", "そん", "し")
 
@@ -42,6 +43,9 @@ class Script:
     # What may follow a district's name (a particle, 역, the end): 텐진인데 is 天神, but
     # 신고해요 ("report it") is not 新郷 and 시까지 ("until o'clock") not 志賀.
     district_end: str = "$"
+    # A district reading long enough to look for after its city; `indexed` when None (a
+    # script may index short names that count only before its "city", सुजु सिटी).
+    district_indexed: Callable[[str], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -58,20 +62,25 @@ def name_part(kana: str, ward_suffix: str) -> tuple[str, str]:
     return kana, ""
 
 
+def _written_forms(m: Municipality, gazetteer: Gazetteer, script: Script) -> list[str]:
+    """How the script writes the municipality, not yet folded: 히타 (日田), 나가노 (長野)."""
+    kana = m.kana
+    parent = gazetteer.by_lgcode.get(m.parent_lgcode or "")
+    if parent is not None and kana.startswith(parent.kana):
+        kana = kana[len(parent.kana) :]  # a ward: 기요타구 after its city
+    stem, ending = name_part(kana, script.ward_suffix)
+    written = script.transliterate(stem)
+    forms = [written + ending]
+    if script.bare_tokyo_wards and ending and parent is None:
+        forms.append(written)
+    return forms
+
+
 @lru_cache(maxsize=8)
 def _index(script: Script, gazetteer: Gazetteer) -> _Index:
     names: dict[str, list[Municipality]] = {}
     for m in gazetteer.municipalities:
-        kana = m.kana
-        parent = gazetteer.by_lgcode.get(m.parent_lgcode or "")
-        if parent is not None and kana.startswith(parent.kana):
-            kana = kana[len(parent.kana) :]  # a ward: 기요타구 after its city
-        stem, ending = name_part(kana, script.ward_suffix)
-        written = script.fold(script.transliterate(stem))
-        forms = [written + ending]
-        if script.bare_tokyo_wards and ending and parent is None:
-            forms.append(written)
-        for name in forms:
+        for name in map(script.fold, _written_forms(m, gazetteer, script)):
             if script.indexed(name):
                 names.setdefault(name, []).append(m)
     alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
@@ -94,7 +103,8 @@ def find_places(text: str, gazetteer: Gazetteer, script: Script) -> list[Municip
             continue
         options = index.names[name]
         if len(options) > 1:  # 주오구 (中央区) in many cities: the one whose city is named
-            options = [m for m in options if _city_named(m, folded, gazetteer, script)]
+            named = [m for m in options if _city_named(m, folded, gazetteer, script)]
+            options = named or _spelt_as_written(options, text, match, gazetteer, script)
         if len(options) == 1:
             found.append(options[0])
     if script.prefecture_cities_give_way:
@@ -114,6 +124,24 @@ def find_places(text: str, gazetteer: Gazetteer, script: Script) -> list[Municip
             if ward is not None:
                 wards.append(ward)
     return wards + cities
+
+
+def _spelt_as_written(
+    options: list[Municipality],
+    text: str,
+    match: re.Match[str],
+    gazetteer: Gazetteer,
+    script: Script,
+) -> list[Municipality]:
+    """The options spelt exactly as the text spells them: folding makes 히타 (日田 ひた) and
+    히다 (飛騨 ひだ), 나가노 (長野) and 나카노 (中野) alike so that a variant spelling still
+    meets its name, but where both are places the spelling as written tells which. Only
+    for a fold that keeps every character (Hangul's): otherwise the match has no span in
+    the text as written."""
+    if len(script.fold(text)) != len(text):
+        return []
+    written = text[match.start() : match.end()]
+    return [m for m in options if written in _written_forms(m, gazetteer, script)]
 
 
 def _ward_by_district(
@@ -141,19 +169,28 @@ def _districts(city_lgcode: str, gazetteer: Gazetteer, script: Script) -> _Distr
     city = gazetteer.by_lgcode[city_lgcode]
     city_name = script.fold(script.transliterate(name_part(city.kana, "")[0]))
 
+    long_enough = script.district_indexed or script.indexed
+
     def read(kana: str) -> str | None:
         stem, _ = name_part(kana, "")
         name = script.fold(script.transliterate(stem)) if stem else ""
         # Not the city's own name (逢阪 reads like 大阪 once vowel length is folded).
-        if script.indexed(name) and len(name) >= 2 and name not in city_name:
+        if long_enough(name) and len(name) >= 2 and name not in city_name:
             return name
         return None
 
     ward_of = wards_by_town_reading(city, gazetteer, read)
+    # The ward's own name without its 区 after the city (ओसाका इकुनो, 후쿠오카 하카타):
+    # written so as often as a district of it, and surer than a town reading it shares.
+    for ward in wards_of(city, gazetteer):
+        own = read(ward.kana.removeprefix(city.kana))
+        if own is not None:
+            ward_of[own] = ward.lgcode
     if not ward_of:
         return _Districts(ward_of, None)
     names = "|".join(re.escape(n) for n in sorted(ward_of, key=len, reverse=True))
-    end = f"(?=[^{script.letters}]|$|{script.district_end})"
+    # Folded like the text it is matched in (मा is म there, 근처 is 근저).
+    end = f"(?=[^{script.letters}]|$|{script.fold(script.district_end)})"
     return _Districts(ward_of, re.compile(f"(?<![{script.letters}])({names}){end}"))
 
 

@@ -1,0 +1,107 @@
+"""What a romanised word beside a place name says about it, for `extract.find_romaji`:
+whether the writer capitalises names at all ("are shinkansen running kanazawa to
+tokyo"), whether the word names a river or a mountain rather than its municipality
+("sungai Kuma", "Mt Fuji"), whether it is a region more often than a municipality
+("Tohoku expressway" is no 東北町), and a designated city's ward written alone by a long
+romanised name ("en Higashinada" is 神戸市東灘区).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from triage.geo.gazetteer import Gazetteer, Municipality
+from triage.geo.normalize import romaji_key
+from triage.geo.place_words import COMMON_READINGS, REGIONS
+from triage.geo.romaji import kana_romaji
+from triage.geo.short_name_index import stem_of
+from triage.geo.wards import wards_by_city
+
+# In a message written all in lower case a name is a word like the others; it counts
+# from this many letters (sapporo, kanazawa), shorter ones (naha, kure) are too often
+# syllables of romanised Japanese.
+LOWERCASE_MIN = 5
+# Words that make the name beside them a river, a mountain or a lake, in the languages
+# the residents write: "sungai Kuma", "Mt Fuji", "Kamo river", "Gunung Aso".
+_FEATURE_BEFORE = frozenset(
+    {"river", "mt", "mount", "lake", "sungai", "kali", "gunung", "danau", "rio", "río",
+     "ilog", "bundok", "lawa", "sông", "núi", "hồ", "monte", "lago"}
+)  # fmt: skip
+_FEATURE_AFTER = frozenset({"river", "gawa", "kawa", "san", "yama", "dake", "lake", "volcano"})
+# A ward's romanised name long enough to stand alone (Higashinada, Miyagino); shorter
+# ones (Kita, Naka, Minami, Tsurumi) are words or shared by several cities.
+_WARD_ALONE_MIN = 8
+
+
+# In lower case a name needs what says it is a place: a word of place before it ("in",
+# "sa", "di", "em", "ở") or after it ("station", a ward, "to" another place). "kasama ko"
+# (Tagalog: my companion) is no 笠間市, "china" no 知名町.
+_PLACE_BEFORE = frozenset(
+    {"in", "at", "to", "from", "near", "around", "sa", "di", "ke", "dari", "em", "no", "na",
+     "para", "en", "a", "de", "desde", "ở", "o", "tu", "từ", "den", "đến", "papuntang", "mula"}
+)  # fmt: skip
+_PLACE_AFTER = frozenset(
+    {"to", "station", "eki", "city", "shi", "ward", "ku", "area", "prefecture", "ken", "ma"}
+)  # fmt: skip
+
+
+def writes_lowercase(words: list[str]) -> bool:
+    """No word of two letters or more capitalised: the writer does not mark names."""
+    return not any(word[0].isupper() for word in words if len(word) > 1)
+
+
+def placed_in_lowercase(words: list[str], i: int) -> bool:
+    """A word of a lower-case message that its neighbours say is a place."""
+    if len(words[i]) < LOWERCASE_MIN:
+        return False
+    before = words[i - 1].lower() if i > 0 else ""
+    after = words[i + 1].lower() if i + 1 < len(words) else ""
+    return before in _PLACE_BEFORE or after in _PLACE_AFTER or after.endswith("-ku")
+
+
+def beside_a_feature_word(words: list[str], i: int) -> bool:
+    """The word names a river or a mountain: "sungai Kuma" is the river, not 球磨村."""
+    before = words[i - 1].lower().rstrip(".") if i > 0 else ""
+    after = words[i + 1].lower() if i + 1 < len(words) else ""
+    tail = words[i].partition("-")[2].lower()
+    return before in _FEATURE_BEFORE or after in _FEATURE_AFTER or tail in _FEATURE_AFTER
+
+
+@lru_cache(maxsize=4)
+def _common_romaji() -> frozenset[str]:
+    """The everyday readings (みどり, さくら) as romaji keys: in lower-case text they are
+    the words, not the places."""
+    return frozenset(romaji_key(kana_romaji(reading)) for reading in COMMON_READINGS)
+
+
+def stands_bare(m: Municipality, key: str, *, lowercase: bool) -> bool:
+    """Whether the municipality may be read from its romanised name without -shi, -machi
+    or "city": not when its stem names a region more often (Tohoku is the region, as 東北
+    is), nor, written in lower case, an everyday reading (midori, sakura)."""
+    stem = stem_of(m.name)
+    if stem is not None and stem in REGIONS:
+        return False  # (COMMON_STEMS are words in kanji: Takayama is the city)
+    return not (lowercase and key in _common_romaji())
+
+
+@lru_cache(maxsize=4)
+def _wards_alone(gazetteer: Gazetteer) -> dict[str, Municipality]:
+    """Romaji key -> the one ward named so, for names long enough to stand alone and no
+    municipality's (Kawasaki is the city, not 川崎区)."""
+    municipal = {key for key, _kind in gazetteer.romaji_index}
+    wards: dict[str, list[Municipality]] = {}
+    for city_lgcode, city_wards in wards_by_city(gazetteer).items():
+        city = gazetteer.by_lgcode[city_lgcode]
+        for ward in city_wards:
+            kana = ward.kana.removeprefix(city.kana).removesuffix("く")
+            key = romaji_key(kana_romaji(kana))
+            if len(key) >= _WARD_ALONE_MIN and key not in municipal:
+                wards.setdefault(key, []).append(ward)
+    return {key: found[0] for key, found in wards.items() if len(found) == 1}
+
+
+def ward_named_alone(word: str, gazetteer: Gazetteer) -> Municipality | None:
+    """The ward a capitalised word names by itself: "Higashinada" is 神戸市東灘区."""
+    if not word[:1].isupper():
+        return None
+    return _wards_alone(gazetteer).get(romaji_key(word))

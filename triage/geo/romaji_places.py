@@ -1,0 +1,136 @@
+"""Romanised municipality and prefecture names in English (or other Latin) text:
+"Wajima-shi", "Ota, Gunma", "Taga-Ginowan", "kanazawa"; see `latin_words` for what the
+words beside a name say about it, and `latin_districts` for the ward a district gives."""
+
+from __future__ import annotations
+
+import re
+
+from triage.geo.candidate import Candidate
+from triage.geo.gazetteer import Gazetteer, Municipality
+from triage.geo.latin_districts import with_latin_districts
+from triage.geo.latin_words import (
+    beside_a_feature_word,
+    placed_in_lowercase,
+    stands_bare,
+    ward_named_alone,
+    writes_lowercase,
+)
+from triage.geo.normalize import drop_accents, romaji_key
+from triage.geo.schemas import LocationPrecision
+
+_ROMAJI_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+# A route between two places: neither is the other's prefecture.
+_ROUTE = re.compile(
+    r"\b(?:to|from|between|entre|hasta|até|ate|para|ke|dari|papunta|mula|đến|den|từ)\b"
+    r"|\bde \w+ a\b|→|〜|~",
+    re.IGNORECASE,
+)
+_ROMAJI_SUFFIX: dict[str, tuple[str, ...]] = {
+    "city": ("Shi",), "shi": ("Shi",), "town": ("Cho", "Machi"), "machi": ("Machi",),
+    "cho": ("Cho",), "village": ("Mura", "Son"), "mura": ("Mura",), "son": ("Son",),
+}  # fmt: skip
+_ALL_KINDS = ("Shi", "Cho", "Machi", "Mura", "Son")
+# English writes "town" or "city" for any municipality ("Wajima town" is 輪島市).
+_LOOSE_SUFFIXES = frozenset({"town", "city", "village"})
+# Romanised names that are also everyday English words: only with a suffix (Date City).
+_ENGLISH_WORDS = frozenset(
+    {"date", "mine", "sue", "ono", "ota", "oda", "ise", "tsu", "ube", "kami", "china"}
+)
+
+
+def find_romaji(original: str, gazetteer: Gazetteer) -> list[Candidate]:
+    """Romanised municipality and prefecture names in English (or other Latin) text."""
+    words = _ROMAJI_WORD.findall(drop_accents(original))  # "Nagóia" is one word
+    prefectures = [gazetteer.prefecture_by_romaji.get(romaji_key(word)) for word in words]
+    # Prefectures named anywhere: "Ota, Gunma" is 太田市 of 群馬県, not 大田区 or 大田市.
+    named = {p.name for p in prefectures if p is not None}
+    found: list[Candidate] = []
+    its_prefecture = -1  # "Fuchu, Hiroshima": the word that is the 県 of the city before it
+    lowercase = writes_lowercase(words)
+    for i, word in enumerate(words):
+        if not (word[0].isupper() or (lowercase and placed_in_lowercase(words, i))):
+            continue
+        if beside_a_feature_word(words, i):
+            continue  # "sungai Kuma", "Mt Fuji": the river, the mountain
+        base, _, tail = word.partition("-")  # "Ota-shi", "Mabi-cho"
+        suffix = _ROMAJI_SUFFIX.get(tail.lower()) if tail else None
+        if suffix is None and i + 1 < len(words):
+            base, suffix = word, _ROMAJI_SUFFIX.get(words[i + 1].lower())
+        key = romaji_key(base)
+        has_suffix = suffix is not None
+        matches = _romaji_municipalities(gazetteer, key, suffix)
+        if not matches and has_suffix and (tail or words[i + 1]).lower() in _LOOSE_SUFFIXES:
+            matches = _romaji_municipalities(gazetteer, key, None)  # "Wajima town": 輪島市
+        if not has_suffix:
+            matches = [m for m in matches if stands_bare(m, key, lowercase=lowercase)]
+        if not matches and tail[:1].isupper() and suffix is None:
+            # "Taga-Ginowan" (Tagalog: from Ginowan), "Near-Sendai": the name after the hyphen.
+            key = romaji_key(tail)
+            matches = _romaji_municipalities(gazetteer, key, None)
+        in_named = [m for m in matches if m.prefecture in named]
+        # "Ota, Gunma", "Date, Fukushima": the prefecture right after it says it is a
+        # place even when the word is short or English.
+        following = prefectures[i + 1] if i + 1 < len(words) else None
+        before_its_prefecture = following is not None and any(
+            m.prefecture == following.name for m in matches
+        )
+        plain = len(key) >= 4 and key not in _ENGLISH_WORDS
+        if i == its_prefecture:
+            matches = []
+        if matches and (has_suffix or plain or before_its_prefecture):
+            m = max(in_named or matches, key=lambda m: m.sites)
+            if following is not None and m.prefecture == following.name:
+                its_prefecture = i + 1
+            text = word + (" " + words[i + 1] if has_suffix and not tail else "")
+            found.append(
+                Candidate(
+                    text, m.prefecture, m, None, m.lat, m.lon, LocationPrecision.MUNICIPALITY,
+                    0.75 if len(in_named or matches) == 1 else 0.55,
+                )
+            )  # fmt: skip
+            continue
+        prefecture = gazetteer.prefecture_by_romaji.get(key)
+        if prefecture is not None and (len(key) >= 4 or has_suffix):
+            found.append(
+                Candidate(
+                    word, prefecture.name, None, None, prefecture.lat, prefecture.lon,
+                    LocationPrecision.PREFECTURE, 0.5,
+                )
+            )  # fmt: skip
+    if not any(c.municipality for c in found):
+        found += [
+            Candidate(
+                word, ward.prefecture, ward, None, ward.lat, ward.lon,
+                LocationPrecision.MUNICIPALITY, 0.55,
+            )
+            for word in words
+            if (ward := ward_named_alone(word, gazetteer)) is not None
+        ]  # "en Higashinada": a ward's long name alone  # fmt: skip
+    if not _ROUTE.search(original):  # "between Kumamoto and Hitoyoshi": two cities
+        found = _prefecture_cities_give_way(found)
+    return with_latin_districts(found, words, gazetteer, _ENGLISH_WORDS)
+
+
+def _prefecture_cities_give_way(found: list[Candidate]) -> list[Candidate]:
+    """ "Kumamoto Mashiki", "Chiba … Kimitsu": a city named like its prefecture, written
+    without -shi or "city", is the prefecture when another place of it is named too."""
+    others = {c.prefecture for c in found if c.municipality and not _named_like_prefecture(c)}
+    return [
+        c
+        for c in found
+        if not (_named_like_prefecture(c) and " " not in c.text and "-" not in c.text)
+        or c.prefecture not in others
+    ]
+
+
+def _named_like_prefecture(candidate: Candidate) -> bool:
+    m = candidate.municipality
+    return m is not None and m.named_like_its_prefecture
+
+
+def _romaji_municipalities(
+    gazetteer: Gazetteer, key: str, kinds: tuple[str, ...] | None
+) -> list[Municipality]:
+    """Municipalities romanised as `key` of one of `kinds` (Shi, Cho, …), all when None."""
+    return [m for kind in kinds or _ALL_KINDS for m in gazetteer.romaji_index.get((key, kind), [])]
