@@ -28,13 +28,18 @@ class Candidate:
     precision: LocationPrecision
     confidence: float
 
+    @classmethod
+    def of_municipality(cls, text: str, municipality: Municipality, confidence: float) -> Candidate:
+        """A municipality (or ward) named by `text`, at its office point."""
+        return cls(
+            text, municipality.prefecture, municipality, None, municipality.lat,
+            municipality.lon, LocationPrecision.MUNICIPALITY, confidence,
+        )  # fmt: skip
+
     @property
     def rank(self) -> tuple[int, float]:
         return PRECISION_RANK[self.precision], self.confidence
 
     def in_ward(self, ward: Municipality) -> Candidate:
         """This city candidate narrowed to one of its wards: the ward's office point."""
-        return Candidate(
-            self.text, ward.prefecture, ward, None, ward.lat, ward.lon,
-            LocationPrecision.MUNICIPALITY, self.confidence,
-        )  # fmt: skip
+        return Candidate.of_municipality(self.text, ward, self.confidence)

@@ -89,19 +89,13 @@ def short_name_candidates(
     shorts = find_short_names(spaced, gazetteer, prefer, spaced=spaced, chinese=chinese)
     found = [_short_name_candidate(s, gazetteer) for s in shorts]
     found += [
-        Candidate(
-            m.name, m.prefecture, m, None, m.lat, m.lon,
-            LocationPrecision.MUNICIPALITY, HANGUL_CONFIDENCE,
-        )
+        Candidate.of_municipality(m.name, m, HANGUL_CONFIDENCE)
         for m in foreign_script_places(spaced, gazetteer)
-    ]  # fmt: skip
+    ]
     found += [
-        Candidate(
-            m.name, m.prefecture, m, None, m.lat, m.lon,
-            LocationPrecision.MUNICIPALITY, STEM_CONFIDENCE,
-        )
+        Candidate.of_municipality(m.name, m, STEM_CONFIDENCE)
         for m in find_short_wards(spaced, gazetteer)
-    ]  # fmt: skip
+    ]
     named = {s.municipality.lgcode for s in shorts}
     for name, municipality, town, confidence in find_towns_alone(spaced, gazetteer, named, prefer):
         found.append(_town_candidate(name, municipality, town, confidence, gazetteer))

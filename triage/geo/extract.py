@@ -176,12 +176,7 @@ def find_stems(text: str, gazetteer: Gazetteer) -> list[Candidate]:
                 ]
                 if len(matches) == 1:
                     m = matches[0]
-                    found.append(
-                        Candidate(
-                            stem + context, m.prefecture, m, None, m.lat, m.lon,
-                            LocationPrecision.MUNICIPALITY, 0.6,
-                        )
-                    )  # fmt: skip
+                    found.append(Candidate.of_municipality(stem + context, m, 0.6))
                     break
             start = text.find(context, start + 1)
     return found

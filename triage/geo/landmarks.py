@@ -221,10 +221,7 @@ def _one_place(
 
 
 def _candidate(text: str, municipality: Municipality) -> Candidate:
-    return Candidate(
-        text, municipality.prefecture, municipality, None, municipality.lat, municipality.lon,
-        LocationPrecision.MUNICIPALITY, CONFIDENCE,
-    )  # fmt: skip
+    return Candidate.of_municipality(text, municipality, CONFIDENCE)
 
 
 def _prefecture_of(area: Municipality | Prefecture | None) -> str | None:

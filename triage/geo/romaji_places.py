@@ -83,12 +83,8 @@ def find_romaji(original: str, gazetteer: Gazetteer) -> list[Candidate]:
             if following is not None and m.prefecture == following.name:
                 its_prefecture = i + 1
             text = word + (" " + words[i + 1] if has_suffix and not tail else "")
-            found.append(
-                Candidate(
-                    text, m.prefecture, m, None, m.lat, m.lon, LocationPrecision.MUNICIPALITY,
-                    0.75 if len(in_named or matches) == 1 else 0.55,
-                )
-            )  # fmt: skip
+            confidence = 0.75 if len(in_named or matches) == 1 else 0.55
+            found.append(Candidate.of_municipality(text, m, confidence))
             continue
         prefecture = gazetteer.prefecture_by_romaji.get(key)
         if prefecture is not None and (len(key) >= 4 or has_suffix):
@@ -99,14 +95,11 @@ def find_romaji(original: str, gazetteer: Gazetteer) -> list[Candidate]:
                 )
             )  # fmt: skip
     if not any(c.municipality for c in found):
-        found += [
-            Candidate(
-                word, ward.prefecture, ward, None, ward.lat, ward.lon,
-                LocationPrecision.MUNICIPALITY, 0.55,
-            )
+        found += [  # "en Higashinada": a ward's long name alone
+            Candidate.of_municipality(word, ward, 0.55)
             for word in words
             if (ward := ward_named_alone(word, gazetteer)) is not None
-        ]  # "en Higashinada": a ward's long name alone  # fmt: skip
+        ]
     if not _ROUTE.search(original):  # "between Kumamoto and Hitoyoshi": two cities
         found = _prefecture_cities_give_way(found)
     return with_latin_districts(found, words, gazetteer, _ENGLISH_WORDS)
