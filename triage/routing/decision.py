@@ -128,10 +128,7 @@ def route_for(
         return Route.STAFF
     if context.conversation_route in WITH_A_PERSON:
         return Route.STAFF
-    urgency_possible = (
-        assessment.urgent_probability is not None
-        and assessment.urgent_probability >= review_min_urgent_probability
-    )
+    urgency_possible = guard_holds(assessment, review_min_urgent_probability)
     if context.reports_symptom:
         return Route.STAFF
     if context.says_it_is_settled and not context.asks_something:
@@ -150,6 +147,15 @@ def route_for(
     if score is not None and score >= AUTO_REPLY_MIN_MATCH_SCORE:
         return Route.AUTO_REPLY
     return Route.STAFF
+
+
+def guard_holds(
+    assessment: Assessment, review_min_urgent_probability: float = REVIEW_MIN_URGENT_PROBABILITY
+) -> bool:
+    """The fail-urgent guard: the local model gives P1+P2 at least the threshold (an
+    assessment without a model probability is never held by it)."""
+    urgent = assessment.urgent_probability
+    return urgent is not None and urgent >= review_min_urgent_probability
 
 
 def decide_after_raise(

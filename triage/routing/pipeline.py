@@ -35,13 +35,7 @@ from triage.geo.gazetteer import Gazetteer, load_gazetteer
 from triage.geo.geotag import geotag
 from triage.geo.schemas import GeoLocation
 from triage.routing.answers import Answers, AnswerSource, ChosenAnswer, DatabaseAnswers
-from triage.routing.decision import (
-    REVIEW_MIN_URGENT_PROBABILITY,
-    Decision,
-    RouteContext,
-    decide,
-    has_words,
-)
+from triage.routing.decision import Decision, RouteContext, decide, guard_holds, has_words
 
 if TYPE_CHECKING:
     from geopy.geocoders.base import Geocoder
@@ -217,9 +211,11 @@ def _settled(assessment: Assessment, text: str) -> bool:
     hold (a sure P4 below it closes anyway), and any P3 reading (without the joke cue)."""
     if assessment.priority is Priority.ROUTINE:
         return says_it_is_settled(text, SETTLED_ROUTINE_CUES)
-    urgent = assessment.urgent_probability
-    guard_holds = urgent is not None and urgent >= REVIEW_MIN_URGENT_PROBABILITY
-    return assessment.priority is Priority.NO_ACTION and guard_holds and says_it_is_settled(text)
+    return (
+        assessment.priority is Priority.NO_ACTION
+        and guard_holds(assessment)
+        and says_it_is_settled(text)
+    )
 
 
 def _online_geocoder(settings: Settings) -> Geocoder | None:
