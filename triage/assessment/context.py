@@ -55,7 +55,13 @@ BLOCKERS = (
 _URL = re.compile(r"https?://\S+|www\.\S+")
 # A moderated verdict is not confident: never closed, never answered on its own.
 MODERATED_CONFIDENCE = 0.5
-_SENTENCE = re.compile(r"[^。.!?\n！？]+[。.!?\n！？]*")
+# Sentences as a writer means them: an ellipsis inside a line ("I'm trapped... under a
+# pile of emails lol") goes on with the same thought.
+_SENTENCE = re.compile(r"(?:[^。.!?\n！？]|\.{2,}(?=[^\n]*[^\s.]))+[。.!?\n！？]*")
+# A sentence of at most this many letters (spaces, punctuation and long-vowel marks left
+# out) is an interjection: "help", "tolong", "たすけて", "socorro", "tulungan".
+INTERJECTION_MAX_LETTERS = 8
+_INTERJECTION_NOISE = re.compile(r"[\s。.!?！？〜~ー…、,]+")
 
 
 @dataclass(frozen=True)
@@ -165,16 +171,34 @@ class SentenceCues:
         self._cues: dict[int, Cue | None] = {}
 
     def at(self, position: int) -> Cue | None:
-        """The cue of the sentence at `position`, unless a blocker is in that sentence."""
+        """The cue of the sentence at `position`, unless a blocker is in that sentence.
+        A bare interjection ("Help!", 「たすけて〜」, "Tolong!") is read with the sentence
+        after it: "Tolong! Kucingku tidur di atas laptopku lagi 😂" laughs as a whole. Only
+        for the joke: "Help! I saw on the news..." may be a frightened writer."""
         index = bisect_right(self._starts, position) - 1
         if index < 0 or position >= self._sentences[index][1]:
             return None
+        cue = self._cue(index)
+        if cue is None and self._is_interjection(index):
+            after = self._cue(index + 1)
+            if after is not None and after.kind == "joke":
+                return after
+        return cue
+
+    def _cue(self, index: int) -> Cue | None:
         if index not in self._cues:
             text = self._sentences[index][2]
             self._cues[index] = (
                 None if blocker(text) is not None else first_cue(text, SENTENCE_CUES)
             )
         return self._cues[index]
+
+    def _is_interjection(self, index: int) -> bool:
+        """A short sentence with a next one: a cry or a call, no statement of its own."""
+        if index + 1 >= len(self._sentences):
+            return False
+        letters = _INTERJECTION_NOISE.sub("", self._sentences[index][2])
+        return len(letters) <= INTERJECTION_MAX_LETTERS
 
 
 def moderate_model_alarm(
