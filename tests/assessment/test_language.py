@@ -29,3 +29,26 @@ def test_detects_each_supported_language(text: str, expected: str) -> None:
 def test_result_is_always_supported() -> None:
     for text in ["", "123", "🙏", "ok"]:
         assert detect_language(text) in SUPPORTED_LANGUAGES
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Japanese in romaji: answered in easy Japanese (a writer without a Japanese
+        # keyboard is often a learner), not in Indonesian, which py3langid guesses.
+        ("ashita no kyuusui wa nanji kara desu ka? onegaishimasu", "ja-easy"),
+        ("sumimasen, hinanjo wa doko desuka", "ja-easy"),
+        # Nepali in Latin letters: answered in Nepali, not Tagalog.
+        ("hami ghar ma chhau, bato bandha bhayo, khana chaina", "ne"),
+        ("tapai lai kasari sampark garne?", "ne"),
+        # Unaccented Vietnamese with everyday words.
+        ("cho em hoi diem phat nuoc gan nhat o dau, may gio phat", "vi"),
+        # The other Latin-script languages stay what they are.
+        ("Donde esta el refugio? Mi casa se cayo", "es"),
+        ("Saan po ang evacuation center? May bata po kami", "tl"),
+        ("Di mana tempat pengungsian? Rumah saya rusak", "id"),
+        ("Where is the nearest shelter, please?", "en"),
+    ],
+)
+def test_romanised_japanese_and_nepali(text: str, expected: str) -> None:
+    assert detect_language(text) == expected

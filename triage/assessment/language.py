@@ -4,7 +4,8 @@ Script decides first because it is certain and free: kana means Japanese, Hangul
 Korean, Devanagari Nepali. Han without kana is Chinese. Latin-script text goes to
 py3langid (it bundles its model; no network), restricted to our Latin-script
 languages, with a small marker-word check for Vietnamese typed without accents,
-which py3langid tends to call Indonesian. Easy Japanese (やさしい日本語) is a heuristic:
+which py3langid tends to call Indonesian, and for Japanese and Nepali typed in Latin
+letters (`romanised`). Easy Japanese (やさしい日本語) is a heuristic:
 mostly kana, few kanji, words separated by spaces.
 """
 
@@ -17,6 +18,7 @@ from typing import Final
 import py3langid.langid as langid
 
 from triage.assessment.langid_cache import load_identifier
+from triage.assessment.romanised import romanised_language
 
 SUPPORTED_LANGUAGES: Final = ("ja", "ja-easy", "en", "zh", "ko", "vi", "pt", "es", "tl", "ne", "id")
 LATIN_LANGUAGES: Final = ["en", "vi", "pt", "es", "tl", "id"]
@@ -91,6 +93,29 @@ _VIETNAMESE_WORDS = frozenset(
         "khi",
         "ga",
         "vui",
+        *[
+            "hoi",
+            "gan",
+            "nhat",
+            "gio",
+            "phat",
+            "diem",
+            "nua",
+            "tuan",
+            "nen",
+            "chuan",
+            "biet",
+            "muon",
+            "neu",
+            "thi",
+            "vay",
+            "truoc",
+            "dinh",
+            "cac",
+            "nhung",
+            "minh",
+            "dong",
+        ],
     }
 )
 _WORD = re.compile(r"[a-z]+")
@@ -194,6 +219,9 @@ def detect_language(text: str) -> str:
         return DEFAULT_LANGUAGE
     if _VIETNAMESE_LETTERS.search(text) or _unaccented_vietnamese(text):
         return "vi"
+    romanised = romanised_language(text)
+    if romanised is not None:
+        return romanised
     language = str(_latin_identifier().classify(text)[0])
     if language in ("id", "tl"):
         words = _WORD.findall(text.lower())

@@ -1,0 +1,94 @@
+"""Japanese and Nepali typed in Latin letters (romaji, romanised Nepali): phones without a
+Japanese or Devanagari keyboard. py3langid reads both as Indonesian or Tagalog, so a
+reply would come in a language the writer does not read; marker words settle it."""
+
+from __future__ import annotations
+
+import re
+
+_WORD = re.compile(r"[a-z]+")
+# Japanese typed in Latin letters (romaji, no Japanese keyboard): polite verb endings and
+# words a romaji writer uses that the other Latin-script languages do not. Answered in
+# easy Japanese (やさしい日本語): a writer without a Japanese keyboard is often a learner.
+_ROMAJI_ENDING = re.compile(r"(?:masu|masen|mashita|masuka|masenka|desu|deshita|desuka)$")
+_ROMAJI_WORDS = frozenset(
+    [
+        "kudasai",
+        "onegai",
+        "onegaishimasu",
+        "sumimasen",
+        "arigatou",
+        "arigato",
+        "gozaimasu",
+        "hinanjo",
+        "doko",
+        "daijoubu",
+        "daijobu",
+        "tasukete",
+        "yokatta",
+        "nandesuka",
+        "dekimasu",
+        "imasu",
+        "arimasu",
+        "kyou",
+        "ashita",
+        "kinou",
+        "watashi",
+        "boku",
+    ]
+)
+# Nepali typed in Latin letters (romanised, as on phones without Devanagari): verb
+# endings and words the other Latin-script languages do not use.
+_ROMAN_NEPALI_WORDS = frozenset(
+    [
+        "cha",
+        "chha",
+        "chhu",
+        "chhau",
+        "chhan",
+        "chhaina",
+        "chaina",
+        "hunchha",
+        "huncha",
+        "bhayo",
+        "bhaeko",
+        "bhako",
+        "sakiyo",
+        "sakina",
+        "lagyo",
+        "garnus",
+        "garnu",
+        "garne",
+        "dinus",
+        "kaha",
+        "kahaa",
+        "hami",
+        "mero",
+        "timro",
+        "tapai",
+        "tapaai",
+        "hajur",
+        "kripaya",
+        "najik",
+        "ghar",
+        "khana",
+        "bato",
+        "bandha",
+        "kasari",
+        "ramro",
+    ]
+)
+
+
+def romanised_language(text: str) -> str | None:
+    """Japanese ("ja-easy") or Nepali written in Latin letters, or None: two marker words
+    at least and a sixth of the words (py3langid reads both as Indonesian or Tagalog)."""
+    words = _WORD.findall(text.lower())
+    if len(words) < 2:
+        return None
+    romaji = sum(1 for w in words if w in _ROMAJI_WORDS or _ROMAJI_ENDING.search(w))
+    nepali = sum(1 for w in words if w in _ROMAN_NEPALI_WORDS)
+    best, language = max((romaji, "ja-easy"), (nepali, "ne"))
+    if best >= 2 and best * 6 >= len(words) and romaji != nepali:
+        return language
+    return None
