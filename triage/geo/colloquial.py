@@ -11,15 +11,26 @@ from triage.geo.candidate import Candidate
 from triage.geo.chinese import looks_chinese
 from triage.geo.devanagari import find_devanagari_places
 from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
+from triage.geo.guarded_stems import (
+    READING_LIVED_IN_CONFIDENCE,
+    find_guarded_stems,
+    lived_in_readings,
+)
 from triage.geo.hangul import find_hangul_places
 from triage.geo.normalize import drop_accents, place_key, romaji_key
+from triage.geo.place_words import KATAKANA_TO_HIRAGANA
 from triage.geo.romaji import kana_romaji
 from triage.geo.schemas import LocationPrecision
 from triage.geo.short_names import STEM_CONFIDENCE, ShortName, find_short_names
 from triage.geo.short_wards import find_short_wards
 from triage.geo.towns import APPROXIMATE_DISCOUNT
 from triage.geo.towns_alone import find_towns_alone
-from triage.geo.wards import ward_in_text, ward_of_named_city, wards_of
+from triage.geo.wards import (
+    ward_in_text,
+    ward_of_district_after,
+    ward_of_named_city,
+    wards_of,
+)
 
 HANGUL_CONFIDENCE = 0.55
 # "Higashi-ku", "Chuo ward", "Tsurumi ku": a ward in Latin letters.
@@ -85,6 +96,9 @@ def short_name_candidates(
     whether the text reads as Chinese, where the caller knows (a text converted to
     Japanese kanji may no longer look it)."""
     spaced = unicodedata.normalize("NFKC", original)
+    # Towns read Chinese function characters as word ends only once converted: as written,
+    # 從金澤回 holds 大槌町's town 金澤, not the 金沢 it converts to.
+    converted = chinese is True
     chinese = looks_chinese(original) if chinese is None else chinese
     shorts = find_short_names(spaced, gazetteer, prefer, spaced=spaced, chinese=chinese)
     found = [_short_name_candidate(s, gazetteer) for s in shorts]
@@ -97,7 +111,15 @@ def short_name_candidates(
         for m in find_short_wards(spaced, gazetteer)
     ]
     named = {s.municipality.lgcode for s in shorts}
-    for name, municipality, town, confidence in find_towns_alone(spaced, gazetteer, named, prefer):
+    hiragana = spaced.translate(KATAKANA_TO_HIRAGANA)
+    found += [
+        Candidate.of_municipality(reading, m, READING_LIVED_IN_CONFIDENCE)
+        for reading, m in lived_in_readings(hiragana, gazetteer)
+    ]
+    for stem, municipality, confidence, town in find_guarded_stems(spaced, gazetteer):
+        found.append(_town_candidate(stem, municipality, town, confidence, gazetteer))
+    alone = find_towns_alone(spaced, gazetteer, named, prefer, chinese=converted)
+    for name, municipality, town, confidence in alone:
         found.append(_town_candidate(name, municipality, town, confidence, gazetteer))
     return found
 
@@ -144,6 +166,8 @@ def with_ward(
         ward = _latin_ward(found, original, gazetteer)
     if ward is None and found.ward is None and original:
         ward = _latin_ward_beside_city(found, original, candidate.text, gazetteer)
+    if ward is None and found.ward is None:
+        ward = ward_of_district_after(found, text, candidate.text, gazetteer)
     if ward is None:
         return candidate
     return candidate.in_ward(ward)

@@ -16,6 +16,7 @@ from triage.geo.candidate import Candidate
 from triage.geo.chinese import looks_chinese, to_japanese_kanji
 from triage.geo.colloquial import short_name_candidates, with_ward
 from triage.geo.features import find_features
+from triage.geo.former_municipalities import former_municipality, town_of_city_before
 from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
 from triage.geo.landmarks import find_named_landmarks, with_named_landmarks
 from triage.geo.normalize import normalize_text, place_key, split_town
@@ -32,6 +33,7 @@ _PLAIN_WORD = re.compile(
     r"[\u30a0-\u30ffA-Za-z0-9]+"
 )  # shorter shelter names (公民館) are generic words
 _KANJI_BEFORE = re.compile(r"[\u4e00-\u9fff\u3005]")
+_KANJI_RUN_BEFORE = re.compile(r"[\u4e00-\u9fff]{1,4}$")
 
 
 def _from_address(text: str, parsed: ParsedAddress, *, strict: bool) -> Candidate:
@@ -134,7 +136,11 @@ def find_towns(
             else:
                 preferred = []
             if len({table.municipality[row] for row in rows}) != 1:
-                continue
+                if not distinctive or preferred:
+                    continue
+                rows = _rows_of_former_municipality(gazetteer, name, rows)
+                if not rows:
+                    continue  # 吉田町: a former town of 宇和島市 and of 安芸高田市
             town = max((gazetteer.town_at(row) for row in rows), key=lambda t: t.sites)
             municipality = gazetteer.by_lgcode[town.lgcode]
             confidence = 0.7 if preferred else 0.6
@@ -153,6 +159,15 @@ def find_towns(
             matched_until = start + length
             break
     return found
+
+
+def _rows_of_former_municipality(gazetteer: Gazetteer, name: str, rows: Sequence[int]) -> list[int]:
+    """The rows of the one municipality `name` is a former municipality of (門前町 heads
+    116 towns of 輪島市, one of a dozen others), or none."""
+    table = gazetteer.town_table
+    codes = {gazetteer.municipalities[table.municipality[row]].lgcode: row for row in rows}
+    former = former_municipality(gazetteer, name, tuple(sorted(codes)))
+    return [codes[former]] if former is not None else []
 
 
 def _word_start(text: str, start: int) -> bool:
@@ -253,10 +268,33 @@ def find_candidates(
     # A mountain written alike in both scripts (富士山) must not keep the converted text,
     # where alone the name is read (富士宫 -> 富士宮), from being read.
     named = _candidates_as_written(original, gazetteer, prefer, features=False)
-    if any(c.municipality for c in named):
+    if any(c.municipality for c in named) and not _converts_before(original, named):
         return named
     # Still Chinese once converted, though the function words that told it may be gone.
-    return _candidates_as_written(to_japanese_kanji(original), gazetteer, prefer, chinese=True)
+    converted = _candidates_as_written(to_japanese_kanji(original), gazetteer, prefer, chinese=True)
+    if not any(c.municipality for c in named):
+        return converted
+    # 神户市中央区 reads as Tokyo's 中央区 until 户 is converted: a name the conversion
+    # completes wins; otherwise the names as written stand (國際通 is no landmark).
+    completed = [c for c in converted if any(_completes(c, n) for n in named)]
+    return converted if completed else named
+
+
+def _completes(converted: Candidate, named: Candidate) -> bool:
+    return converted.municipality is not None and (
+        len(converted.text) > len(named.text) and converted.text.endswith(named.text)
+    )
+
+
+def _converts_before(original: str, named: list[Candidate]) -> bool:
+    """Whether a simplified character among the kanji right before a name found as written
+    may be part of it (神户市 before 中央区)."""
+    for candidate in named:
+        start = original.find(candidate.text)
+        before = _KANJI_RUN_BEFORE.search(original, 0, max(start, 0))
+        if before is not None and to_japanese_kanji(before.group()) != before.group():
+            return True
+    return False
 
 
 def _candidates_as_written(
@@ -268,7 +306,9 @@ def _candidates_as_written(
     chinese: bool | None = None,
 ) -> list[Candidate]:
     text = normalize_text(original)
-    candidates = find_addresses(text, gazetteer, prefer)
+    candidates = [
+        town_of_city_before(c, text, gazetteer) for c in find_addresses(text, gazetteer, prefer)
+    ]
     named = {c.municipality.lgcode for c in candidates if c.municipality is not None}
     if isinstance(prefer, Municipality) and not named:
         named = {prefer.lgcode}

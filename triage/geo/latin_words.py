@@ -27,7 +27,10 @@ _FEATURE_BEFORE = frozenset(
     {"river", "mt", "mount", "lake", "sungai", "kali", "gunung", "danau", "rio", "río",
      "ilog", "bundok", "lawa", "sông", "núi", "hồ", "monte", "lago"}
 )  # fmt: skip
-_FEATURE_AFTER = frozenset({"river", "gawa", "kawa", "san", "yama", "dake", "lake", "volcano"})
+_FEATURE_AFTER = frozenset(
+    {"river", "gawa", "kawa", "san", "yama", "dake", "lake", "volcano",
+     "erupts", "erupted", "erupting", "eruption"}  # "if Fuji erupts": the mountain
+)  # fmt: skip
 # A ward's romanised name long enough to stand alone (Higashinada, Miyagino); shorter
 # ones (Kita, Naka, Minami, Tsurumi) are words or shared by several cities.
 _WARD_ALONE_MIN = 8

@@ -22,7 +22,7 @@ FACILITY = re.compile(
 # In text that reads as Chinese these count as word boundaries; in Japanese a kanji beside
 # a stem still joins it to a longer name (高山植物, 府中京区).
 CHINESE_BOUNDARIES = (
-    "在到從从去回住來来于於和與与問问的那这這附边邊辺車车站駅县縣区區或往至近里裡下海開开"
+    "在到從从去回住來来于於和與与問问的那这這附边邊辺車车站駅县縣区區或往至近里裡下海開开被把給给"
 )
 HONORIFIC = re.compile(r"(?:さん|様|さま|くん|君|ちゃん|氏|先生|家|選手|商店|屋|社長)")
 # Kana that may stand next to a reading: particles and copulas ("かなざわ に", "すず です").

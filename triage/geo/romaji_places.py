@@ -38,10 +38,52 @@ _ENGLISH_WORDS = frozenset(
     {"date", "mine", "sue", "ono", "ota", "oda", "ise", "tsu", "ube", "kami", "china"}
 )
 
+# A destination ("the shinkansen to Kagoshima") is less likely where the writer is than
+# a place named otherwise: its confidence drops under a station's or a district's.
+_TOWARDS = frozenset({"to", "towards", "toward", "para", "hasta", "ke", "đến", "den"})
+DESTINATION_DISCOUNT = 0.2
+# "Estoy en Ise", "in Tsu": a capitalised three-letter name right after a word of place is
+# the place, where one municipality has it (Ota is 太田市, 大田区 and 大田市); these stay
+# words even there ("in China", "in Date order").
+_AT = frozenset({"in", "en", "em", "at", "di", "sa", "near"})
+_WORDS_EVEN_AFTER_IN = frozenset({"date", "mine", "sue", "china", "kami"})
+
+
+def _after_in(words: list[str], i: int, key: str) -> bool:
+    return (
+        i > 0
+        and words[i - 1].lower() in _AT
+        and words[i][0].isupper()
+        and len(key) >= 3
+        and key not in _WORDS_EVEN_AFTER_IN
+    )
+
+
+# Vietnamese writes a foreign name syllable by syllable, with hyphens and its own spelling
+# (Hi-rô-si-ma, Ô-sa-ca, Tô-ki-ô): three syllables or more of up to three letters each.
+_SYLLABLE_WORD = re.compile(r"[A-Za-z]{1,3}(?:-[A-Za-z]{1,3}){2,}")
+_VIETNAMESE_SPELLING = (("ph", "f"), ("si", "shi"), ("ti", "chi"), ("tu", "tsu"), ("c", "k"))
+
+
+def _syllables_as_romaji(word: str) -> str:
+    """Hi-ro-si-ma (its accents dropped) as the romaji Hiroshima; other words unchanged."""
+    if not _SYLLABLE_WORD.fullmatch(word):
+        return word
+    syllables = []
+    for syllable in word.lower().split("-"):
+        for vietnamese, romaji in _VIETNAMESE_SPELLING:
+            if syllable.startswith(vietnamese) and not syllable.startswith("ch"):
+                syllable = romaji + syllable[len(vietnamese) :]
+                break
+        syllables.append(syllable)
+    return "".join(syllables).capitalize()
+
 
 def find_romaji(original: str, gazetteer: Gazetteer) -> list[Candidate]:
     """Romanised municipality and prefecture names in English (or other Latin) text."""
-    words = _ROMAJI_WORD.findall(drop_accents(original))  # "Nagóia" is one word
+    words = [  # "Nagóia" is one word
+        _syllables_as_romaji(word) for word in _ROMAJI_WORD.findall(drop_accents(original))
+    ]
     prefectures = [gazetteer.prefecture_by_romaji.get(romaji_key(word)) for word in words]
     # Prefectures named anywhere: "Ota, Gunma" is 太田市 of 群馬県, not 大田区 or 大田市.
     named = {p.name for p in prefectures if p is not None}
@@ -75,7 +117,9 @@ def find_romaji(original: str, gazetteer: Gazetteer) -> list[Candidate]:
         before_its_prefecture = following is not None and any(
             m.prefecture == following.name for m in matches
         )
-        plain = len(key) >= 4 and key not in _ENGLISH_WORDS
+        plain = (len(key) >= 4 and key not in _ENGLISH_WORDS) or (
+            len(matches) == 1 and _after_in(words, i, key)
+        )
         if i == its_prefecture:
             matches = []
         if matches and (has_suffix or plain or before_its_prefecture):
@@ -84,6 +128,8 @@ def find_romaji(original: str, gazetteer: Gazetteer) -> list[Candidate]:
                 its_prefecture = i + 1
             text = word + (" " + words[i + 1] if has_suffix and not tail else "")
             confidence = 0.75 if len(in_named or matches) == 1 else 0.55
+            if i > 0 and words[i - 1].lower() in _TOWARDS:
+                confidence -= DESTINATION_DISCOUNT  # "at Hakata, is the train to Kagoshima"
             found.append(Candidate.of_municipality(text, m, confidence))
             continue
         prefecture = gazetteer.prefecture_by_romaji.get(key)

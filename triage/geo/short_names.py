@@ -47,7 +47,7 @@ from triage.geo.place_words import (
 )
 from triage.geo.schemas import LocationPrecision
 from triage.geo.short_name_index import ShortNameIndex, short_name_index
-from triage.geo.wards import wards_of
+from triage.geo.wards import district_ward_after, wards_of
 
 STEM_CONFIDENCE = 0.55
 READING_CONFIDENCE = 0.5
@@ -213,9 +213,13 @@ def _town_names_of(gazetteer: Gazetteer, municipality: Municipality) -> tuple[st
 def _with_town_at(
     options: list[Municipality], after: str, gazetteer: Gazetteer
 ) -> list[Municipality]:
-    """The options one of whose own towns `after` begins with (小禄 of 那覇市)."""
+    """The options one of whose own towns `after` begins with (小禄 of 那覇市), or a
+    district of one of its wards (名古屋栄)."""
     return [
-        m for m in options if any(after.startswith(name) for name in _town_names_of(gazetteer, m))
+        m
+        for m in options
+        if any(after.startswith(name) for name in _town_names_of(gazetteer, m))
+        or district_ward_after(m, after, gazetteer)
     ]
 
 

@@ -25,10 +25,11 @@ from __future__ import annotations
 import re
 from functools import cached_property, lru_cache
 
+from triage.geo.former_municipalities import former_municipality
 from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
 from triage.geo.name_index import TOWN_READINGS, TOWN_STEMS, NameIndex
-from triage.geo.normalize import place_key
 from triage.geo.place_words import (
+    CHINESE_BOUNDARIES,
     COMMON_READINGS,
     COMMON_STEMS,
     FACILITY,
@@ -46,10 +47,6 @@ TOWN_STEM_CONFIDENCE = 0.5
 TOWN_IN_NAMED_CONFIDENCE = 0.65
 TOWN_IN_PREFECTURE_CONFIDENCE = 0.55
 FORMER_MUNICIPALITY_CONFIDENCE = 0.45
-# A name several municipalities share is read as the one where it heads at least this
-# many neighbourhoods and this many times more than anywhere else (`_former_municipality`).
-FORMER_MIN_TOWNS = 10
-FORMER_LEAD = 5
 _KANJI = "\u4e00-\u9fff\u3005"
 _KANJI_CHAR = re.compile(f"[{_KANJI}]")
 _KANA_OR_KANJI = re.compile(f"[\u3041-\u309f{_KANJI}]")
@@ -70,8 +67,10 @@ _FACILITY_WORD = re.compile(FACILITY.pattern.replace("|東|西|南|北", ""))
 # A two-character town name alone (真備, 杷木) is read as a place only before what
 # follows a place: の, a place word, a particle of location, or a space ("小石が" is not).
 _TWO_CHAR_TOWN_AFTER = re.compile(
-    r"(?:の|町|村|区|地区|地域|方面|あたり|周辺|付近|に住|に[いお]|で[すは]?|から|[\s。、,.!?！？]|$)"
+    r"(?:の|町|村|区|地区|地域|方面|あたり|周辺|付近|に住|に[いお]|で[すは]?|から|より|[\s。、,.!?！？]|$)"
 )
+_KANJI_IN_CHINESE = re.compile(f"(?![{CHINESE_BOUNDARIES}])[{_KANJI}]")
+_CHINESE_BOUNDARY_CHARS = frozenset(CHINESE_BOUNDARIES)
 # The same stem, for every line of the newline-joined names at once.
 _STEM_LINE = re.compile(
     rf"^(?:大字)?({_NAME_START}{_NAME_REST}{{1,5}}?{_NAME_END})?.*$", re.MULTILINE
@@ -187,38 +186,27 @@ def _preference(town: Town, name: str) -> tuple[bool, bool]:
 
 
 def find_towns_alone(
-    spaced: str, gazetteer: Gazetteer, named: set[str], prefer: Municipality | Prefecture | None
+    spaced: str,
+    gazetteer: Gazetteer,
+    named: set[str],
+    prefer: Municipality | Prefecture | None,
+    *,
+    chinese: bool = False,
 ) -> list[tuple[str, Municipality, str, float]]:
     """(text, municipality, town, confidence) for the towns and districts `spaced` (the
     message after NFKC) names alone, by name or by reading; `named` are the lgcodes of
-    the municipalities it names by their short names."""
+    the municipalities it names by their short names. In Chinese (`chinese`) a function
+    character (在, 的) ends a name as a particle does: 我们在真备的房子."""
     within = set(named)
     if isinstance(prefer, Municipality):
         within.add(prefer.lgcode)
     for code in list(within):  # a designated city's towns are its wards' towns
         within.update(w.lgcode for w in wards_by_city(gazetteer).get(code, []))
-    finder = _Finder(gazetteer, spaced, within, bool(named), prefer)
-    found = finder.scan(spaced, _stems(gazetteer), _KANJI_CHAR, reading=False)
+    finder = _Finder(gazetteer, spaced, within, bool(named), prefer, chinese=chinese)
+    joined = _KANJI_IN_CHINESE if chinese else _KANJI_CHAR
+    found = finder.scan(spaced, _stems(gazetteer), joined, reading=False)
     hiragana = spaced.translate(KATAKANA_TO_HIRAGANA)
     return found + finder.scan(hiragana, _readings(gazetteer), _KANA_OR_KANJI, reading=True)
-
-
-@lru_cache(maxsize=4096)
-def _former_municipality(gazetteer: Gazetteer, name: str, codes: tuple[str, ...]) -> str | None:
-    """The municipality where `name` heads far more neighbourhoods than anywhere else: a
-    former municipality merged into a city (丸岡 of 坂井市 heads 111 of its towns, 丸岡
-    elsewhere one or two), which is what people mean by it. None when none stands out
-    (高田: 23 in みやま市, 13 in 陸前高田市). Cached: it reads every town of every owner,
-    and a long message may repeat the name a thousand times."""
-    head = place_key(name)  # towns_of is keyed by place_key (木之本 is 木の本 there)
-    counts = sorted(
-        ((sum(key.startswith(head) for key in gazetteer.towns_of(code)), code) for code in codes),
-        reverse=True,
-    )
-    (top, code), (second, _) = counts[0], counts[1]
-    if top >= FORMER_MIN_TOWNS and top >= FORMER_LEAD * max(1, second):
-        return code
-    return None
 
 
 class _Finder:
@@ -231,12 +219,15 @@ class _Finder:
         within: set[str],
         names_municipality: bool,
         prefer: Municipality | Prefecture | None,
+        *,
+        chinese: bool = False,
     ) -> None:
         self.gazetteer = gazetteer
         self.text = text
         self.within = within
         self.names_municipality = names_municipality
         self.prefer = prefer
+        self.chinese = chinese
 
     @cached_property
     def _prefecture_spans(self) -> list[tuple[int, int, Prefecture]]:
@@ -262,7 +253,7 @@ class _Finder:
                 if rows is None:
                     continue
                 after = text[position + length :]
-                if not self._stands_alone(after, reading=reading):
+                if not self._stands_alone(after, reading=reading, chinese=self.chinese):
                     continue
                 if name.endswith("田") and after.startswith("んぼ"):
                     continue  # 下の田んぼ: a rice paddy (田んぼ), not the town 下の田
@@ -289,8 +280,10 @@ class _Finder:
         )
 
     @staticmethod
-    def _stands_alone(after: str, *, reading: bool) -> bool:
+    def _stands_alone(after: str, *, reading: bool, chinese: bool) -> bool:
         """Not the start of a longer word: 鶴田ダム, 石垣島, 上田さん, かなざわし."""
+        if chinese and after[:1] and after[0] in CHINESE_BOUNDARIES:
+            return True
         if reading:
             return PARTICLE_AFTER.match(after) is not None
         if HONORIFIC.match(after):
@@ -303,7 +296,9 @@ class _Finder:
         self, name: str, owners: dict[str, Town], after: str, position: int, *, reading: bool
     ) -> tuple[str, float] | None:
         """(lgcode, confidence) of the one owner the message means, or None."""
-        placed = bool(_TWO_CHAR_TOWN_AFTER.match(after))
+        placed = bool(_TWO_CHAR_TOWN_AFTER.match(after)) or (
+            self.chinese and after[:1] in _CHINESE_BOUNDARY_CHARS
+        )
         inside = [code for code in owners if code in self.within]
         if len(inside) == 1:
             if name in self.gazetteer.ordinary_words and not placed:
@@ -328,7 +323,7 @@ class _Finder:
             code, confidence = in_prefecture[0], TOWN_IN_PREFECTURE_CONFIDENCE
         elif len(owners) == 1:
             code, confidence = next(iter(owners)), TOWN_STEM_CONFIDENCE
-        elif (former := _former_municipality(self.gazetteer, name, tuple(owners))) is not None:
+        elif (former := former_municipality(self.gazetteer, name, tuple(owners))) is not None:
             code, confidence = former, FORMER_MUNICIPALITY_CONFIDENCE
         else:
             return None

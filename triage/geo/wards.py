@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import lru_cache
 
 from triage.geo.gazetteer import Gazetteer, Municipality
 from triage.geo.normalize import place_key
-from triage.geo.place_words import KATAKANA_TO_HIRAGANA
+from triage.geo.place_words import FACILITY, KANJI, KATAKANA_TO_HIRAGANA, ONE_KANJI_NAMES
 from triage.geo.short_name_index import stem_of
 
 
@@ -61,7 +62,9 @@ def ward_of_named_city(
     ward_like: Municipality, text: str, gazetteer: Gazetteer
 ) -> Municipality | None:
     """A same-named ward of a designated city the text names: "名古屋の港区" is 名古屋市港区,
-    not Tokyo's 港区 (a municipality of its own that the address finder reads first)."""
+    not Tokyo's 港区 (a municipality of its own that the address finder reads first). A
+    city of one kanji (堺) is too short to look for anywhere: it counts right before the
+    ward, with or without の ("堺の北区")."""
     ward_name = ward_like.ward or ward_like.name
     if not ward_name.endswith("区"):
         return None
@@ -72,4 +75,66 @@ def ward_of_named_city(
         stem = stem_of(city.name)
         if city.name in text or (stem is not None and stem in text):
             return ward
+        one_kanji = city.name[:-1] if city.name[:-1] in ONE_KANJI_NAMES else None
+        if one_kanji and (one_kanji + ward_name in text or f"{one_kanji}の{ward_name}" in text):
+            return ward
     return None
+
+
+# What may follow a district named after its city: a word for the area, a facility word
+# (札幌の大通あたり, 名古屋栄附近), or no kanji at all.
+_AREA_AFTER_DISTRICT = re.compile(
+    f"(?:[付附]近|周辺|あたり|辺り|界隈|一帯|的|{FACILITY.pattern})|(?![{KANJI}])|$"
+)
+_LONGEST_DISTRICT = 6
+_KANJI_RUN = re.compile(f"[{KANJI}]+")
+
+
+def ward_of_district_after(
+    city: Municipality, text: str, written: str, gazetteer: Gazetteer
+) -> Municipality | None:
+    """The ward of a district written right after its designated city, with or without
+    の: 札幌の大通 (大通西…, 大通東… are towns of 中央区), 名古屋栄 (栄 of 中区). The district
+    is the longest kanji run that heads towns of exactly one of the city's wards: a whole
+    town name, or a head of two characters or more. Right after the city only: a district
+    alone is `landmarks`' (天神)."""
+    start = text.find(written) if written else -1
+    if start < 0 or not wards_of(city, gazetteer):
+        return None
+    return district_ward_after(city, text[start + len(written) :], gazetteer)
+
+
+def district_ward_after(
+    city: Municipality, after: str, gazetteer: Gazetteer
+) -> Municipality | None:
+    """The ward of the district `after` (what follows the designated city) begins with."""
+    after = after.removeprefix("の")
+    run = _KANJI_RUN.match(after)
+    if run is None or not wards_of(city, gazetteer):
+        return None
+    heads, whole = _district_heads(city, gazetteer)
+    for length in range(min(_LONGEST_DISTRICT, run.end()), 0, -1):
+        key = place_key(after[:length])
+        ward = whole.get(key) or (heads.get(key) if length >= 2 else None)
+        if ward is not None and _AREA_AFTER_DISTRICT.match(after, length):
+            return gazetteer.by_lgcode[ward]
+    return None
+
+
+@lru_cache(maxsize=32)
+def _district_heads(
+    city: Municipality, gazetteer: Gazetteer
+) -> tuple[dict[str, str], dict[str, str]]:
+    """(head -> ward lgcode, whole town name -> ward lgcode) over the towns of the city's
+    wards, for the heads and names one ward alone has."""
+    heads: dict[str, set[str]] = {}
+    whole: dict[str, set[str]] = {}
+    for ward in wards_of(city, gazetteer):
+        for key in gazetteer.towns_of(ward.lgcode):
+            whole.setdefault(key, set()).add(ward.lgcode)
+            for length in range(2, min(_LONGEST_DISTRICT, len(key)) + 1):
+                heads.setdefault(key[:length], set()).add(ward.lgcode)
+    return (
+        {k: next(iter(v)) for k, v in heads.items() if len(v) == 1},
+        {k: next(iter(v)) for k, v in whole.items() if len(v) == 1},
+    )

@@ -1,0 +1,92 @@
+"""Former municipalities merged into a city, as people still write them: 門前町 (輪島市),
+美山町 (南丹市), and 宇和島の吉田町 (宇和島市's former 吉田町, not 静岡県's 吉田町).
+
+Japan Post writes the neighbourhoods of a merged town under its former name (輪島市門前町
+道下, 門前町黒島町…), so a name that heads many towns of one municipality, and few or none
+of any other, is that municipality's former town, the one people mean by it. Nothing here
+is a list: the heads are counted in the gazetteer's towns.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from triage.geo.candidate import Candidate
+from triage.geo.gazetteer import Gazetteer
+from triage.geo.normalize import place_key
+from triage.geo.place_words import KANJI_CHAR, ONE_KANJI_NAMES
+from triage.geo.schemas import LocationPrecision
+from triage.geo.short_name_index import short_name_index
+
+# A name several municipalities share is read as the one where it heads at least this
+# many neighbourhoods and this many times more than anywhere else (`former_municipality`).
+FORMER_MIN_TOWNS = 10
+FORMER_LEAD = 5
+TOWN_OF_CITY_BEFORE_CONFIDENCE = 0.75
+_LONGEST_STEM = 5
+
+
+@lru_cache(maxsize=4096)
+def former_municipality(gazetteer: Gazetteer, name: str, codes: tuple[str, ...]) -> str | None:
+    """The lgcode, among `codes`, where `name` heads far more neighbourhoods than anywhere
+    else: a former municipality merged into a city (丸岡 of 坂井市 heads 111 of its towns,
+    丸岡 elsewhere one or two; 門前町 116 of 輪島市's, a single town of a dozen others).
+    None when none stands out (高田: 23 in みやま市, 13 in 陸前高田市; 吉田町: 26 in 宇和島市,
+    20 in 安芸高田市). Cached: it reads every town of every owner, and a long message may
+    repeat the name a thousand times."""
+    head = place_key(name)  # towns_of is keyed by place_key (木之本 is 木の本 there)
+    counts = sorted(
+        ((sum(key.startswith(head) for key in gazetteer.towns_of(code)), code) for code in codes),
+        reverse=True,
+    )
+    if len(counts) < 2:
+        return counts[0][1] if counts and counts[0][0] >= FORMER_MIN_TOWNS else None
+    (top, code), (second, _) = counts[0], counts[1]
+    if top >= FORMER_MIN_TOWNS and top >= FORMER_LEAD * max(1, second):
+        return code
+    return None
+
+
+def town_of_city_before(candidate: Candidate, text: str, gazetteer: Gazetteer) -> Candidate:
+    """A municipality's name written right after another municipality that has a town of
+    that name is the town: "宇和島の吉田町" is 宇和島市吉田町 (the former 吉田町), though
+    吉田町 alone is 静岡県's. The candidate unchanged otherwise; a stem that is the
+    candidate's own prefecture (岐阜の神戸町) tells the municipality, not a town."""
+    found = candidate.municipality
+    name = candidate.text
+    if (
+        found is None
+        or candidate.precision is not LocationPrecision.MUNICIPALITY
+        or name != found.name
+        or name[-1] not in "町村"
+    ):
+        return candidate
+    start = text.find(name)
+    before = text[: max(start, 0)].removesuffix("の")
+    prefecture = gazetteer.prefecture_by_name.get(found.prefecture)
+    index = short_name_index(gazetteer)
+    for length in range(min(_LONGEST_STEM, len(before)), 0, -1):
+        stem = before[-length:]
+        joined = length < len(before) and KANJI_CHAR.match(before, len(before) - length - 1)
+        if joined or (prefecture is not None and stem == prefecture.short):
+            continue
+        if length == 1 and stem not in ONE_KANJI_NAMES:
+            continue
+        options = [
+            *index.stems.get(stem, ()),
+            *index.one_kanji.get(stem, ()),
+            *gazetteer.municipalities_by_name.get(place_key(stem), ()),
+        ]
+        hosts = {
+            m.lgcode: (m, town)
+            for m in options
+            if (town := gazetteer.towns_of(m.lgcode).get(place_key(name))) is not None
+        }
+        if len(hosts) == 1:
+            [(host, town)] = hosts.values()
+            return Candidate(
+                before[-length:] + text[len(before) : start] + name, host.prefecture, host,
+                town.name, town.lat, town.lon, LocationPrecision.TOWN,
+                TOWN_OF_CITY_BEFORE_CONFIDENCE,
+            )  # fmt: skip
+    return candidate
