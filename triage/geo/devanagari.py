@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from triage.geo.gazetteer import Gazetteer, Municipality
+from triage.geo.name_index import DISTRICTS_DEVANAGARI
 from triage.geo.transliterated import Script, find_places
 
 _VOWELS = {"a": ("अ", "ा"), "i": ("इ", "ि"), "u": ("उ", "ु"), "e": ("ए", "े"), "o": ("ओ", "ो")}
@@ -149,6 +150,7 @@ DEVANAGARI = Script(
     indexed=lambda name: _letters(name) >= _SHORT_LETTERS,
     stands=_stands,
     bare_tokyo_wards=True,  # शिन्जुकु alone, as for a city
+    district_index=DISTRICTS_DEVANAGARI,
     district_end="मा|को|बाट|देखि|तिर|नजिक",
     district_indexed=lambda name: _letters(name) >= _MIN_LETTERS,
 )

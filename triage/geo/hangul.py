@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from triage.geo.gazetteer import Gazetteer, Municipality
+from triage.geo.name_index import DISTRICTS_HANGUL
 from triage.geo.transliterated import Script, find_places
 
 _HANGUL_BASE = 0xAC00
@@ -128,6 +129,7 @@ HANGUL = Script(
     indexed=lambda name: len(name) >= _SYLLABLES,
     stands=_stands,
     prefecture_cities_give_way=True,
+    district_index=DISTRICTS_HANGUL,
     district_end="에|의|인|이|역|쪽|근처|는|은|도|로|으로",
 )
 

@@ -9,14 +9,15 @@ The same idea for Hangul and Devanagari is in `transliterated`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from triage.geo.candidate import Candidate
+from triage.geo.district_readings import build_district_index, district_readings
 from triage.geo.gazetteer import Gazetteer, Municipality
+from triage.geo.name_index import DISTRICTS_LATIN, NameIndex
 from triage.geo.normalize import romaji_key
 from triage.geo.romaji import kana_romaji
-from triage.geo.wards import wards_by_town_reading
 
 _MIN_LETTERS = 4
 
@@ -48,12 +49,22 @@ def _ward_named(city: Municipality, keys: set[str], gazetteer: Gazetteer) -> Mun
 @lru_cache(maxsize=64)
 def _districts(city_lgcode: str, gazetteer: Gazetteer) -> dict[str, str]:
     """Romanised town readings of a designated city's wards -> the one ward each names
-    (a reading two wards share names neither); empty for a city without wards."""
+    (a reading two wards share names neither); empty for a city without wards. Shipped
+    prebuilt (`district_readings`)."""
     city = gazetteer.by_lgcode[city_lgcode]
+    return district_readings(city, gazetteer, DISTRICTS_LATIN, latin_reader)
+
+
+def latin_reader(city: Municipality) -> Callable[[str], str | None]:
+    """A town's kana as a romaji key, unless it reads like the city's own name."""
     own = romaji_key(kana_romaji(city.kana.removesuffix("し")))
 
     def read(kana: str) -> str | None:
         key = romaji_key(kana_romaji(kana))
         return key if key != own else None
 
-    return wards_by_town_reading(city, gazetteer, read)
+    return read
+
+
+def build_latin_district_index(gazetteer: Gazetteer) -> NameIndex:
+    return build_district_index(gazetteer, latin_reader)

@@ -35,6 +35,10 @@ TOWNS = "towns"
 SHELTER_NAMES = "shelter_names"
 TOWN_STEMS = "town_stems"
 TOWN_READINGS = "town_readings"
+# Town readings of designated cities' wards, per script (`district_readings`).
+DISTRICTS_LATIN = "districts_latin"
+DISTRICTS_HANGUL = "districts_hangul"
+DISTRICTS_DEVANAGARI = "districts_devanagari"
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +101,13 @@ class NameIndex:
     def items(self) -> Iterator[tuple[str, tuple[int, ...]]]:
         for at, name in enumerate(self._names):
             yield name, tuple(self._rows[self._starts[at] : self._starts[at + 1]])
+
+    def with_prefix(self, prefix: str) -> Iterator[tuple[str, tuple[int, ...]]]:
+        """The names that start with `prefix` and their rows, in name order."""
+        at = bisect.bisect_left(self._names, prefix)
+        while at < len(self._names) and self._names[at].startswith(prefix):
+            yield self._names[at], tuple(self._rows[self._starts[at] : self._starts[at + 1]])
+            at += 1
 
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and self._position(name) >= 0

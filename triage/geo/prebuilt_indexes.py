@@ -9,8 +9,14 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from triage.geo.devanagari import DEVANAGARI
 from triage.geo.gazetteer import Gazetteer, build_shelter_name_index, build_town_index
+from triage.geo.hangul import HANGUL
+from triage.geo.latin_districts import build_latin_district_index
 from triage.geo.name_index import (
+    DISTRICTS_DEVANAGARI,
+    DISTRICTS_HANGUL,
+    DISTRICTS_LATIN,
     SHELTER_NAMES,
     TOWN_READINGS,
     TOWN_STEMS,
@@ -19,12 +25,16 @@ from triage.geo.name_index import (
     gazetteer_digest,
 )
 from triage.geo.towns_alone import build_reading_index, build_stem_index
+from triage.geo.transliterated import build_script_district_index
 
 BUILDERS: dict[str, Callable[[Gazetteer], NameIndex]] = {
     TOWNS: build_town_index,
     SHELTER_NAMES: build_shelter_name_index,
     TOWN_STEMS: build_stem_index,
     TOWN_READINGS: build_reading_index,
+    DISTRICTS_LATIN: build_latin_district_index,
+    DISTRICTS_HANGUL: lambda gazetteer: build_script_district_index(gazetteer, HANGUL),
+    DISTRICTS_DEVANAGARI: lambda gazetteer: build_script_district_index(gazetteer, DEVANAGARI),
 }
 
 

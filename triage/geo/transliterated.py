@@ -16,8 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from triage.geo.district_readings import build_district_index, district_readings
 from triage.geo.gazetteer import Gazetteer, Municipality
-from triage.geo.wards import wards_by_town_reading, wards_of
+from triage.geo.name_index import NameIndex
+from triage.geo.wards import wards_of
 
 _SUFFIXES = ("ちょう", "まち", "むら", "そん", "し")
 
@@ -46,6 +48,8 @@ class Script:
     # A district reading long enough to look for after its city; `indexed` when None (a
     # script may index short names that count only before its "city", सुजु सिटी).
     district_indexed: Callable[[str], bool] | None = None
+    # The prebuilt index of its district readings (`district_readings`); "" for none.
+    district_index: str = ""
 
 
 @dataclass(frozen=True)
@@ -165,21 +169,12 @@ class _Districts:
 @lru_cache(maxsize=64)
 def _districts(city_lgcode: str, gazetteer: Gazetteer, script: Script) -> _Districts:
     """Folded town readings of a designated city's wards -> the one ward each names
-    (a reading two wards share names neither), and one pattern for them all."""
+    (a reading two wards share names neither), and one pattern for them all. The town
+    readings ship prebuilt (`district_readings`)."""
     city = gazetteer.by_lgcode[city_lgcode]
-    city_name = script.fold(script.transliterate(name_part(city.kana, "")[0]))
-
-    long_enough = script.district_indexed or script.indexed
-
-    def read(kana: str) -> str | None:
-        stem, _ = name_part(kana, "")
-        name = script.fold(script.transliterate(stem)) if stem else ""
-        # Not the city's own name (逢阪 reads like 大阪 once vowel length is folded).
-        if long_enough(name) and len(name) >= 2 and name not in city_name:
-            return name
-        return None
-
-    ward_of = wards_by_town_reading(city, gazetteer, read)
+    reader = script_reader(script)
+    ward_of = district_readings(city, gazetteer, script.district_index, reader)
+    read = reader(city)
     # The ward's own name without its 区 after the city (ओसाका इकुनो, 후쿠오카 하카타):
     # written so as often as a district of it, and surer than a town reading it shares.
     for ward in wards_of(city, gazetteer):
@@ -192,6 +187,30 @@ def _districts(city_lgcode: str, gazetteer: Gazetteer, script: Script) -> _Distr
     # Folded like the text it is matched in (मा is म there, 근처 is 근저).
     end = f"(?=[^{script.letters}]|$|{script.fold(script.district_end)})"
     return _Districts(ward_of, re.compile(f"(?<![{script.letters}])({names}){end}"))
+
+
+def script_reader(script: Script) -> Callable[[Municipality], Callable[[str], str | None]]:
+    """For a city, how a town's kana is read in the script: folded, long enough to look
+    for, and not the city's own name (逢阪 reads like 大阪 once vowel length is folded)."""
+    long_enough = script.district_indexed or script.indexed
+
+    def for_city(city: Municipality) -> Callable[[str], str | None]:
+        city_name = script.fold(script.transliterate(name_part(city.kana, "")[0]))
+
+        def read(kana: str) -> str | None:
+            stem, _ = name_part(kana, "")
+            name = script.fold(script.transliterate(stem)) if stem else ""
+            if long_enough(name) and len(name) >= 2 and name not in city_name:
+                return name
+            return None
+
+        return read
+
+    return for_city
+
+
+def build_script_district_index(gazetteer: Gazetteer, script: Script) -> NameIndex:
+    return build_district_index(gazetteer, script_reader(script))
 
 
 def _city_named(ward: Municipality, folded: str, gazetteer: Gazetteer, script: Script) -> bool:
