@@ -66,6 +66,8 @@ def test_the_library_covers_the_routine_topics() -> None:
         "returning_home_and_restricted_areas",
         "information_in_other_languages",
         "feedback_and_complaints",
+        "damaged_vehicles",
+        "volcanic_ash",
     }
 
 

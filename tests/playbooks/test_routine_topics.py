@@ -1,6 +1,6 @@
 """The routine topics that had no playbook: tarps and sandbags, toilets, mud and sediment
 after a flood, fee reductions, going back home (restricted areas, the inspection
-notices), information in other languages, and complaints.
+notices), information in other languages, complaints, damaged cars, and volcanic ash.
 
 Each answers the questions people ask about it, as they write them (polite, dialect,
 hiragana only, easy Japanese, other languages), labelled with the category a person
@@ -178,6 +178,54 @@ EXAMPLES: dict[str, list[tuple[Category, str, str]]] = {
             "Quero fazer uma reclamação: a distribuição de água é injusta.",
         ),
     ],
+    "damaged_vehicles": [
+        (C.ROADS_TRANSPORT, "ja", "大雨で車が水没しました。廃車の手続きはどうすればいいですか"),
+        (
+            C.CERTIFICATES_SUPPORT,
+            "ja",
+            "津波で流された車について、自動車税の還付や支援はありますか",
+        ),
+        (
+            C.INFORMATION_OTHER,
+            "ja",
+            "冠水した道を走ったら車が水に浸かってしもた。エンジンかけても大丈夫なん？",
+        ),
+        (C.ROADS_TRANSPORT, "ja", "すいぼつした くるまを れっかーで はこんで もらえますか"),
+        (C.DAMAGE_REPORT, "ja-easy", "くるまが みずに つかりました。どう したら いいですか"),
+        (
+            C.ROADS_TRANSPORT,
+            "en",
+            "My car was flooded in the typhoon. Is it safe to start it, and who can tow it?",
+        ),
+        (C.CERTIFICATES_SUPPORT, "zh", "我的车被水淹了，想办理车辆报废，汽车税能退吗？"),
+        (C.DAMAGE_REPORT, "ko", "침수된 차를 폐차하려면 어떻게 해야 하나요?"),
+        (
+            C.CERTIFICATES_SUPPORT,
+            "pt",
+            "Meu carro ficou debaixo d'água na enchente. Como faço a baixa do carro?",
+        ),
+        (C.ROADS_TRANSPORT, "vi", "Xe bị ngập nước trong trận lũ, tôi gọi xe cứu hộ ở đâu?"),
+    ],
+    "volcanic_ash": [
+        (C.WATER_FOOD_SUPPLIES, "ja", "克灰袋はどこでもらえますか"),
+        (C.DAMAGE_REPORT, "ja", "屋根に積もった火山灰はどこに出せばいいでしょうか"),
+        (C.INFORMATION_OTHER, "ja", "降灰ば水で側溝に流してもよかと？"),
+        (C.WATER_FOOD_SUPPLIES, "ja", "こうはいぶくろ は どこで くばって ますか"),
+        (C.DAMAGE_REPORT, "ja-easy", "やねの はいを どこに すてますか"),
+        (
+            C.INFORMATION_OTHER,
+            "en",
+            "Where do I put the volcanic ash from my roof? Can I wash it down the drain?",
+        ),
+        (C.WATER_FOOD_SUPPLIES, "zh", "请问在哪里可以领取装火山灰的袋子？"),
+        (C.WATER_FOOD_SUPPLIES, "ko", "화산재 봉투는 어디서 받을 수 있나요?"),
+        (C.INFORMATION_OTHER, "es", "¿Es peligroso respirar la ceniza volcánica? ¿Dónde la dejo?"),
+        (
+            C.DAMAGE_REPORT,
+            "id",
+            "Rumah saya tertutup abu vulkanik, di mana bisa dapat kantong abu?",
+        ),
+    ],
 }
 NEW_TOPICS = frozenset(EXAMPLES)
 POSITIVES = [
@@ -230,6 +278,18 @@ OTHER_TOPICS: list[tuple[Category, str, str]] = [
     (C.INFORMATION_OTHER, "vi", "Tôi tên là Lan, tôi muốn biết tình hình động đất"),
     (C.INFORMATION_OTHER, "en", "Can you suggest where I can charge my phone?"),
     (C.INFORMATION_OTHER, "id", "Saya minta saran, di mana tempat mengungsi yang dekat?"),
+    # Cars, buses and garbage that are not a damaged car; eruptions that are not the ash.
+    (C.ROADS_TRANSPORT, "ja", "車で金沢まで行きたいのですが、国道8号は通行止めですか"),
+    (C.ROADS_TRANSPORT, "ja", "冠水している道路を車で通れますか"),
+    (C.ROADS_TRANSPORT, "en", "Is the road to the airport closed? Can I drive my car there?"),
+    (C.ROADS_TRANSPORT, "ja", "路線バスは動いていますか"),
+    (C.ROADS_TRANSPORT, "en", "Are the buses running today?"),
+    (C.MEDICAL, "ja", "車中泊でエンジンをかけたまま寝ても大丈夫ですか"),
+    (C.DAMAGE_REPORT, "ja", "水に浸かった家具や畳はどこに捨てればいいですか"),
+    (C.DAMAGE_REPORT, "en", "Where do I throw away my damaged furniture?"),
+    (C.INFORMATION_OTHER, "ja", "噴火警戒レベルは今いくつですか"),
+    (C.EVACUATION_SHELTER, "ja", "噴火警戒レベルが4に上がりました。避難したほうがいいですか"),
+    (C.EVACUATION_SHELTER, "en", "The volcano is erupting. Where should we evacuate?"),
 ]
 
 
@@ -280,6 +340,24 @@ def test_questions_on_other_topics_are_not_taken(
     assert found is None or found.playbook_id not in NEW_TOPICS, found.reasons
     chosen = ANSWERS.choose(assessed, text)
     assert chosen is None or chosen.playbook_id not in NEW_TOPICS
+
+
+@pytest.mark.parametrize(
+    ("owner", "category", "text"),
+    [
+        ("fee_reductions", C.CERTIFICATES_SUPPORT, "被災者は自動車税の減免がありますか"),
+        ("mud_and_sediment_cleanup", C.DAMAGE_REPORT, "消石灰はどこにもらいに行けばいいですか"),
+        ("mud_and_sediment_cleanup", C.DAMAGE_REPORT, "消石灰はどこに撒けばいいですか"),
+    ],
+)
+def test_car_tax_and_lime_stay_with_their_own_playbooks(
+    owner: str, category: Category, text: str
+) -> None:
+    """自動車税 alone is a fee question and 石灰 holds 灰: the car and ash playbooks
+    must not take them from the playbook that answers them."""
+    found = match(assessment(category, text=text), text, LIBRARY)
+    assert found is not None
+    assert found.playbook_id == owner, found.reasons
 
 
 @pytest.mark.parametrize(
