@@ -192,8 +192,7 @@ def _looks_easy_japanese(text: str, kana_count: int, han_count: int) -> bool:
     return spaced_words >= 2 and han_count <= 0.2 * japanese_letters
 
 
-def _unaccented_vietnamese(text: str) -> bool:
-    words = _WORD.findall(text.lower())
+def _unaccented_vietnamese(words: list[str]) -> bool:
     if len(words) < 2:
         return False
     hits = sum(1 for w in words if w in _VIETNAMESE_WORDS)
@@ -217,14 +216,14 @@ def detect_language(text: str) -> str:
         return "zh" if _CHINESE_MARKERS.search(text) else "ja"
     if latin < 2:
         return DEFAULT_LANGUAGE
-    if _VIETNAMESE_LETTERS.search(text) or _unaccented_vietnamese(text):
+    words = _WORD.findall(text.lower())  # the marker-word checks below share them
+    if _VIETNAMESE_LETTERS.search(text) or _unaccented_vietnamese(words):
         return "vi"
-    romanised = romanised_language(text)
+    romanised = romanised_language(words)
     if romanised is not None:
         return romanised
     language = str(_latin_identifier().classify(text)[0])
     if language in ("id", "tl"):
-        words = _WORD.findall(text.lower())
         indonesian = sum(1 for w in words if w in _INDONESIAN_WORDS)
         tagalog = sum(1 for w in words if w in _TAGALOG_WORDS)
         if indonesian != tagalog:

@@ -5,8 +5,8 @@ reply would come in a language the writer does not read; marker words settle it.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-_WORD = re.compile(r"[a-z]+")
 # Japanese typed in Latin letters (romaji, no Japanese keyboard): polite verb endings and
 # words a romaji writer uses that the other Latin-script languages do not. Answered in
 # easy Japanese (やさしい日本語): a writer without a Japanese keyboard is often a learner.
@@ -80,10 +80,10 @@ _ROMAN_NEPALI_WORDS = frozenset(
 )
 
 
-def romanised_language(text: str) -> str | None:
-    """Japanese ("ja-easy") or Nepali written in Latin letters, or None: two marker words
-    at least and a sixth of the words (py3langid reads both as Indonesian or Tagalog)."""
-    words = _WORD.findall(text.lower())
+def romanised_language(words: Sequence[str]) -> str | None:
+    """Japanese ("ja-easy") or Nepali written in Latin letters, or None, from the message's
+    lower-case words: two marker words at least and a sixth of the words (py3langid reads
+    both as Indonesian or Tagalog)."""
     if len(words) < 2:
         return None
     romaji = sum(1 for w in words if w in _ROMAJI_WORDS or _ROMAJI_ENDING.search(w))

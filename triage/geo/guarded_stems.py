@@ -13,13 +13,11 @@ import re
 
 from triage.geo.gazetteer import Gazetteer, Municipality
 from triage.geo.normalize import place_key
-from triage.geo.place_words import HONORIFIC, KANJI, PARTICLE
+from triage.geo.place_words import HONORIFIC, KANJI, KANJI_CHAR, KANJI_RUN
 from triage.geo.short_name_index import short_name_index
 
 STEM_WITH_TOWN_CONFIDENCE = 0.6
 _LONGEST = 6
-_KANJI_RUN = re.compile(f"[{KANJI}]+")
-_PARTICLE = re.compile(PARTICLE)
 READING_LIVED_IN_CONFIDENCE = 0.5
 # A two-kana word, then に and a verb of living or staying: すず に すんで います.
 _LIVED_IN = re.compile(
@@ -40,7 +38,7 @@ def find_guarded_stems(
     found: list[tuple[str, Municipality, float, str]] = []
     for stem, options in index.guarded_stems.items():
         start = text.find(stem)
-        if start < 0 or (start > 0 and re.match(f"[{KANJI}]", text[start - 1])):
+        if start < 0 or (start > 0 and KANJI_CHAR.match(text, start - 1)):
             continue
         after = text[start + len(stem) :]
         if HONORIFIC.match(after):
@@ -55,12 +53,12 @@ def find_guarded_stems(
 def _town_after(municipality: Municipality, after: str, gazetteer: Gazetteer) -> str | None:
     """The municipality's town written right after its stem, as a word: 元町 of 大島の元町."""
     rest = after.removeprefix("の")
-    run = _KANJI_RUN.match(rest)
+    run = KANJI_RUN.match(rest)
     if run is None:
         return None
     towns = gazetteer.towns_of(municipality.lgcode)
     for length in range(min(_LONGEST, run.end()), 1, -1):
-        if length == run.end() or not re.match(f"[{KANJI}]", rest[length]):
+        if length == run.end() or not KANJI_CHAR.match(rest, length):
             town = towns.get(place_key(rest[:length]))
             if town is not None:
                 return town.name

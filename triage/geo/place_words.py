@@ -12,6 +12,7 @@ KANA_SUFFIXES = ("ちょう", "まち", "むら", "そん", "し")
 MIN_READING = 3
 KANJI = "\u4e00-\u9fff\u3005"
 KANJI_CHAR = re.compile(f"[{KANJI}]")
+KANJI_RUN = re.compile(f"[{KANJI}]+")
 # After a stem, these keep it a place although a kanji follows (輪島中学校, 上田駅前).
 FACILITY = re.compile(
     r"(?:駅|站|港|中学|小学|高校|高等|中央|市内|町内|村内|地区|地方|方面|周辺|役所|役場|病院|"

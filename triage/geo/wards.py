@@ -9,7 +9,13 @@ from functools import lru_cache
 
 from triage.geo.gazetteer import Gazetteer, Municipality
 from triage.geo.normalize import place_key
-from triage.geo.place_words import FACILITY, KANJI, KATAKANA_TO_HIRAGANA, ONE_KANJI_NAMES
+from triage.geo.place_words import (
+    FACILITY,
+    KANJI,
+    KANJI_RUN,
+    KATAKANA_TO_HIRAGANA,
+    ONE_KANJI_NAMES,
+)
 from triage.geo.short_name_index import stem_of
 
 
@@ -87,7 +93,6 @@ _AREA_AFTER_DISTRICT = re.compile(
     f"(?:[付附]近|周辺|あたり|辺り|界隈|一帯|的|{FACILITY.pattern})|(?![{KANJI}])|$"
 )
 _LONGEST_DISTRICT = 6
-_KANJI_RUN = re.compile(f"[{KANJI}]+")
 
 
 def ward_of_district_after(
@@ -99,7 +104,7 @@ def ward_of_district_after(
     town name, or a head of two characters or more. Right after the city only: a district
     alone is `landmarks`' (天神)."""
     start = text.find(written) if written else -1
-    if start < 0 or not wards_of(city, gazetteer):
+    if start < 0:
         return None
     return district_ward_after(city, text[start + len(written) :], gazetteer)
 
@@ -109,7 +114,7 @@ def district_ward_after(
 ) -> Municipality | None:
     """The ward of the district `after` (what follows the designated city) begins with."""
     after = after.removeprefix("の")
-    run = _KANJI_RUN.match(after)
+    run = KANJI_RUN.match(after)
     if run is None or not wards_of(city, gazetteer):
         return None
     heads, whole = _district_heads(city, gazetteer)
