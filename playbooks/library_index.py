@@ -2,9 +2,10 @@
 
 `matcher.match` screens every playbook in turn, so its cost grows with the library (200
 playbooks: 1,310 matches/s on one core, `ops/bench/matching.py`). This index is built
-once per published set: every normalised keyword under its first two characters, with
-the playbooks that have it. A message is walked once (a dict lookup per position, then
-`startswith` for the few keywords beginning there), which gives every keyword present;
+once per published set: every normalised keyword with the playbooks that have it, and
+the keyword lengths under each first two characters. A message is walked once (a dict
+lookup per position, then a set lookup per length beginning there), which gives every
+keyword present;
 only the playbooks owning one are scored, each by a set intersection. It chooses exactly
 what `matcher.match` chooses over the same playbooks (a property test holds it to that).
 """
@@ -55,21 +56,27 @@ class LibraryIndex:
             self._rank.append(rank)
         for key in keys_with_other_scripts:
             self._whole_words.pop(key, None)
-        self._heads: dict[str, list[str]] = {}
+        # The lengths of the keys under each first two characters: a message is walked
+        # once, and at each position only those slices are looked up (a set lookup per
+        # length instead of a `startswith` per key: some heads begin 90 keys).
+        lengths: dict[str, set[int]] = {}
         for key in self._owners:
-            self._heads.setdefault(key[:2], []).append(key)
+            if len(key) >= 2:
+                lengths.setdefault(key[:2], set()).add(len(key))
+        self._lengths = {head: tuple(sorted(found)) for head, found in lengths.items()}
         self._single = [key for key in self._owners if len(key) == 1]
 
     def present(self, normalized: str) -> set[str]:
         """The keywords of any playbook found in this text (in `matchable` form)."""
         found: set[str] = set()
-        heads = self._heads
+        lengths_at, owners = self._lengths.get, self._owners
         for start in range(len(normalized) - 1):
-            keys = heads.get(normalized[start : start + 2])
-            if keys:
-                for key in keys:
-                    if normalized.startswith(key, start):
-                        found.add(key)
+            lengths = lengths_at(normalized[start : start + 2])
+            if lengths:
+                for length in lengths:
+                    piece = normalized[start : start + length]
+                    if piece in owners:
+                        found.add(piece)
         found.update(key for key in self._single if key in normalized)
         whole_words = self._whole_words
         return {
