@@ -35,6 +35,26 @@ _ROMAJI_WORDS = frozenset(
         "kinou",
         "watashi",
         "boku",
+        # Words and endings of plain (not polite) romaji, common in a hurried message.
+        "kedo",
+        "keredo",
+        "shite",
+        "shiteru",
+        "shiteta",
+        "kakunin",
+        "renraku",
+        "denwa",
+        "jitaku",
+        "tonari",
+        "obaachan",
+        "ojiichan",
+        "minna",
+        "sukunai",
+        "okinai",
+        "mienai",
+        "tsukanai",
+        "nanka",
+        "chotto",
     ]
 )
 # Nepali typed in Latin letters (romanised, as on phones without Devanagari): verb

@@ -1,0 +1,93 @@
+"""Classes two helper-written holdouts showed on their first measurement (ninth pass,
+ops/eval/assessment/ninth_*_holdout.jsonl): quietly worded emergencies in romaji,
+romanised Nepali, unaccented Portuguese and Spanish, Indonesian and dialect Japanese,
+and the look-alikes that read a mother (romaji "haha") as laughter and a particle
+before a word in ま (交差点でまんほーる) as デマ. Every example is our own wording.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from triage.assessment.context import first_cue
+from triage.assessment.language import detect_language
+from triage.assessment.normalize import normalize
+from triage.assessment.rules import assess_by_rules
+from triage.assessment.schemas import Priority
+
+
+def priority_of(text: str) -> Priority | None:
+    verdict = assess_by_rules(text, detect_language(text))
+    return verdict.priority if verdict is not None else None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Romaji: does not wake when called, snoring oddly (a stroke sign), a fall.
+        "ojiichan ga heya de nete ite, yonde mo okinai. ibiki ga hen desu",
+        "otto ga hashigo kara ochite atama wo utta",
+        "musuko ga yuki ni umoreta, minna de hotte imasu",
+        # Spanish: a calm wish not to wake up.
+        "lo perdi todo. a veces pienso que seria mejor no despertar",
+        # Romanised Nepali: a roommate who does not get up.
+        "mero sathi bihana dekhi uthdai chaina, k garne",
+        # Portuguese without accents: a fall from the roof, slurred speech.
+        "meu pai caiu do telhado e agora ta falando enrolado",
+        # Portuguese: a child who went to the sea and did not come back.
+        "meu filho foi na praia olhar as ondas e ate agora nao voltou",
+        # Indonesian: a friend who will not wake, breathing slowly.
+        "Adik saya tidak bangun sejak pagi, napasnya pelan",
+        # Easy Japanese in kana: a child gone to the sea during a tsunami warning.
+        "つなみ けいほう でてる。むすめ が うみ に いった まま",
+        # Hiroshima dialect: smoke coming out, the fire spreading.
+        "裏の倉庫から煙でとる、火ぃ回っとるよ",
+    ],
+)
+def test_quiet_life_threats_fire(text: str) -> None:
+    assert priority_of(text) is Priority.LIFE_THREAT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ani to renraku tsukanai, hitori de sunde imasu",  # romaji, no particle が
+        "shuuraku wa mizu mo tabemono mo sukunai desu",
+        "ura no gake ni hibi ga haitte kita",
+        "Ai phone uthaunu hunna, dui din bhayo",  # romanised Nepali: no answer
+        "ghar ko bhitta ma thulo crack dekhiyo",
+        "Cô ấy ở một mình, tôi gọi không được từ hôm qua",
+        "the power line is sagging over the school road",
+        "뒷집 산에서 돌이 굴러 내려와요",
+        "हाम्रो पानी सकियो",
+        "la ladera de atras tiene una grieta nueva y sale agua turbia",
+        "母の薬が今日で切れます",  # a day named, not a day count
+        "ばあちゃんの家、電話つながんねぇ",  # Tohoku: つながらない
+        "家の前の道路が陥没してきた",
+    ],
+)
+def test_quiet_urgent_needs_fire(text: str) -> None:
+    assert priority_of(text) is Priority.URGENT_NEED
+
+
+def test_haha_before_a_particle_is_a_mother_not_laughter() -> None:
+    assert first_cue(normalize("haha to renraku ga tsukanai")) is None
+    cue = first_cue(normalize("I'm starving at the shelter haha"))
+    assert cue is not None and cue.kind == "joke"
+
+
+def test_de_ma_across_a_particle_is_not_a_rumour() -> None:
+    assert first_cue(normalize("交差点でマンホールのふたが浮いています")) is None
+    cue = first_cue(normalize("堤防が切れたっていうのはデマです"))
+    assert cue is not None and cue.kind == "relayed"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "haha ga kinou kara renraku tsukanai",
+        "tonari no obaachan, yonde mo okinai",
+    ],
+)
+def test_romaji_japanese_reads_as_japanese(text: str) -> None:
+    assert detect_language(text) == "ja-easy"
