@@ -7,6 +7,7 @@ from triage.cli.assess import load_pipeline, run_message
 from triage.geo.schemas import GeoLocation, LocationPrecision, LocationSource
 from triage.routing.decision import (
     AUTO_REPLY_MIN_MATCH_SCORE,
+    EMERGENCY_CATEGORIES,
     REVIEW_MIN_URGENT_PROBABILITY,
     RouteContext,
     decide,
@@ -225,10 +226,27 @@ def test_a_settled_message_is_closed_past_the_guard_unless_it_asks() -> None:
     )
 
 
+@pytest.mark.parametrize("category", sorted(EMERGENCY_CATEGORIES))
+def test_no_action_on_an_emergency_topic_is_not_closed_unless_settled(
+    category: Category,
+) -> None:
+    """A sure P4 whose category is a rescue, medical, fire or missing-person one ("my
+    daughter went to the sea and has not come back" read as P4) goes to a person; a
+    thanks or a resolved report on such a topic, saying so itself, is still closed."""
+    read = assessment(Priority.NO_ACTION, confidence=0.95, urgent_probability=0.01)
+    read = read.model_copy(update={"category": category})
+    assert route_for(read, RouteContext()) is Route.STAFF
+    assert route_for(read, RouteContext(says_it_is_settled=True)) is Route.CLOSED
+
+
 @pytest.mark.parametrize(
     ("text", "settled"),
     [
         ("구조대 여러분 감사합니다. 아버지는 퇴원하셨어요", True),
+        # Help given, a person named as helped, a false alarm with an apology.
+        ("消防の方、祖母を助けてくださってありがとうございました", True),
+        ("さっきの通報、隣の家の焚き火でした。すみません", True),
+        ("父を助けてください", False),
         ("火事はもう消し止められました。みんな無事です", True),
         ("地震で家が倒れるかと思ったｗｗ コップが一個割れただけ", True),
         ("これはテスト送信です", True),

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from triage.assessment.schemas import FLAG_INJECTION, Assessment, Priority, Route
+from triage.assessment.schemas import FLAG_INJECTION, Assessment, Category, Priority, Route
 from triage.geo.geotag import needs_ask_back
 from triage.geo.schemas import GeoLocation
 
@@ -48,6 +48,14 @@ CLOSE_MIN_CONFIDENCE = 0.6
 # quiet_holdout.jsonl) 0.25 let three more P1/P2 be answered automatically and 0.20 none,
 # nor on either dev set; 0.20 holds 8.7% of P3 from an automatic answer (0.15: 13%).
 REVIEW_MIN_URGENT_PROBABILITY = 0.2
+# A message the model reads as no action but whose topic it reads as one of these is
+# never closed with the acknowledgement alone: a person looks. "My daughter went to see
+# the sea and has not come back" read as P4 with the category missing_person is a model
+# unsure of its own reading (a thanks or a resolved report is closed before this, by
+# its own words: `RouteContext.says_it_is_settled`).
+EMERGENCY_CATEGORIES = frozenset(
+    {Category.RESCUE, Category.MEDICAL, Category.FIRE, Category.MISSING_PERSON}
+)
 
 # How close to a person each route is: a later decision may only move up this order.
 _TOWARDS_A_PERSON = {Route.CLOSED: 0, Route.AUTO_REPLY: 1, Route.STAFF: 2, Route.URGENT: 3}
@@ -142,7 +150,9 @@ def route_for(
         # (on Figure Eight's rescue and medical requests, letting a playbook answer them
         # dropped those reaching a person from 0.99 to 0.96).
         sure = assessment.confidence >= CLOSE_MIN_CONFIDENCE
-        return Route.CLOSED if sure and not context.asks_something else Route.STAFF
+        if not sure or context.asks_something or assessment.category in EMERGENCY_CATEGORIES:
+            return Route.STAFF
+        return Route.CLOSED
     score = context.playbook_match_score
     if score is not None and score >= AUTO_REPLY_MIN_MATCH_SCORE:
         return Route.AUTO_REPLY

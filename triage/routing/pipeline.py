@@ -35,7 +35,14 @@ from triage.geo.gazetteer import Gazetteer, load_gazetteer
 from triage.geo.geotag import geotag
 from triage.geo.schemas import GeoLocation
 from triage.routing.answers import Answers, AnswerSource, ChosenAnswer, DatabaseAnswers
-from triage.routing.decision import Decision, RouteContext, decide, guard_holds, has_words
+from triage.routing.decision import (
+    EMERGENCY_CATEGORIES,
+    Decision,
+    RouteContext,
+    decide,
+    guard_holds,
+    has_words,
+)
 
 if TYPE_CHECKING:
     from geopy.geocoders.base import Geocoder
@@ -208,12 +215,13 @@ class TriagePipeline:
 def _settled(assessment: Assessment, text: str) -> bool:
     """Whether the message says itself it needs nothing (`context.says_it_is_settled`),
     read only where it can change the route: a P4 reading the fail-urgent guard would
-    hold (a sure P4 below it closes anyway), and any P3 reading (without the joke cue)."""
+    hold or whose topic is an emergency's (a sure P4 otherwise closes anyway), and any
+    P3 reading (without the joke cue)."""
     if assessment.priority is Priority.ROUTINE:
         return says_it_is_settled(text, SETTLED_ROUTINE_CUES)
     return (
         assessment.priority is Priority.NO_ACTION
-        and guard_holds(assessment)
+        and (guard_holds(assessment) or assessment.category in EMERGENCY_CATEGORIES)
         and says_it_is_settled(text)
     )
 
