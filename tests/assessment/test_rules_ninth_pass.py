@@ -91,3 +91,47 @@ def test_de_ma_across_a_particle_is_not_a_rumour() -> None:
 )
 def test_romaji_japanese_reads_as_japanese(text: str) -> None:
     assert detect_language(text) == "ja-easy"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "兄と連絡がつきました。お騒がせしました",  # the person named is reached
+        "Thanks everyone, my dad was found safe at the gym shelter",
+        "水道屋さんが来て直してくれました。もう大丈夫です",  # a request word, past
+        "sakki no ken, mou daijoubu desu. arigatou",  # romaji resolved
+        "さっきの煙、庭のたき火でした。すみません",  # a false alarm, with an apology
+    ],
+)
+def test_settled_follow_ups_are_settled(text: str) -> None:
+    from triage.assessment.context import says_it_is_settled
+
+    assert says_it_is_settled(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "兄と連絡がとれません",
+        "my dad is trapped in the car",
+        "すぐ来てください",
+    ],
+)
+def test_their_urgent_twins_are_not_settled(text: str) -> None:
+    from triage.assessment.context import says_it_is_settled
+
+    assert not says_it_is_settled(text)
+
+
+def test_thanks_for_being_taught_asks_nothing() -> None:
+    from triage.assessment.context import asks_for_something
+
+    assert not asks_for_something("ボランティアの人が にほんご おしえて くれた。たのしい")
+    assert not asks_for_something("다 치웠어요. 따로 필요한 건 없어요")
+    assert asks_for_something("にほんご おしえて ください")
+
+
+def test_news_on_tv_and_a_dream_are_not_reports() -> None:
+    assert priority_of("テレビで堤防決壊のニュースやってる。こわいね") is None
+    assert priority_of("娘が「家の下敷きになる夢みた」って泣いてた") is None
+    assert priority_of("家の下敷きになっています") is Priority.LIFE_THREAT
