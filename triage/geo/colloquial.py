@@ -10,6 +10,7 @@ from functools import lru_cache
 from triage.geo.candidate import Candidate
 from triage.geo.chinese import looks_chinese
 from triage.geo.devanagari import find_devanagari_places
+from triage.geo.former_municipalities import former_towns_without_suffix
 from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
 from triage.geo.guarded_stems import (
     READING_LIVED_IN_CONFIDENCE,
@@ -29,10 +30,13 @@ from triage.geo.wards import (
     ward_in_text,
     ward_of_district_after,
     ward_of_named_city,
+    wards_after_their_city,
     wards_of,
 )
 
 HANGUL_CONFIDENCE = 0.55
+# 静岡の清水: the city and its ward's name say more than the stem 清水 alone (清水町).
+WARD_AFTER_CITY_CONFIDENCE = 0.6
 # "Higashi-ku", "Chuo ward", "Tsurumi ku": a ward in Latin letters.
 _LATIN_WARD = re.compile(r"\b([A-Za-z]+)(?:-| )?(?:ku|ward)\b", re.IGNORECASE)
 
@@ -110,6 +114,10 @@ def short_name_candidates(
         Candidate.of_municipality(m.name, m, STEM_CONFIDENCE)
         for m in find_short_wards(spaced, gazetteer)
     ]
+    found += [
+        Candidate.of_municipality(m.name, m, WARD_AFTER_CITY_CONFIDENCE)
+        for m in wards_after_their_city(spaced, gazetteer)
+    ]
     named = {s.municipality.lgcode for s in shorts}
     hiragana = spaced.translate(KATAKANA_TO_HIRAGANA)
     found += [
@@ -118,6 +126,7 @@ def short_name_candidates(
     ]
     for stem, municipality, confidence, town in find_guarded_stems(spaced, gazetteer):
         found.append(_town_candidate(stem, municipality, town, confidence, gazetteer))
+    found += former_towns_without_suffix(spaced, gazetteer)
     alone = find_towns_alone(spaced, gazetteer, named, prefer, chinese=converted)
     for name, municipality, town, confidence in alone:
         found.append(_town_candidate(name, municipality, town, confidence, gazetteer))

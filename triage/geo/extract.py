@@ -34,6 +34,7 @@ _PLAIN_WORD = re.compile(
 )  # shorter shelter names (公民館) are generic words
 _KANJI_BEFORE = re.compile(r"[\u4e00-\u9fff\u3005]")
 _KANJI_RUN_BEFORE = re.compile(r"[\u4e00-\u9fff]{1,4}$")
+_KANJI_RUN_AFTER = re.compile(r"[\u4e00-\u9fff]{1,4}")
 
 
 def _from_address(text: str, parsed: ParsedAddress, *, strict: bool) -> Candidate:
@@ -268,32 +269,38 @@ def find_candidates(
     # A mountain written alike in both scripts (富士山) must not keep the converted text,
     # where alone the name is read (富士宫 -> 富士宮), from being read.
     named = _candidates_as_written(original, gazetteer, prefer, features=False)
-    if any(c.municipality for c in named) and not _converts_before(original, named):
+    if any(c.municipality for c in named) and not _converts_beside(original, named):
         return named
     # Still Chinese once converted, though the function words that told it may be gone.
     converted = _candidates_as_written(to_japanese_kanji(original), gazetteer, prefer, chinese=True)
     if not any(c.municipality for c in named):
         return converted
-    # 神户市中央区 reads as Tokyo's 中央区 until 户 is converted: a name the conversion
-    # completes wins; otherwise the names as written stand (國際通 is no landmark).
+    # 神户市中央区 reads as Tokyo's 中央区 until 户 is converted, 熊本市东区 as 熊本市 until 东
+    # is: a name the conversion completes wins; otherwise the names as written stand
+    # (國際通 is no landmark).
     completed = [c for c in converted if any(_completes(c, n) for n in named)]
     return converted if completed else named
 
 
 def _completes(converted: Candidate, named: Candidate) -> bool:
     return converted.municipality is not None and (
-        len(converted.text) > len(named.text) and converted.text.endswith(named.text)
+        len(converted.text) > len(named.text)
+        and (converted.text.endswith(named.text) or converted.text.startswith(named.text))
     )
 
 
-def _converts_before(original: str, named: list[Candidate]) -> bool:
-    """Whether a simplified character among the kanji right before a name found as written
-    may be part of it (神户市 before 中央区)."""
+def _converts_beside(original: str, named: list[Candidate]) -> bool:
+    """Whether a simplified character among the kanji right before or after a name found
+    as written may be part of it (神户市 before 中央区, 东区 after 熊本市)."""
     for candidate in named:
         start = original.find(candidate.text)
         before = _KANJI_RUN_BEFORE.search(original, 0, max(start, 0))
-        if before is not None and to_japanese_kanji(before.group()) != before.group():
-            return True
+        after = (
+            _KANJI_RUN_AFTER.match(original, start + len(candidate.text)) if start >= 0 else None
+        )
+        for run in (before, after):
+            if run is not None and to_japanese_kanji(run.group()) != run.group():
+                return True
     return False
 
 

@@ -9,12 +9,13 @@ is a list: the heads are counted in the gazetteer's towns.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from triage.geo.candidate import Candidate
 from triage.geo.gazetteer import Gazetteer
 from triage.geo.normalize import place_key
-from triage.geo.place_words import KANJI_CHAR, ONE_KANJI_NAMES
+from triage.geo.place_words import GENERIC_SPOT, KANJI, KANJI_CHAR, ONE_KANJI_NAMES
 from triage.geo.schemas import LocationPrecision
 from triage.geo.short_name_index import short_name_index
 
@@ -23,7 +24,14 @@ from triage.geo.short_name_index import short_name_index
 FORMER_MIN_TOWNS = 10
 FORMER_LEAD = 5
 TOWN_OF_CITY_BEFORE_CONFIDENCE = 0.75
+FORMER_WITHOUT_SUFFIX_CONFIDENCE = 0.45
 _LONGEST_STEM = 5
+# A former town's name without 町/村 standing as a place: a word of its own (the start of
+# the message, a space or punctuation before it; 寺の門前 is in front of a temple's gate),
+# then a particle of place or the end: "門前の避難所", "門前です".
+_FORMER_WITHOUT_SUFFIX = re.compile(
+    rf"(?:^|(?<=[\s、。,.!?！？]))([{KANJI}]{{2,3}})(?=の|です|で|に|から|[\s、。,.!?！？]|$)"
+)
 
 
 @lru_cache(maxsize=4096)
@@ -90,3 +98,32 @@ def town_of_city_before(candidate: Candidate, text: str, gazetteer: Gazetteer) -
                 TOWN_OF_CITY_BEFORE_CONFIDENCE,
             )  # fmt: skip
     return candidate
+
+
+def former_towns_without_suffix(text: str, gazetteer: Gazetteer) -> list[Candidate]:
+    """Former towns named without their 町/村 where the name stands as a place: "門前の
+    避難所" is 輪島市's former 門前町 (`former_municipality`). Only the names shaped like a
+    word for a spot (門前: before the gate), which `towns_alone` never reads; the others
+    (真備, 美山) are its, with its rules."""
+    found: list[Candidate] = []
+    for match in _FORMER_WITHOUT_SUFFIX.finditer(text):
+        if not GENERIC_SPOT.search(match.group(1)):
+            continue
+        for suffix in "町村":
+            name = match.group(1) + suffix
+            rows = gazetteer.town_index.get(place_key(name)) or ()
+            table = gazetteer.town_table
+            by_code = {gazetteer.municipalities[table.municipality[r]].lgcode: r for r in rows}
+            code = former_municipality(gazetteer, name, tuple(sorted(by_code))) if rows else None
+            if code is None:
+                continue
+            town = gazetteer.town_at(by_code[code])
+            municipality = gazetteer.by_lgcode[code]
+            found.append(
+                Candidate(
+                    match.group(1), municipality.prefecture, municipality, town.name,
+                    town.lat, town.lon, LocationPrecision.TOWN, FORMER_WITHOUT_SUFFIX_CONFIDENCE,
+                )
+            )  # fmt: skip
+            break
+    return found

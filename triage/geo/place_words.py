@@ -31,6 +31,8 @@ PARTICLE = r"(?:の|に|で|から|は|です|まで|へ|より|を|が|って|�
 PARTICLE_AFTER = re.compile(PARTICLE)
 # Readings that look like inflected words (設楽 したら, 宍粟 しそう, 長井 ながい).
 INFLECTED = re.compile(r"(?:たら|だら|そう|ない|たい|いた|きい|った|れば|ます)$")
+# Town names that are also everyday words for a side or a spot (北側, 駅前, 川沿い).
+GENERIC_SPOT = re.compile(r"(?:側|前|裏|沿い|付近|周辺|近く|辺り|あたり)$")
 # Stems and readings that are everyday words more often than places.
 COMMON_STEMS = frozenset(
     {"中央", "朝日", "大和", "平和", "昭和", "大正", "明和", "本町", "新町", "美里", "清水",

@@ -83,6 +83,10 @@ def short_name_index(gazetteer: Gazetteer) -> ShortNameIndex:
                     m
                 )
             continue
+        if m.name.endswith("区") and len(m.kana) > MIN_READING:
+            # Tokyo's wards by their whole reading (あだちく, せたがやく): without its く a
+            # reading is a surname too often (あだち), and きたく (北区) is "going home".
+            readings.setdefault(m.kana, []).append(m)
         stem = stem_of(m.name)
         # A name in kana (いの町, むかわ町) is found by its reading, with word boundaries.
         if stem and KANJI_CHAR.search(stem):

@@ -62,6 +62,9 @@ _SHORT_READING = re.compile(
 )
 # A reading's own 市/町/村 in kana right after it, then what may follow a word.
 _KANA_SUFFIX_AFTER = re.compile(rf"(し|まち|ちょう|むら|そん)(?={PARTICLE})")
+SUFFIXED_READING_CONFIDENCE = 0.55
+# A station after a reading, in kana or kanji: "ｲﾏﾊﾞﾘｴｷｶﾗ", "いまばり駅で" (今治駅).
+_STATION_AFTER = re.compile(rf"(?:えき|駅)(?={PARTICLE})")
 _ONE_KANJI_NAME = re.compile(
     rf"(?<![{KANJI}])([{''.join(sorted(ONE_KANJI_NAMES))}])(?=[^{KANJI}]|$|{FACILITY.pattern})"
 )
@@ -113,18 +116,19 @@ def find_short_names(
     found += _after_prefecture(text, index, gazetteer, {s.text for s in found}, kanji)
     hiragana = (spaced if spaced is not None else text).translate(KATAKANA_TO_HIRAGANA)
     for start, reading in _words(hiragana, index.readings, index.reading_prefixes, _KANA_OR_KANJI):
-        options = index.readings[reading]
-        if not PARTICLE_AFTER.match(hiragana, start + len(reading)):
-            # "にしわがまち", "かなざわし に": its own 町 or 市 in kana, written on.
-            suffix = _KANA_SUFFIX_AFTER.match(hiragana, start + len(reading))
+        options, end = index.readings[reading], start + len(reading)
+        confidence = READING_CONFIDENCE
+        if not (PARTICLE_AFTER.match(hiragana, end) or _STATION_AFTER.match(hiragana, end)):
+            # "にしわがまち", "ｸﾏﾑﾗ ﾜﾀﾘ": its own 町 or 村 in kana, written on, says more than a
+            # bare reading beside it (わたり 亘理町, here a district of 球磨村).
+            suffix = _KANA_SUFFIX_AFTER.match(hiragana, end)
             if suffix is None:
                 continue
             options = [m for m in options if m.kana == reading + suffix.group(1)]
+            confidence = SUFFIXED_READING_CONFIDENCE
         chosen = _resolve(options, hiragana, gazetteer, prefer) if options else None
         if chosen is not None:
-            found.append(
-                ShortName(reading, chosen, LocationPrecision.MUNICIPALITY, READING_CONFIDENCE)
-            )
+            found.append(ShortName(reading, chosen, LocationPrecision.MUNICIPALITY, confidence))
     found += _short_readings(hiragana, text, index, gazetteer)
     if not chinese:  # 吴 is a Chinese surname before it is 呉
         found += _names_beside_particles(text, index, gazetteer, prefer, {f.text for f in found})
@@ -276,10 +280,8 @@ def _short_readings(
         else:
             options = [m for m in options if _names_a_town_of(m, text, gazetteer, stripped=True)]
         if len(options) == 1:
-            municipality = options[0]
-            found.append(
-                ShortName(reading, municipality, LocationPrecision.MUNICIPALITY, READING_CONFIDENCE)
-            )
+            confidence = SUFFIXED_READING_CONFIDENCE if suffix else READING_CONFIDENCE
+            found.append(ShortName(reading, options[0], LocationPrecision.MUNICIPALITY, confidence))
     return found
 
 

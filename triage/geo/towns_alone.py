@@ -33,6 +33,7 @@ from triage.geo.place_words import (
     COMMON_READINGS,
     COMMON_STEMS,
     FACILITY,
+    GENERIC_SPOT,
     HONORIFIC,
     INFLECTED,
     KATAKANA_TO_HIRAGANA,
@@ -59,8 +60,6 @@ _NAME_END = r"(?=[町村字丁\d一二三四五六七八九十\n]|$)"
 _TOWN_STEM = re.compile(rf"^(?:大字)?({_NAME_START}{_NAME_REST}{{1,5}}?){_NAME_END}")
 # A numeral and a counter is a date, a time or a count (十日, 三番, 二階), not a name.
 _COUNTED = re.compile(r"[一二三四五六七八九十百][日月年時人回階本番号条丁分秒度つ軒枚台]")
-# Town names that are also everyday words for a side or a spot (北側, 駅前, 川沿い).
-_GENERIC = re.compile(r"(?:側|前|裏|沿い|付近|周辺|近く|辺り|あたり)$")
 # A direction inside a two-character stem (東山, 北野) makes it a word for a side; in a
 # longer one (東大洲, 西新井) it is part of the name.
 _FACILITY_WORD = re.compile(FACILITY.pattern.replace("|東|西|南|北", ""))
@@ -87,7 +86,7 @@ def town_stem(name: str) -> str | None:
 
 def _usable(stem: str) -> str | None:
     facility = _FACILITY_WORD.search(stem) if len(stem) >= 3 else FACILITY.search(stem)
-    if stem in COMMON_STEMS or _GENERIC.search(stem) or facility or _COUNTED.fullmatch(stem):
+    if stem in COMMON_STEMS or GENERIC_SPOT.search(stem) or facility or _COUNTED.fullmatch(stem):
         return None
     return stem if _KANJI_CHAR.search(stem) else None
 

@@ -11,7 +11,9 @@ from triage.geo.gazetteer import Gazetteer, Municipality
 from triage.geo.normalize import place_key
 from triage.geo.place_words import (
     FACILITY,
+    HONORIFIC,
     KANJI,
+    KANJI_CHAR,
     KANJI_RUN,
     KATAKANA_TO_HIRAGANA,
     ONE_KANJI_NAMES,
@@ -117,6 +119,9 @@ def district_ward_after(
     run = KANJI_RUN.match(after)
     if run is None or not wards_of(city, gazetteer):
         return None
+    own = ward_by_stem(city, after, gazetteer)
+    if own is not None:
+        return own
     heads, whole = _district_heads(city, gazetteer)
     for length in range(min(_LONGEST_DISTRICT, run.end()), 0, -1):
         key = place_key(after[:length])
@@ -143,3 +148,57 @@ def _district_heads(
         {k: next(iter(v)) for k, v in heads.items() if len(v) == 1},
         {k: next(iter(v)) for k, v in whole.items() if len(v) == 1},
     )
+
+
+def ward_by_stem(city: Municipality, after: str, gazetteer: Gazetteer) -> Municipality | None:
+    """The ward of the designated city whose name without 区 `after` begins with, as a
+    word: 京都の伏見 is 京都市伏見区. Two characters at least (名古屋の北 is a direction) and
+    not a name most cities give a ward (大阪の中央 is its centre); no kanji after it but a
+    facility word (伏見駅), and never a person (伏見さん)."""
+    shared = _shared_ward_stems(gazetteer)
+    for ward in wards_of(city, gazetteer):
+        stem = (ward.ward or "").removesuffix("区")
+        if len(stem) < 2 or stem in shared or not after.startswith(stem):
+            continue
+        rest = after[len(stem) :]
+        if HONORIFIC.match(rest) or (KANJI_CHAR.match(rest) and not FACILITY.match(rest)):
+            continue
+        return ward
+    return None
+
+
+@lru_cache(maxsize=4)
+def _shared_ward_stems(gazetteer: Gazetteer) -> frozenset[str]:
+    """Ward names (without 区) that more than two designated cities have: 中央."""
+    counts: dict[str, int] = {}
+    for wards in wards_by_city(gazetteer).values():
+        for stem in {(w.ward or "").removesuffix("区") for w in wards}:
+            counts[stem] = counts.get(stem, 0) + 1
+    return frozenset(stem for stem, count in counts.items() if count > 2)
+
+
+@lru_cache(maxsize=4)
+def _city_names(gazetteer: Gazetteer) -> tuple[re.Pattern[str], dict[str, Municipality]]:
+    """One pattern for every designated city as written with or without 市 (京都市, 京都),
+    as a word, and each name's city."""
+    cities: dict[str, Municipality] = {}
+    for lgcode in wards_by_city(gazetteer):
+        city = gazetteer.by_lgcode[lgcode]
+        for name in (city.name, stem_of(city.name)):
+            if name is not None and len(name) >= 2:
+                cities[name] = city
+    names = "|".join(re.escape(n) for n in sorted(cities, key=len, reverse=True))
+    return re.compile(f"(?<![{KANJI}])({names})の?"), cities
+
+
+def wards_after_their_city(text: str, gazetteer: Gazetteer) -> list[Municipality]:
+    """Wards written by their name without 区 right after their designated city, with or
+    without の: 京都の伏見, 静岡の清水 (a stem people write for the prefecture too, where no
+    other finder reads the city)."""
+    pattern, cities = _city_names(gazetteer)
+    found: list[Municipality] = []
+    for match in pattern.finditer(text):
+        ward = ward_by_stem(cities[match.group(1)], text[match.end() :], gazetteer)
+        if ward is not None:
+            found.append(ward)
+    return found
