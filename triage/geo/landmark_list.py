@@ -22,7 +22,9 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
+from triage.geo.devanagari import kana_to_devanagari
 from triage.geo.gazetteer import Gazetteer, Municipality, first_characters
+from triage.geo.hangul import kana_to_hangul
 from triage.geo.normalize import drop_accents, latin_exonyms_as_romaji, normalize_text, place_key
 from triage.geo.place_words import COMMON_STEMS
 from triage.geo.wards import wards_of
@@ -59,9 +61,21 @@ HAS_LATIN = re.compile(r"[A-Za-z]")
 KANA = re.compile(r"[\u3041-\u30ff\uff66-\uff9f]")
 _HANGUL_SUFFIXES = ("역", "공항", "성", "공원")
 _MIN_HANGUL = 3  # syllables of a Hangul name without 역/공항 (기온 is "temperature")
+# Korean and Nepali forms of a row with a kana alias ending in one of these words: the
+# name transliterated (`hangul`, `devanagari`), then the word as each writes it, in its
+# own language or transliterated too (하카타역, हाकाता स्टेसन, 와쿠라 온천).
+_TRANSLITERATED_WORDS = {
+    "えき": (("역",), ("स्टेसन", "स्टेशन")),
+    "おんせん": (("온천", kana_to_hangul("おんせん")), (kana_to_devanagari("おんせん"),)),
+    "くうこう": (("공항",), ("एयरपोर्ट", "विमानस्थल")),
+}
+_HIRAGANA = re.compile(r"[\u3041-\u309f]+")
 # A name that ends in one of these is closed: whatever follows it (駅前, 空港線) is not
 # part of a longer name.
-CLOSED_ENDINGS = (*STATION_WORDS, *AIRPORT_WORDS, "역", "공항", "えき", "くうこう")
+CLOSED_ENDINGS = (
+    *STATION_WORDS, *AIRPORT_WORDS, "역", "공항", "えき", "くうこう", "स्टेसन", "स्टेशन",
+    "एयरपोर्ट", "विमानस्थल",
+)  # fmt: skip
 # Longer names closed by what they are (熊本城天守閣, 東大寺大仏殿): three characters at least.
 _FACILITY_ENDINGS = (
     "城", "公園", "神社", "神宮", "大社", "寺", "宮", "園", "館", "橋", "港", "ダム",
@@ -131,6 +145,20 @@ def written_keys(row: LandmarkRow) -> Iterator[str]:
             if row.kind == "station" and not form.endswith((*STATION_WORDS, "역", "えき")):
                 continue
             yield form
+
+
+def transliterated_keys(row: LandmarkRow) -> Iterator[str]:
+    """The Hangul and Devanagari forms of a station, an airport or a hot spring, from its
+    kana alias: はかたえき is 하카타역 and हाकातास्टेसन (as place keys: no spaces)."""
+    for alias in row.aliases:
+        if not _HIRAGANA.fullmatch(alias):
+            continue
+        for kana_word, (korean, nepali) in _TRANSLITERATED_WORDS.items():
+            stem = alias.removesuffix(kana_word)
+            if stem == alias or not stem:
+                continue
+            yield from (kana_to_hangul(stem) + word for word in korean)
+            yield from (kana_to_devanagari(stem) + word for word in nepali)
 
 
 def latin_keys(row: LandmarkRow) -> Iterator[str]:
@@ -216,7 +244,7 @@ def landmark_index(gazetteer: Gazetteer) -> LandmarkIndex:
             (prefecture.name, prefecture.short),
             _places(municipality, gazetteer),
         )
-        for key in dict.fromkeys(written_keys(row)):
+        for key in dict.fromkeys([*written_keys(row), *transliterated_keys(row)]):
             written[key].append(landmark)
         for key in dict.fromkeys(latin_keys(row)):
             latin[key].append(landmark)

@@ -51,6 +51,9 @@ _RAILWAYS = (
     "阪急", "阪神", "近鉄", "南海", "京阪", "名鉄", "西鉄", "北総", "新幹線",
 )  # fmt: skip
 _PARTICLES = frozenset("はがのにでをへともや")
+# Scripts written with spaces between words, which normalisation took out: a name may be
+# run together with the words on either side (하카타역근처, हाकातास्टेसननजिक).
+_SPACED_SCRIPTS = frozenset({"hangul", "devanagari"})
 _TOWN_MARKS = frozenset("町村丁条通区市郡")
 # In text that reads as Chinese, a name this long stands on its own (`_stands_alone`).
 CHINESE_NAME_ON_ITS_OWN = 3
@@ -137,7 +140,7 @@ def _stands_alone(
                 or any(text.endswith(place, 0, start) for o in options for place in o.places)
             )
         else:
-            ok = script == "hangul" or (script == "hiragana" and before in _PARTICLES)
+            ok = script in _SPACED_SCRIPTS or (script == "hiragana" and before in _PARTICLES)
         if not ok:
             return False
     if end >= len(text):
@@ -154,7 +157,7 @@ def _stands_alone(
         return text.startswith(_CONTINUATIONS, end) or (chinese and text[end] in CHINESE_BOUNDARIES)
     if script == "hiragana":
         return PARTICLE_AFTER.match(text, end) is not None
-    return script == "hangul"
+    return script in _SPACED_SCRIPTS
 
 
 def _of_another_place(text: str, start: int, landmark: Landmark, index: LandmarkIndex) -> bool:
@@ -178,6 +181,8 @@ def _script(char: str) -> str:
         return "katakana"
     if "\uac00" <= char <= "\ud7a3":
         return "hangul"
+    if "\u0900" <= char <= "\u097f" and char not in "।॥":
+        return "devanagari"
     return "other"
 
 

@@ -22,6 +22,9 @@ from triage.geo.name_index import NameIndex
 from triage.geo.wards import wards_of
 
 _SUFFIXES = ("ちょう", "まち", "むら", "そん", "し")
+# Suffixes transliterated with the name as often as cut (시카마치, 구마무라): the whole
+# reading is indexed too. Not し, ちょう, そん: 시, 조, 손 end too many words.
+_WRITTEN_ON = ("まち", "むら")
 
 
 def _any_match(name: str, after: str) -> bool:
@@ -75,6 +78,9 @@ def _written_forms(m: Municipality, gazetteer: Gazetteer, script: Script) -> lis
     stem, ending = name_part(kana, script.ward_suffix)
     written = script.transliterate(stem)
     forms = [written + ending]
+    if kana.endswith(_WRITTEN_ON):
+        # 시카마치 is 志賀町 (しか・まち) whole, not 色麻町 (しかま) and a syllable more.
+        forms.append(script.transliterate(kana))
     if script.bare_tokyo_wards and ending and parent is None:
         forms.append(written)
     return forms
