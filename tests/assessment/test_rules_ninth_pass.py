@@ -135,3 +135,39 @@ def test_news_on_tv_and_a_dream_are_not_reports() -> None:
     assert priority_of("テレビで堤防決壊のニュースやってる。こわいね") is None
     assert priority_of("娘が「家の下敷きになる夢みた」って泣いてた") is None
     assert priority_of("家の下敷きになっています") is Priority.LIFE_THREAT
+
+
+def category_of(text: str) -> str | None:
+    verdict = assess_by_rules(text, detect_language(text))
+    return verdict.category.value if verdict is not None else None
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # A suicidal statement is the need, whatever else the message tells.
+        ("店も車も流された。生きてる意味ないと思う", "medical"),
+        # A bare cry for help says how urgent, not what: the specific need names it.
+        ("Socorro, meu filho de 5 anos sumiu na praia", "missing_person"),
+        ("Cuu voi, ba toi bi ngat, tho rat yeu", "medical"),
+        ("tasukete, sofu ga ugokenai, mizu ga kite iru", "rescue"),
+        # Missing people beyond the few words of a child "missing".
+        ("祖父が避難所からいなくなりました。認知症です", "missing_person"),
+        ("息子が塾の時間を過ぎても帰ってきません", "missing_person"),
+        ("할머니가 대피소에서 없어졌어요", "missing_person"),
+        ("mi esposo salio a ver el rio y no ha vuelto", "missing_person"),
+        ("lost my 4 year old daughter in the crowd at the station", "missing_person"),
+        ("my neighbour went to check the boat an hour ago and hasn't come back", "missing_person"),
+        ("Suami saya pergi ke pantai dan belum kembali", "missing_person"),
+        ("मेरो भाइ खोलातिर गएको थियो, अझै फर्किएन", "missing_person"),
+        # Water climbing the stairs with people upstairs.
+        ("the water is coming up the stairs, we are upstairs with grandma", "rescue"),
+    ],
+)
+def test_the_most_urgent_expression_names_the_need(text: str, category: str) -> None:
+    assert priority_of(text) is Priority.LIFE_THREAT
+    assert category_of(text) == category
+
+
+def test_a_cry_alone_keeps_its_category() -> None:
+    assert category_of("助けて！") == "rescue"

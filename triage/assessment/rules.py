@@ -38,6 +38,11 @@ _SCRIPT_TESTS: dict[str, re.Pattern[str]] = {
 NOT_LANGUAGE_LEXICONS = frozenset({"injection.json", "context.json", "symptoms.json"})
 # The entries that say a place is cut off (roads gone): ja.isolated, en.isolated.
 ISOLATION_SUFFIX = ".isolated"
+# Entries (`<language>.suicidal`) whose statement makes the category medical.
+SUICIDAL_SUFFIX = ".suicidal"
+# Entries that are a bare cry for help in each lexicon ("助けて", "socorro", "tolong"):
+# they set how urgent a message is, never which need it has when another entry says.
+CRY_FOR_HELP_ENTRIES = frozenset({"help", "help_general"})
 # Every lexicon whose script appears in the text runs: language detection on a short,
 # unaccented SMS is a guess, and residents mix English into their own language.
 
@@ -312,6 +317,26 @@ def _cut_off_and_short_of_supplies(fired: list[RuleHit], priority: Priority) -> 
     )
 
 
+def _category_of(fired: list[RuleHit], priority: Priority) -> Category:
+    """The category of the most urgent expressions.
+
+    A suicidal statement is the need, whatever else the message tells ("家も全部流された。
+    もう生きてる意味ない" is not a flood rescue). Otherwise the earliest expression of that
+    priority names it (citizens lead with what matters most: "火事で閉じ込められた" is first
+    a fire), passing over a bare cry for help ("Socorro! minha filha sumiu" is a missing
+    child): the cry says how urgent, not what is needed.
+    """
+    at_priority = [hit for hit in fired if hit.priority == priority]
+    if any(hit.entry_id.endswith(SUICIDAL_SUFFIX) for hit in at_priority):
+        return Category.MEDICAL
+    specific = [hit for hit in at_priority if not _is_a_cry_for_help(hit)] or at_priority
+    return specific[0].category
+
+
+def _is_a_cry_for_help(hit: RuleHit) -> bool:
+    return hit.entry_id.rsplit(".", 1)[-1] in CRY_FOR_HELP_ENTRIES
+
+
 def assess_by_rules(text: str, language: str) -> LayerVerdict | None:
     """The rules' verdict: the most urgent expression that fired, or None if none did."""
     hits = find_hits(text, language)
@@ -319,9 +344,7 @@ def assess_by_rules(text: str, language: str) -> LayerVerdict | None:
     if not fired:
         return None
     priority = min(hit.priority for hit in fired)
-    # The earliest expression of that priority names the category: citizens lead with
-    # what matters most ("火事で閉じ込められた" is first a fire).
-    category = next(hit.category for hit in fired if hit.priority == priority)
+    category = _category_of(fired, priority)
     if category is Category.RESCUE and _cut_off_and_short_of_supplies(fired, priority):
         # "孤立して4日目、水と食べ物が底をつきそう": isolation says where the people are,
         # the shortage says what they need (a supply run, not a rescue team).
