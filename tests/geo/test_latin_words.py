@@ -65,4 +65,7 @@ def test_a_ward_named_alone(gazetteer: Gazetteer) -> None:
     assert found is not None and found.name == "神戸市東灘区"
     assert ward_named_alone("higashinada", gazetteer) is None  # a name is capitalised
     assert ward_named_alone("Tsurumi", gazetteer) is None  # Yokohama's and Osaka's
+    assert ward_named_alone("Moji", gazetteer) is None  # short: only after a word of place
+    moji = ward_named_alone("Moji", gazetteer, placed=True)
+    assert moji is not None and moji.name == "北九州市門司区"
     assert ward_named_alone("Kawasaki", gazetteer) is None  # the city, not 川崎区

@@ -11,7 +11,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from triage.geo.gazetteer import Gazetteer, Municipality
-from triage.geo.normalize import romaji_key
+from triage.geo.landmark_list import landmark_index
+from triage.geo.normalize import drop_accents, romaji_key
 from triage.geo.place_words import COMMON_READINGS, REGIONS
 from triage.geo.romaji import kana_romaji
 from triage.geo.short_name_index import stem_of
@@ -24,8 +25,13 @@ LOWERCASE_MIN = 5
 # Words that make the name beside them a river, a mountain or a lake, in the languages
 # the residents write: "sungai Kuma", "Mt Fuji", "Kamo river", "Gunung Aso".
 _FEATURE_BEFORE = frozenset(
-    {"river", "mt", "mount", "lake", "sungai", "kali", "gunung", "danau", "rio", "río",
-     "ilog", "bundok", "lawa", "sông", "núi", "hồ", "monte", "lago"}
+    # Compared without accents (sông is song); hồ (lake) is left out: as ho it is a word of
+    # romanised Nepali ("ho?") and Vietnamese (họ, they).
+    drop_accents(word)
+    for word in (
+        "river", "mt", "mount", "lake", "sungai", "kali", "gunung", "danau", "rio", "río",
+        "ilog", "bundok", "lawa", "sông", "núi", "monte", "lago",
+    )
 )  # fmt: skip
 _FEATURE_AFTER = frozenset(
     {"river", "gawa", "kawa", "san", "yama", "dake", "lake", "volcano",
@@ -34,6 +40,7 @@ _FEATURE_AFTER = frozenset(
 # A ward's romanised name long enough to stand alone (Higashinada, Miyagino); shorter
 # ones (Kita, Naka, Minami, Tsurumi) are words or shared by several cities.
 _WARD_ALONE_MIN = 8
+_WARD_AFTER_AT_MIN = 4
 
 
 # In lower case a name needs what says it is a place: a word of place before it ("in",
@@ -87,24 +94,51 @@ def stands_bare(m: Municipality, key: str, *, lowercase: bool) -> bool:
     return not (lowercase and key in _common_romaji())
 
 
-@lru_cache(maxsize=4)
-def _wards_alone(gazetteer: Gazetteer) -> dict[str, Municipality]:
-    """Romaji key -> the one ward named so, for names long enough to stand alone and no
-    municipality's (Kawasaki is the city, not 川崎区)."""
-    municipal = {key for key, _kind in gazetteer.romaji_index}
+@lru_cache(maxsize=8)
+def _wards_alone(gazetteer: Gazetteer, *, shortest: int = 0) -> dict[str, Municipality]:
+    """Romaji key -> the one ward named so, for names no municipality has (Kawasaki is the
+    city, not 川崎区); with `shortest`, those too (Shimizu: 清水町 and 静岡市清水区)."""
+    municipal = {key for key, _kind in gazetteer.romaji_index} if not shortest else set()
     wards: dict[str, list[Municipality]] = {}
     for city_lgcode, city_wards in wards_by_city(gazetteer).items():
         city = gazetteer.by_lgcode[city_lgcode]
         for ward in city_wards:
             kana = ward.kana.removeprefix(city.kana).removesuffix("く")
             key = romaji_key(kana_romaji(kana))
-            if len(key) >= _WARD_ALONE_MIN and key not in municipal:
+            if len(key) >= (shortest or _WARD_AFTER_AT_MIN) and key not in municipal:
                 wards.setdefault(key, []).append(ward)
     return {key: found[0] for key, found in wards.items() if len(found) == 1}
 
 
-def ward_named_alone(word: str, gazetteer: Gazetteer) -> Municipality | None:
-    """The ward a capitalised word names by itself: "Higashinada" is 神戸市東灘区."""
-    if not word[:1].isupper():
+def ward_named_alone(
+    word: str, gazetteer: Gazetteer, *, placed: bool = False
+) -> Municipality | None:
+    """The ward a capitalised word names by itself: "Higashinada" is 神戸市東灘区; a shorter
+    name ("Moji", 北九州市門司区) only after a word of place ("sa Moji", "in Moji")."""
+    key = romaji_key(word)
+    if not word[:1].isupper() or len(key) < (_WARD_AFTER_AT_MIN if placed else _WARD_ALONE_MIN):
         return None
-    return _wards_alone(gazetteer).get(romaji_key(word))
+    return _wards_alone(gazetteer).get(key)
+
+
+def big_city_place(
+    key: str, options: list[Municipality], words: list[str], gazetteer: Gazetteer
+) -> Municipality | None:
+    """Which of several municipalities read bare by the same romaji a message means, where
+    a well-known place tells: the one with a hot spring of that name when the message says
+    onsen (Kusatsu is 草津町's, not 草津市); and where only towns and villages have the
+    name, a big city's district of it (Sakae, by its station, is 名古屋市中区, not 栄村) or
+    its ward (Shimizu is 静岡市清水区, not 清水町)."""
+    latin = landmark_index(gazetteer).latin
+    if "onsen" in (w.lower() for w in words):
+        spas = {
+            lm.municipality for lm in latin.get(f"{key} onsen", ()) if lm.municipality in options
+        }
+        if len(spas) == 1:
+            return spas.pop()
+    if any(m.name.endswith("市") for m in options):
+        return None
+    stations = {lm.municipality for lm in latin.get(f"{key} station", ())}
+    if len(stations) == 1 and (station := stations.pop()).parent_lgcode is not None:
+        return station
+    return _wards_alone(gazetteer, shortest=_WARD_AFTER_AT_MIN).get(key)

@@ -11,6 +11,7 @@ from triage.geo.gazetteer import Gazetteer, Municipality
 from triage.geo.latin_districts import with_latin_districts
 from triage.geo.latin_words import (
     beside_a_feature_word,
+    big_city_place,
     placed_in_lowercase,
     stands_bare,
     ward_named_alone,
@@ -47,6 +48,15 @@ DESTINATION_DISCOUNT = 0.2
 # words even there ("in China", "in Date order").
 _AT = frozenset({"in", "en", "em", "at", "di", "sa", "near"})
 _WORDS_EVEN_AFTER_IN = frozenset({"date", "mine", "sue", "china", "kami"})
+
+
+# Same-named municipalities read bare: a city before a town before a village (Yamato is
+# 大和市 of 240,000 people, not 山都町); shelters (sites) only after that.
+_RANK = {"市": 2, "区": 2, "町": 1, "村": 0}
+
+
+def _after_at(words: list[str], i: int) -> bool:
+    return i > 0 and words[i - 1].lower() in _AT
 
 
 def _after_in(words: list[str], i: int, key: str) -> bool:
@@ -123,7 +133,10 @@ def find_romaji(original: str, gazetteer: Gazetteer) -> list[Candidate]:
         if i == its_prefecture:
             matches = []
         if matches and (has_suffix or plain or before_its_prefecture):
-            m = max(in_named or matches, key=lambda m: m.sites)
+            m = in_named[0] if len(in_named) == 1 else None
+            if m is None and not has_suffix:
+                m = big_city_place(key, in_named or matches, words, gazetteer)
+            m = m or max(in_named or matches, key=lambda m: (_RANK.get(m.name[-1], 0), m.sites))
             if following is not None and m.prefecture == following.name:
                 its_prefecture = i + 1
             text = word + (" " + words[i + 1] if has_suffix and not tail else "")
@@ -141,10 +154,10 @@ def find_romaji(original: str, gazetteer: Gazetteer) -> list[Candidate]:
                 )
             )  # fmt: skip
     if not any(c.municipality for c in found):
-        found += [  # "en Higashinada": a ward's long name alone
+        found += [  # "en Higashinada", "sa Moji": a ward's name alone
             Candidate.of_municipality(word, ward, 0.55)
-            for word in words
-            if (ward := ward_named_alone(word, gazetteer)) is not None
+            for i, word in enumerate(words)
+            if (ward := ward_named_alone(word, gazetteer, placed=_after_at(words, i))) is not None
         ]
     if not _ROUTE.search(original):  # "between Kumamoto and Hitoyoshi": two cities
         found = _prefecture_cities_give_way(found)
