@@ -171,3 +171,63 @@ def test_the_most_urgent_expression_names_the_need(text: str, category: str) -> 
 
 def test_a_cry_alone_keeps_its_category() -> None:
     assert category_of("助けて！") == "rescue"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The tenth holdout's quiet emergencies (our own wording of each class).
+        # Others better off without me; wanting to disappear.
+        "my sister says we would all be better off without her and stopped replying",
+        "meu irmao disse que todo mundo ficaria melhor sem ele",
+        "mi papa dice que estariamos mejor sin el y no contesta",
+        "Sabi ng kuya ko mas okay daw kami kung wala siya",
+        "Anh ay noi muon bien mat, moi nguoi se tot hon neu khong co anh ay",
+        "Adik saya bilang semua lebih baik tanpa dia",
+        "mou dame, watashi ga inai hou ga raku da to omou",
+        "兄が、俺がおらんほうがみんな楽やろって言うとる",
+        "친구가 자기가 없으면 다들 편할 거래요",
+        "姐姐说没有我大家会更好",
+        "bhai le marna chahanchu bhanyo",
+        # Heat stroke and a listless infant.
+        "祖母が暑いのに汗かいてへんし、言うてることがおかしい",
+        "chichi ga atsui noni ase ga dete nakute, henji ga hen",
+        "mi abuela esta muy caliente y no suda nada",
+        "Con em nong qua, khong khoc nua",
+        "my grandpa is really hot and stopped sweating",
+        # Water at the bed; tatami floating with a bedridden person.
+        "Nasa kama na ang tubig, hindi makalakad si lolo",
+        "a agua ja chegou na cama, meu pai nao anda",
+        "mizu ga beddo no ue made kite imasu",
+        "たたみが ういて きた。 はは は ねたきり です",
+        # Many pills at once.
+        "kare ga kusuri wo zenbu nonda mitai",
+        "동생이 약을 한 통 다 먹었어요",
+        "साथीले धेरै औषधि खायो",
+        # Charcoal indoors with headaches; a child out of sight; a car in snow.
+        "heya de shichirin wo tsukatte itara minna atama ga itai",
+        "musume ga umi no hou de mienaku natta",
+        "kuruma ga yuki de ugokenai, kodomo ga samui to itte iru",
+        # Bleeding that does not stop, in romaji (its -nai is no negation).
+        "te kara chi ga tomaranai",
+        # A shelf fell on a person; legs that do not move.
+        "a prateleira caiu em cima do meu pai",
+    ],
+)
+def test_the_tenth_sets_quiet_life_threats_fire(text: str) -> None:
+    assert priority_of(text) is Priority.LIFE_THREAT
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Hay un cable de luz caido y echa chispas", "utilities"),
+        ("tem um poste caido com os fios no chao", "utilities"),
+        ("전봇대가 쓰러져서 전선이 땅에 닿아 있어요", "utilities"),
+        ("楼下的电线杆倒了", "utilities"),
+        ("Ada tiang listrik tumbang di depan sekolah", "utilities"),
+    ],
+)
+def test_a_downed_power_line_is_utilities(text: str, category: str) -> None:
+    assert priority_of(text) is Priority.URGENT_NEED
+    assert category_of(text) == category

@@ -287,7 +287,9 @@ def _hits_in(normalized: str, language: str, scripts: tuple[str, ...] = ()) -> l
                 suppressed_by = _suppression(
                     normalized, match.start(), match.end(), modifiers, casual
                 )
-                if suppressed_by is None:  # its sentence may relay news or joke
+                if suppressed_by is None and not entry.id.endswith(SUICIDAL_SUFFIX):
+                    # Its sentence may relay news or joke; not a suicidal statement: "she
+                    # says we would be better off without her" relays a present danger.
                     suppressed_by = with_cue(None, sentences.at(match.start()))
                 hits.append(
                     RuleHit(
