@@ -48,13 +48,14 @@ P2 = Priority.URGENT_NEED
         ("o barranco atrás da escola está soltando pedra", Category.DAMAGE_REPORT),
         ("Tebing di belakang rumah retak", Category.DAMAGE_REPORT),
         ("뒷산에 금이 가고 있어요", Category.DAMAGE_REPORT),
-        # Leaning, in dialect; sparks from wiring, in every language.
+        # Leaning, in dialect; sparks from wiring, in every language: utilities, as in Japanese
+        # (the power company's and the city's to make safe; the independent sets label so).
         ("隣の塀が道に傾いとるけん危なか", Category.DAMAGE_REPORT),
         ("ブレーカーの辺りから火花が散ってる", Category.UTILITIES),
-        ("Tem um poste soltando faísca na rua", Category.DAMAGE_REPORT),
-        ("el cable de la calle está echando chispas", Category.DAMAGE_REPORT),
-        ("Ổ điện bị ngập nước và tóe lửa", Category.DAMAGE_REPORT),
-        ("콘센트에서 스파크가 튀어요", Category.DAMAGE_REPORT),
+        ("Tem um poste soltando faísca na rua", Category.UTILITIES),
+        ("el cable de la calle está echando chispas", Category.UTILITIES),
+        ("Ổ điện bị ngập nước và tóe lửa", Category.UTILITIES),
+        ("콘센트에서 스파크가 튀어요", Category.UTILITIES),
         # A shelter out of blankets.
         ("公民館に60人おるけど毛布が足りない", Category.WATER_FOOD_SUPPLIES),
         ("ang evacuation center namin ay 70 katao, no blankets left", Category.EVACUATION_SHELTER),
