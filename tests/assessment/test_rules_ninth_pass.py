@@ -231,3 +231,38 @@ def test_the_tenth_sets_quiet_life_threats_fire(text: str) -> None:
 def test_a_downed_power_line_is_utilities(text: str, category: str) -> None:
     assert priority_of(text) is Priority.URGENT_NEED
     assert category_of(text) == category
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Thanks for an ambulance already sent: gratitude, not a call for one.
+        "Thank you for the ambulance on Sunday, grandma is home again",
+        "Gracias por mandar la ambulancia, mi tio ya salio del hospital",
+        "Obrigado pela ambulancia, meu pai ja esta em casa",
+        "Makasih ambulansnya kemarin ya",
+        "Cam on xe cap cuu toi qua, me em on roi",
+        "지난번 구급차 정말 감사했습니다",
+        "救急車の方、ほんとにありがとうございました。母は退院しました",
+        # General questions: what to do if, the symptoms of.
+        "O que fazer se alguem tiver insolacao? so curiosidade",
+        "Que hacer si alguien se desmaya por el calor?",
+        "What are the symptoms of carbon monoxide poisoning? we have a generator",
+        "Apa gejala keracunan karbon monoksida?",
+        "Garmi le behosh bhayo bhane ke garne?",
+    ],
+)
+def test_thanks_for_an_ambulance_and_general_questions_are_not_urgent(text: str) -> None:
+    assert priority_of(text) is not Priority.LIFE_THREAT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "thank you, but please send an ambulance now, he is bleeding",
+        "救急車をお願いします",
+        "Gracias. Necesitamos una ambulancia ya",
+    ],
+)
+def test_a_thanks_that_still_asks_for_an_ambulance_is_urgent(text: str) -> None:
+    assert priority_of(text) is Priority.LIFE_THREAT
