@@ -87,10 +87,24 @@ def test_de_ma_across_a_particle_is_not_a_rumour() -> None:
     [
         "haha ga kinou kara renraku tsukanai",
         "tonari no obaachan, yonde mo okinai",
+        "neko to issho ni ikeru basho wa doko",  # everyday words, no polite ending
+        "denki wa itsu fukkyuu suru no",
     ],
 )
 def test_romaji_japanese_reads_as_japanese(text: str) -> None:
     assert detect_language(text) == "ja-easy"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # Japanese loanwords inside another language's message keep that language.
+        ("risai shoumeisho ko lagi ke kagaj chahincha? ma yaha basxu", "ne"),
+        ("Saan po ang kyusui at hinanjo dito sa amin?", "tl"),
+    ],
+)
+def test_loanwords_do_not_make_a_message_romaji(text: str, language: str) -> None:
+    assert detect_language(text) == language
 
 
 @pytest.mark.parametrize(
