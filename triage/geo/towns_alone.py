@@ -240,7 +240,13 @@ class _Finder:
         found: list[tuple[str, Municipality, str, float]] = []
         longest = _LONGEST_READING if reading else _LONGEST_STEM
         position = 0
-        while position < len(text) - 1:
+        end = len(text) - 1
+        starts = index.first_characters
+        while position < end:
+            at = starts.search(text, position, end)  # no name begins before it
+            if at is None:
+                break
+            position = at.start()
             if text[position : position + 2] not in index.prefixes or (
                 position > 0 and joined.match(text, position - 1)
             ):
