@@ -280,3 +280,26 @@ def test_thanks_for_an_ambulance_and_general_questions_are_not_urgent(text: str)
 )
 def test_a_thanks_that_still_asks_for_an_ambulance_is_urgent(text: str) -> None:
     assert priority_of(text) is Priority.LIFE_THREAT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Not waking however one calls, in dialect; beside a stove (carbon monoxide).
+        "ばあちゃん、なんぼ呼んでも起ぎねぇんだ",
+        "母が揺すっても目を覚まさない",
+        "こたつで寝とった父が起きん、ストーブもつけっぱなし",
+        # Nepali: a friend swept away by the river.
+        "मेरो भाइ बाढीमा बग्यो",
+        "sathi khola ma bagyo, k garne",
+    ],
+)
+def test_the_eleventh_sets_life_threats_fire(text: str) -> None:
+    assert priority_of(text) is Priority.LIFE_THREAT
+
+
+def test_not_waking_in_the_past_or_in_jest_is_not_urgent() -> None:
+    assert priority_of("昨日は呼んでも起きなかったけど、今日は元気です") is not Priority.LIFE_THREAT
+    assert priority_of("うちの子は朝いくら呼んでも起きないんですよ（笑）") is not (
+        Priority.LIFE_THREAT
+    )
