@@ -29,6 +29,7 @@ def test_a_writer_who_capitalises_nothing() -> None:
         ("running kanazawa to tokyo", 1, True),
         ("kasama ko sa dorm", 0, False),  # Tagalog: my companion
         ("in kure", 1, False),  # too short to trust in lower case
+        ("okayama ni sunde imasu", 0, True),  # a romaji particle after it
     ],
 )
 def test_a_lowercase_word_placed_by_its_neighbours(text: str, index: int, placed: bool) -> None:

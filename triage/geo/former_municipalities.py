@@ -32,6 +32,12 @@ _LONGEST_STEM = 5
 _FORMER_WITHOUT_SUFFIX = re.compile(
     rf"(?:^|(?<=[\s、。,.!?！？]))([{KANJI}]{{2,3}})(?=の|です|で|に|から|[\s、。,.!?！？]|$)"
 )
+# Any other former town's name counts without its 町/村 only before の and a word for a
+# spot of the land or the village ("城島の堤防" is 久留米市's former 城島町): 城島 is also a
+# surname and the name of towns elsewhere, and "城島の家" may be a person's.
+_LAND_AFTER = re.compile(
+    r"の(?:堤防|土手|河川敷|川|田んぼ|集落|地区|避難所|公民館|小学校|中学校|支所|あたり|辺り|方)"
+)
 
 
 @lru_cache(maxsize=4096)
@@ -102,12 +108,22 @@ def town_of_city_before(candidate: Candidate, text: str, gazetteer: Gazetteer) -
 
 def former_towns_without_suffix(text: str, gazetteer: Gazetteer) -> list[Candidate]:
     """Former towns named without their 町/村 where the name stands as a place: "門前の
-    避難所" is 輪島市's former 門前町 (`former_municipality`). Only the names shaped like a
-    word for a spot (門前: before the gate), which `towns_alone` never reads; the others
-    (真備, 美山) are its, with its rules."""
+    避難所" is 輪島市's former 門前町 (`former_municipality`). The names shaped like a
+    word for a spot (門前: before the gate), which `towns_alone` never reads, and the
+    others that `towns_alone` cannot tell apart (城島 heads towns of several
+    municipalities) where a word for the land follows (`_LAND_AFTER`); never a
+    municipality's or a prefecture's stem (七尾の避難所 is 七尾市)."""
     found: list[Candidate] = []
+    index = short_name_index(gazetteer)
     for match in _FORMER_WITHOUT_SUFFIX.finditer(text):
-        if not GENERIC_SPOT.search(match.group(1)):
+        name = match.group(1)
+        if not GENERIC_SPOT.search(name) and (
+            not _LAND_AFTER.match(text, match.end())
+            or name in index.stems
+            or name in index.guarded_stems
+            or any(name == p.short for p in gazetteer.prefectures)
+            or name in gazetteer.ordinary_words
+        ):
             continue
         for suffix in "町村":
             name = match.group(1) + suffix

@@ -50,8 +50,10 @@ _PLACE_BEFORE = frozenset(
     {"in", "at", "to", "from", "near", "around", "sa", "di", "ke", "dari", "em", "no", "na",
      "para", "en", "a", "de", "desde", "ở", "o", "tu", "từ", "den", "đến", "papuntang", "mula"}
 )  # fmt: skip
+# Romaji particles count after a name too: "fukuyama no eki", "sendai ni sunde".
 _PLACE_AFTER = frozenset(
-    {"to", "station", "eki", "city", "shi", "ward", "ku", "area", "prefecture", "ken", "ma"}
+    {"to", "station", "eki", "city", "shi", "ward", "ku", "area", "prefecture", "ken", "ma",
+     "no", "ni", "de", "kara", "made"}
 )  # fmt: skip
 
 

@@ -48,6 +48,7 @@ DESTINATION_DISCOUNT = 0.2
 # words even there ("in China", "in Date order").
 _AT = frozenset({"in", "en", "em", "at", "di", "sa", "near"})
 _WORDS_EVEN_AFTER_IN = frozenset({"date", "mine", "sue", "china", "kami"})
+_VIETNAMESE_AT = re.compile(r"(?<!\w)ở(?!\w)", re.IGNORECASE)
 
 
 # Same-named municipalities read bare: a city before a town before a village (Yamato is
@@ -91,8 +92,10 @@ def _syllables_as_romaji(word: str) -> str:
 
 def find_romaji(original: str, gazetteer: Gazetteer) -> list[Candidate]:
     """Romanised municipality and prefecture names in English (or other Latin) text."""
+    # Vietnamese ở (at) would lose its accent and read as the Portuguese article o.
+    latin = _VIETNAMESE_AT.sub("at", original)
     words = [  # "Nagóia" is one word
-        _syllables_as_romaji(word) for word in _ROMAJI_WORD.findall(drop_accents(original))
+        _syllables_as_romaji(word) for word in _ROMAJI_WORD.findall(drop_accents(latin))
     ]
     prefectures = [gazetteer.prefecture_by_romaji.get(romaji_key(word)) for word in words]
     # Prefectures named anywhere: "Ota, Gunma" is 太田市 of 群馬県, not 大田区 or 大田市.

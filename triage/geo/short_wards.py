@@ -22,9 +22,11 @@ from triage.geo.place_words import COMMON_STEMS, FACILITY, HONORIFIC, KANJI, KAN
 from triage.geo.short_name_index import short_name_index
 
 STEM_LENGTH = 2
-# の and a word for the area around a place: 長田の商店街, 須磨のあたり, 垂水の方.
+# の and a word for the area around a place, or for a dwelling in it: 長田の商店街, 須磨の
+# あたり, 垂水の方, 西成のアパート (a person's house, 中村の家, stays a person's).
 _AREA_AFTER = re.compile(
-    r"の(?:商店街|あたり|辺り|近く|付近|周り|まわり|方面|ほう|海|浜|駅|港|避難所|町)"
+    r"の(?:商店街|あたり|辺り|近く|付近|周り|まわり|方面|ほう|海|浜|駅|港|避難所|町"
+    r"|アパート|マンション|団地|住宅)"
 )
 # Stems that are common surnames, or places of many other municipalities too (大宮): only
 # one of the ward's own towns after them says the ward is meant ("中村の近く" may be a
