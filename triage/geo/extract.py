@@ -21,6 +21,7 @@ from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
 from triage.geo.landmarks import find_named_landmarks, with_named_landmarks
 from triage.geo.normalize import normalize_text, place_key, split_town
 from triage.geo.romaji_places import find_romaji
+from triage.geo.routes import origin_over_destination, route_origins
 from triage.geo.schemas import LocationPrecision
 from triage.geo.towns import APPROXIMATE_DISCOUNT, TownOrigin
 
@@ -333,6 +334,7 @@ def _candidates_as_written(
         natural = [f for f in natural if not by_name or _in_any(f, by_name)]
         candidates += shorts
     candidates += natural
+    candidates += route_origins(text, gazetteer)  # 高山から富山の方: 高山市
     if text.isascii() or not candidates:
         candidates += find_romaji(original, gazetteer)
     # Stations, airports, districts (仙台駅, 天神): after the others, whose search they do
@@ -343,7 +345,7 @@ def _candidates_as_written(
     # "呉 " took 1.5 s).
     unique = list(dict.fromkeys(candidates))
     found = [with_ward(c, text, gazetteer, original) for c in unique]
-    return with_named_landmarks(found, landmarks, text, prefer)
+    return origin_over_destination(with_named_landmarks(found, landmarks, text, prefer), text)
 
 
 def _in_any(candidate: Candidate, lgcodes: set[str]) -> bool:

@@ -23,7 +23,8 @@ from triage.geo.schemas import LocationPrecision
 _ROMAJI_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 # A route between two places: neither is the other's prefecture.
 _ROUTE = re.compile(
-    r"\b(?:to|from|between|entre|hasta|até|ate|para|ke|dari|papunta|mula|đến|den|từ)\b"
+    r"\b(?:to|from|between|entre|hasta|até|ate|para|ke|dari|papunta|mula|đến|den|từ"
+    r"|dekhi|bata|baata|kara)\b"
     r"|\bde \w+ a\b|→|〜|~",
     re.IGNORECASE,
 )
@@ -40,8 +41,12 @@ _ENGLISH_WORDS = frozenset(
 )
 
 # A destination ("the shinkansen to Kagoshima") is less likely where the writer is than
-# a place named otherwise: its confidence drops under a station's or a district's.
+# a place named otherwise: its confidence drops under a station's or a district's, and
+# where the origin is named too ("tokyo to sendai", "Fukushima dekhi Koriyama") it gives
+# way to it. Nepali and romaji mark the origin with a word after it (dekhi, bata, kara):
+# the name after that word is the destination.
 _TOWARDS = frozenset({"to", "towards", "toward", "para", "hasta", "ke", "đến", "den"})
+_FROM_AFTER = frozenset({"dekhi", "bata", "baata", "kara"})
 DESTINATION_DISCOUNT = 0.2
 # "Estoy en Ise", "in Tsu": a capitalised three-letter name right after a word of place is
 # the place, where one municipality has it (Ota is 太田市, 大田区 and 大田市); these stay
@@ -58,6 +63,10 @@ _RANK = {"市": 2, "区": 2, "町": 1, "村": 0}
 
 def _after_at(words: list[str], i: int) -> bool:
     return i > 0 and words[i - 1].lower() in _AT
+
+
+def _is_destination(words: list[str], i: int) -> bool:
+    return i > 0 and (words[i - 1].lower() in _TOWARDS or words[i - 1].lower() in _FROM_AFTER)
 
 
 def _after_in(words: list[str], i: int, key: str) -> bool:
@@ -101,6 +110,7 @@ def find_romaji(original: str, gazetteer: Gazetteer) -> list[Candidate]:
     # Prefectures named anywhere: "Ota, Gunma" is 太田市 of 群馬県, not 大田区 or 大田市.
     named = {p.name for p in prefectures if p is not None}
     found: list[Candidate] = []
+    destinations: list[Candidate] = []
     its_prefecture = -1  # "Fuchu, Hiroshima": the word that is the 県 of the city before it
     lowercase = writes_lowercase(words)
     for i, word in enumerate(words):
@@ -144,9 +154,11 @@ def find_romaji(original: str, gazetteer: Gazetteer) -> list[Candidate]:
                 its_prefecture = i + 1
             text = word + (" " + words[i + 1] if has_suffix and not tail else "")
             confidence = 0.75 if len(in_named or matches) == 1 else 0.55
-            if i > 0 and words[i - 1].lower() in _TOWARDS:
+            if _is_destination(words, i):
                 confidence -= DESTINATION_DISCOUNT  # "at Hakata, is the train to Kagoshima"
             found.append(Candidate.of_municipality(text, m, confidence))
+            if _is_destination(words, i):
+                destinations.append(found[-1])
             continue
         prefecture = gazetteer.prefecture_by_romaji.get(key)
         if prefecture is not None and (len(key) >= 4 or has_suffix):
@@ -156,6 +168,10 @@ def find_romaji(original: str, gazetteer: Gazetteer) -> list[Candidate]:
                     LocationPrecision.PREFECTURE, 0.5,
                 )
             )  # fmt: skip
+            if _is_destination(words, i):
+                destinations.append(found[-1])
+    if len(destinations) < len(found):  # the origin, or a place named otherwise, stands
+        found = [c for c in found if not any(c is d for d in destinations)]
     if not any(c.municipality for c in found):
         found += [  # "en Higashinada", "sa Moji": a ward's name alone
             Candidate.of_municipality(word, ward, 0.55)
