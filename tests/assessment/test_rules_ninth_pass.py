@@ -303,3 +303,20 @@ def test_not_waking_in_the_past_or_in_jest_is_not_urgent() -> None:
     assert priority_of("うちの子は朝いくら呼んでも起きないんですよ（笑）") is not (
         Priority.LIFE_THREAT
     )
+
+
+def test_the_western_copula_yakedo_is_no_burn() -> None:
+    from triage.assessment.symptoms import reports_a_symptom
+
+    assert not reports_a_symptom("雨ひどいけど、うちはいつも通りやけど")
+    assert not reports_a_symptom("罹災証明ってネットでも出せるん？西宮やけど")
+    assert reports_a_symptom("子どもが手にやけど。")
+    assert reports_a_symptom("熱湯でやけどしました")
+
+
+def test_a_request_made_before_and_an_office_line_ask_nothing_urgent() -> None:
+    from triage.assessment.context import asks_for_something
+
+    assert not asks_for_something("さっき探してほしいって連絡した父、見つかりました")
+    assert priority_of("市役所に電話がつながらないので、ネットで申請できますか") is None
+    assert priority_of("父と電話がつながらない") is Priority.URGENT_NEED
