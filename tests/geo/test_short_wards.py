@@ -35,3 +35,19 @@ def test_a_ward_by_its_stem(gazetteer: Gazetteer, text: str, ward: str) -> None:
 )
 def test_no_ward(gazetteer: Gazetteer, text: str) -> None:
     assert find_short_wards(text, gazetteer) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "ward"),
+    [
+        ("我在長田工作", "神戸市長田区"),  # after a verb of being, a kanji may follow
+        ("明天要去須磨玩", "神戸市須磨区"),
+    ],
+)
+def test_a_ward_by_its_stem_in_chinese(gazetteer: Gazetteer, text: str, ward: str) -> None:
+    found = find_short_wards(text, gazetteer, chinese=True)
+    assert [m.name for m in found] == [ward]
+
+
+def test_no_ward_in_chinese_without_a_verb_before(gazetteer: Gazetteer) -> None:
+    assert find_short_wards("須磨海岸很漂亮", gazetteer, chinese=True) == []

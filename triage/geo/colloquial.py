@@ -112,7 +112,7 @@ def short_name_candidates(
     ]
     found += [
         Candidate.of_municipality(m.name, m, STEM_CONFIDENCE)
-        for m in find_short_wards(spaced, gazetteer)
+        for m in find_short_wards(spaced, gazetteer, chinese=chinese)
     ]
     found += [
         Candidate.of_municipality(m.name, m, WARD_AFTER_CITY_CONFIDENCE)

@@ -248,7 +248,9 @@ def with_named_landmarks(
       浦安市). So does the deployment's home area: far from home, a landmark is more
       often where one goes (鹿児島空港への道, from 倉敷) than where one is.
     - A city found elsewhere is narrowed to the ward its landmark is in: "Sapporo
-      station" -> 札幌市北区, 仙台駅前 (仙台市 by its stem) -> 仙台市青葉区.
+      station" -> 札幌市北区, 仙台駅前 (仙台市 by its stem) -> 仙台市青葉区; a ward's
+      name alone that several cities have is the one the landmark is in: 梅田 … 北区 is
+      大阪市北区, not Tokyo's 北区.
     - A place another finder read in the landmark's own characters, elsewhere, is
       dropped: 綾瀬駅 is in 足立区, not 綾瀬市; 今博多駅 is not the town 今博多町.
     """
@@ -304,11 +306,20 @@ def _related(one: Municipality, other: Municipality | None) -> bool:
 
 
 def _narrowed(candidate: Candidate, landmarks: list[Candidate]) -> Candidate:
-    """A designated city narrowed to the one ward of it that the landmarks name."""
+    """A designated city narrowed to the one ward of it that the landmarks name, and a
+    ward's bare name to the one ward of that name they are in."""
     city = candidate.municipality
-    if city is None or city.parent_lgcode is not None:
+    if city is None or candidate.precision is not LocationPrecision.MUNICIPALITY:
         return candidate
-    if candidate.precision is not LocationPrecision.MUNICIPALITY:
+    if candidate.text.endswith("区"):
+        named = {
+            landmark.municipality.lgcode: landmark.municipality
+            for landmark in landmarks
+            if landmark.municipality is not None and landmark.municipality.ward == candidate.text
+        }
+        if len(named) == 1:
+            return candidate.in_ward(named.popitem()[1])
+    if city.parent_lgcode is not None:
         return candidate
     wards = {
         landmark.municipality.lgcode: landmark.municipality

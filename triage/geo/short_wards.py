@@ -35,8 +35,14 @@ _SURNAMES = frozenset(
     {"中村", "若林", "中原", "麻生", "戸塚", "若松", "高津", "清田", "秋葉", "山科", "伏見",
      "東山", "住吉", "大宮", "右京", "城東", "城南"}
 )  # fmt: skip
+# In Chinese a verb of going or being right before the stem says it is the place: 去博多,
+# 在博多, 住在博多 (the Japanese finders read the text once converted to Japanese kanji).
+_CHINESE_PLACE_BEFORE = "在到去回從从來来往住"
 # A stem stands as a word: no kanji right before it.
 _STEM = re.compile(f"(?<![{KANJI}])([{KANJI}]{{{STEM_LENGTH}}})")
+_CHINESE_STEM = re.compile(
+    f"(?:(?<=[{_CHINESE_PLACE_BEFORE}])|(?<![{KANJI}]))(?=([{KANJI}]{{{STEM_LENGTH}}}))"
+)  # a lookahead: 在西 of 住在西成 must not hide 西成
 
 
 @lru_cache(maxsize=4)
@@ -59,21 +65,27 @@ def _two_character_wards(gazetteer: Gazetteer) -> dict[str, Municipality]:
     }
 
 
-def find_short_wards(text: str, gazetteer: Gazetteer) -> list[Municipality]:
-    """The wards `text` names by a two-character stem with what says it is the place."""
+def find_short_wards(
+    text: str, gazetteer: Gazetteer, *, chinese: bool = False
+) -> list[Municipality]:
+    """The wards `text` names by a two-character stem with what says it is the place;
+    `chinese`: the text reads as Chinese, where a kanji before the stem may be a verb."""
     wards = _two_character_wards(gazetteer)
     found: list[Municipality] = []
-    for match in _STEM.finditer(text):
+    stems = _CHINESE_STEM.finditer(text) if chinese else _STEM.finditer(text)
+    for match in stems:
         ward = wards.get(match.group(1))
         if ward is None:
             continue
-        after = text[match.end() :]
+        after = text[match.end(1) :]
         if HONORIFIC.match(after):
             continue  # 長田さん is a person
-        if KANJI_CHAR.match(after) and not FACILITY.match(after):
+        start = match.start(1)
+        went = chinese and start > 0 and text[start - 1] in _CHINESE_PLACE_BEFORE
+        if KANJI_CHAR.match(after) and not FACILITY.match(after) and not went:
             continue  # 長田川, 博多湾: a longer name that begins with the stem
         placed = match.group(1) not in _SURNAMES and (
-            FACILITY.match(after) or _AREA_AFTER.match(after)
+            FACILITY.match(after) or _AREA_AFTER.match(after) or went
         )
         if placed or _town_after(ward, after, gazetteer):
             found.append(ward)
