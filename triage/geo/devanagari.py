@@ -97,8 +97,13 @@ def kana_to_devanagari(kana: str) -> str:
     return "".join(out)
 
 
+# A doubled consonant (っ as some write it: साप्पोरो, हक्कैदो) folds to one, as
+# `kana_to_devanagari` writes it; not न्न or म्म, where ん meets な or ま (かんな कन्ना).
+_DOUBLED = re.compile(f"([\u0915-\u0927\u092a-\u092d\u092f-\u0939]){_HALANT}\\1")
+
+
 def fold(text: str) -> str:
-    return text.translate(_FOLD)
+    return _DOUBLED.sub(r"\1", text).translate(_FOLD)
 
 
 # What may follow a name in the same word, folded: nothing, or a case ending or
