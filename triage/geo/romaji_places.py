@@ -5,6 +5,7 @@ words beside a name say about it, and `latin_districts` for the ward a district 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from triage.geo.candidate import Candidate
 from triage.geo.gazetteer import Gazetteer, Municipality
@@ -47,6 +48,7 @@ _ENGLISH_WORDS = frozenset(
 # the name after that word is the destination.
 _TOWARDS = frozenset({"to", "towards", "toward", "para", "hasta", "ke", "đến", "den"})
 _FROM_AFTER = frozenset({"dekhi", "bata", "baata", "kara"})
+_FROM = frozenset({"from", "dari", "desde", "mula", "tu"})  # tu: Vietnamese từ
 DESTINATION_DISCOUNT = 0.2
 # "Estoy en Ise", "in Tsu": a capitalised three-letter name right after a word of place is
 # the place, where one municipality has it (Ota is 太田市, 大田区 and 大田市); these stay
@@ -54,6 +56,19 @@ DESTINATION_DISCOUNT = 0.2
 _AT = frozenset({"in", "en", "em", "at", "di", "sa", "near"})
 _WORDS_EVEN_AFTER_IN = frozenset({"date", "mine", "sue", "china", "kami"})
 _VIETNAMESE_AT = re.compile(r"(?<!\w)ở(?!\w)", re.IGNORECASE)
+_ACCENTED_WORD = re.compile(r"\w*[^\W\d_a-zA-Z]\w*")
+
+
+# Tone marks and the horn of Vietnamese; romaji writes only macrons and circumflexes (Chō).
+_VIETNAMESE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323\u031b")
+
+
+def _accented_suffix_apart(match: re.Match[str]) -> str:
+    """A Vietnamese word that would fold into a romaji suffix (chỗ, sơn), as a word no
+    finder reads."""
+    word = match.group()
+    vietnamese = any(c in _VIETNAMESE_MARKS for c in unicodedata.normalize("NFD", word))
+    return "x" if vietnamese and drop_accents(word).lower() in _ROMAJI_SUFFIX else word
 
 
 # Same-named municipalities read bare: a city before a town before a village (Yamato is
@@ -62,7 +77,7 @@ _RANK = {"市": 2, "区": 2, "町": 1, "村": 0}
 
 
 def _after_at(words: list[str], i: int) -> bool:
-    return i > 0 and words[i - 1].lower() in _AT
+    return i > 0 and (words[i - 1].lower() in _AT or words[i - 1].lower() in _FROM)
 
 
 def _is_destination(words: list[str], i: int) -> bool:
@@ -101,8 +116,9 @@ def _syllables_as_romaji(word: str) -> str:
 
 def find_romaji(original: str, gazetteer: Gazetteer) -> list[Candidate]:
     """Romanised municipality and prefecture names in English (or other Latin) text."""
-    # Vietnamese ở (at) would lose its accent and read as the Portuguese article o.
-    latin = _VIETNAMESE_AT.sub("at", original)
+    # Vietnamese ở (at) would lose its accent and read as the Portuguese article o, and
+    # chỗ (place) or sơn (mountain) as the romaji suffixes cho and son.
+    latin = _ACCENTED_WORD.sub(_accented_suffix_apart, _VIETNAMESE_AT.sub("at", original))
     words = [  # "Nagóia" is one word
         _syllables_as_romaji(word) for word in _ROMAJI_WORD.findall(drop_accents(latin))
     ]
@@ -170,14 +186,14 @@ def find_romaji(original: str, gazetteer: Gazetteer) -> list[Candidate]:
             )  # fmt: skip
             if _is_destination(words, i):
                 destinations.append(found[-1])
-    if len(destinations) < len(found):  # the origin, or a place named otherwise, stands
-        found = [c for c in found if not any(c is d for d in destinations)]
-    if not any(c.municipality for c in found):
+    if not any(c.municipality for c in found if not any(c is d for d in destinations)):
         found += [  # "en Higashinada", "sa Moji": a ward's name alone
             Candidate.of_municipality(word, ward, 0.55)
             for i, word in enumerate(words)
             if (ward := ward_named_alone(word, gazetteer, placed=_after_at(words, i))) is not None
         ]
+    if len(destinations) < len(found):  # the origin, or a place named otherwise, stands
+        found = [c for c in found if not any(c is d for d in destinations)]
     if not _ROUTE.search(original):  # "between Kumamoto and Hitoyoshi": two cities
         found = _prefecture_cities_give_way(found)
     return with_latin_districts(found, words, gazetteer, _ENGLISH_WORDS)
