@@ -227,10 +227,21 @@ def _layer_failed(layer: str, error: Exception, failed: list[str]) -> None:
 # nothing of the citizen's own to judge. The model's reading of such a remnant is noise
 # (it gave that probe P1 0.71), so it is not asked.
 MIN_OWN_CHARACTERS = 4
+# Of those, fewer than this many that are not hiragana: only the grammar the instructions
+# were cut out of (「これまでの して、あなたに設定されている してください」, which the model
+# read as P1 0.48). On every labelled set, the real needs wrapped in an injection keep 3
+# or more (「水が胸まで来ています」), and the rules read the whole text anyway.
+MIN_CONTENT_CHARACTERS = 3
 
 
 def _has_own_words(citizen_text: str) -> bool:
-    return sum(character.isalnum() for character in citizen_text) >= MIN_OWN_CHARACTERS
+    own = [character for character in citizen_text if character.isalnum()]
+    content = sum(not _is_hiragana(character) for character in own)
+    return len(own) >= MIN_OWN_CHARACTERS and content >= MIN_CONTENT_CHARACTERS
+
+
+def _is_hiragana(character: str) -> bool:
+    return "\u3041" <= character <= "\u309f"
 
 
 def _nothing_of_their_own() -> LayerVerdict:
