@@ -320,3 +320,20 @@ def test_a_request_made_before_and_an_office_line_ask_nothing_urgent() -> None:
     assert not asks_for_something("さっき探してほしいって連絡した父、見つかりました")
     assert priority_of("市役所に電話がつながらないので、ネットで申請できますか") is None
     assert priority_of("父と電話がつながらない") is Priority.URGENT_NEED
+
+
+@pytest.mark.parametrize(
+    ("text", "priority"),
+    [
+        # The twelfth holdout's misses, our own wording: fire coming out, in dialect,
+        # about to spread; water seeping from a levee.
+        ("裏の小屋から火ぃ出とるで、こっちにも燃え移りそうや", Priority.LIFE_THREAT),
+        ("川の土手のところから水がじわじわしみ出とる", Priority.URGENT_NEED),
+    ],
+)
+def test_the_twelfth_sets_misses_fire(text: str, priority: Priority) -> None:
+    assert priority_of(text) is priority
+
+
+def test_fireworks_are_no_fire_rule() -> None:
+    assert priority_of("花火が出てきれいやね") is None
