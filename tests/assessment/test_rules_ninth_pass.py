@@ -337,3 +337,17 @@ def test_the_twelfth_sets_misses_fire(text: str, priority: Priority) -> None:
 
 def test_fireworks_are_no_fire_rule() -> None:
     assert priority_of("花火が出てきれいやね") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Quiero reclamar el seguro contra incendios por el tifon",
+        "o seguro de incendio cobre enchente?",
+        "kasai hoken wa taifuu mo taishou desu ka",
+        "does my fire insurance pay for the flood?",
+        "화재보험으로 지진 피해도 보상돼요?",
+    ],
+)
+def test_fire_insurance_is_no_fire_in_any_language(text: str) -> None:
+    assert priority_of(text) is not Priority.LIFE_THREAT
