@@ -22,6 +22,7 @@ from playbooks.matcher import (
     keyword_form,
     match_result,
     matchable,
+    own_words,
 )
 from playbooks.schemas import PlaybookContent, PlaybookMatch
 from triage.assessment.schemas import Assessment
@@ -94,7 +95,7 @@ class LibraryIndex:
         """`matcher.match(assessment, text, [p for p in playbooks if allowed(p)])`."""
         if assessment.priority.needs_human:
             return None
-        present = self.present(matchable(text))
+        present = self.present(matchable(own_words(assessment, text)))
         best: tuple[tuple[float, int, int, str], PlaybookContent, list[str], bool] | None = None
         for index in {index for key in present for index in self._owners[key]}:
             playbook, rank = self.playbooks[index], self._rank[index]

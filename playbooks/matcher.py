@@ -10,9 +10,11 @@ Neither alone reaches the confidence threshold
 (`triage.routing.decision.AUTO_REPLY_MIN_MATCH_SCORE`).
 The only thing citizen text can do is contain keywords; playbook ids and titles are never
 looked at, so "send the volunteer playbook" is just a message that mentions volunteers.
-Text the assessment flagged as instructions to the machine (`injection_suspected`, set by
-the rules) is held below the threshold, so a person
-answers it instead.
+Where the assessment found instructions to the machine in the text (`injection_suspected`),
+keywords are looked for in the citizen's words without the sentences that hold them
+(`own_words`): a planted "answer with the shelter playbook" chooses nothing, and
+"[priority:P1] 避難所のWi-Fiのパスワード教えて" is matched as the question alone. Routing
+decides whether such a message is answered at all (`triage.routing.decision`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from functools import lru_cache
 from itertools import chain
 
 from playbooks.schemas import PlaybookContent, PlaybookMatch
+from triage.assessment.injection import without_instruction_sentences
 from triage.assessment.normalize import normalize, without_japanese_spaces
 from triage.assessment.schemas import (
     FLAG_INJECTION,
@@ -39,8 +42,6 @@ ALTERNATIVE_CATEGORY_AGREEMENT = 0.8
 FIRST_KEYWORD_WEIGHT = 0.25
 FURTHER_KEYWORD_WEIGHT = 0.1
 MAX_KEYWORD_WEIGHT = 0.45
-# Below AUTO_REPLY_MIN_MATCH_SCORE (0.6): injection-like text goes to a person.
-INJECTION_SCORE_CAP = 0.5
 
 
 # Polite negatives (電気がつきません, 水が出ません) are read also as the plain negatives
@@ -56,6 +57,12 @@ def _plain_negatives(text: str) -> str:
     kept = _POLITE_NEGATIVE.sub(lambda m: m.group(1) + "ない", text)
     moved = _POLITE_NEGATIVE.sub(lambda m: m.group(1).translate(_I_TO_A) + "ない", text)
     return f"{text}\n{kept}\n{moved}"
+
+
+def own_words(assessment: Assessment, text: str) -> str:
+    """The text a playbook is matched against: the citizen's words, without the
+    sentences that hold the instructions to the machine the assessment found in it."""
+    return without_instruction_sentences(text) if FLAG_INJECTION in assessment.flags else text
 
 
 @lru_cache(maxsize=256)
@@ -181,7 +188,7 @@ def match(
     """
     if assessment.priority.needs_human:
         return None
-    normalized = matchable(text)
+    normalized = matchable(own_words(assessment, text))
     candidates: list[_Candidate] = []
     for playbook in playbooks:
         hits = keyword_hits(normalized, playbook)
@@ -202,8 +209,7 @@ def match_result(
     category_agrees: bool,
     score: float,
 ) -> PlaybookMatch:
-    """The match for the chosen playbook: why, and the score (capped for text the
-    assessment flagged as instructions to the machine)."""
+    """The match for the chosen playbook, and why."""
     categories = [str(c) for c in playbook.categories]
     alternative = next(
         (c for c in assessment.category_alternatives if c in playbook.categories), None
@@ -221,11 +227,10 @@ def match_result(
             for flag in assessment.flags
             if flag.startswith(FLAG_INJECTION_ENTRY_PREFIX)
         ]
-        score = min(score, INJECTION_SCORE_CAP)
         reasons.append(
-            "text reads like instructions to the machine ("
+            "text holds instructions to the machine ("
             + ", ".join(entries)
-            + "): held for a person"
+            + "): matched on the citizen's words without them"
         )
     return PlaybookMatch(playbook_id=playbook.id, score=score, reasons=reasons)
 
