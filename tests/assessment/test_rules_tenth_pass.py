@@ -1,0 +1,76 @@
+"""Classes a helper-written holdout showed on its first measurement (tenth pass,
+ops/eval/assessment/thirteenth_b_holdout.jsonl): powered home medical equipment failing
+in an outage, in ten languages; romanised Nepali bleeding that does not stop; a person
+who cannot be carried to safety in Portuguese; the first signs of tetanus in Japanese.
+And the look-alikes each must leave alone. Every example is our own wording.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from triage.assessment.language import detect_language
+from triage.assessment.rules import assess_by_rules
+from triage.assessment.schemas import Category, Priority
+
+
+def reading(text: str) -> tuple[Priority, Category] | None:
+    verdict = assess_by_rules(text, detect_language(text))
+    return (verdict.priority, verdict.category) if verdict is not None else None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "停電で父の酸素濃縮器が止まった、ボンベはあと3時間",
+        "停電了，奶奶的制氧機不動了，氧氣瓶快沒了",
+        "정전 때문에 아버지 산소호흡기가 꺼졌어요",
+        "Cúp điện, máy thở của ông ngừng rồi",
+        "Sem luz aqui, o respirador do meu avô parou",
+        "Apagón en el barrio, el tanque de oxígeno de mi madre solo le queda una hora",
+        "Brownout, yung oxygen machine ni tatay ayaw gumana",
+        "Mati listrik, konsentrator oksigen nenek tidak berfungsi",
+        "बत्ती गयो, बुवाको अक्सिजन सिलिन्डर सकियो",
+        "bijuli chaina, hajurba ko oxygen cylinder sakiyo",
+        "Power cut here and dad's oxygen machine died, the spare tank has maybe two hours left",
+    ],
+)
+def test_home_oxygen_failing_in_an_outage_is_a_life_threat(text: str) -> None:
+    assert reading(text) == (Priority.LIFE_THREAT, Category.MEDICAL)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Romanised Nepali: a cut that keeps bleeding.
+        "mero dai ko haat katyo, ragat bagirako cha rokidaina",
+        "ragat rokiyena, ke garne?",
+        # Portuguese: cannot get a bedridden or wheelchair-bound parent upstairs.
+        "a agua ta subindo e nao consigo subir com ela, minha mae nao anda",
+        "Não conseguimos descer com ele pela escada, o prédio tá balançando",
+        # Japanese: lockjaw after a nail wound (tetanus) and its name said as a fear.
+        "庭の片付けでさびた釘を踏んだ夫が、今朝から口があかんと言うとる",
+        "破傷風かもしれません、首がこわばって口が開けられないそうです",
+    ],
+)
+def test_quiet_life_threats_fire(text: str) -> None:
+    found = reading(text)
+    assert found is not None and found[0] is Priority.LIFE_THREAT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Questions about equipment, asked before anything has failed.
+        "If the power goes out, what happens to my oxygen concentrator?",
+        "정전되면 산소발생기는 어떻게 해요?",
+        "Khi mất điện thì máy tạo oxy có dùng được không?",
+        # A jar or bag that will not open; a vaccine question; a blood test.
+        "ペットボトルの口が開かないので手伝ってほしい",
+        "破傷風の予防接種はどこで受けられますか",
+        "ragat jaanch kahile garne?",
+    ],
+)
+def test_look_alikes_do_not_fire_a_life_threat(text: str) -> None:
+    found = reading(text)
+    assert found is None or found[0] is not Priority.LIFE_THREAT
