@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from triage.assessment.context import asks_for_something, says_it_is_settled
 from triage.assessment.language import detect_language
 from triage.assessment.rules import assess_by_rules
 from triage.assessment.schemas import Category, Priority
@@ -74,3 +75,35 @@ def test_quiet_life_threats_fire(text: str) -> None:
 def test_look_alikes_do_not_fire_a_life_threat(text: str) -> None:
     found = reading(text)
     assert found is None or found[0] is not Priority.LIFE_THREAT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A test or a message sent by mistake, with a delivery check after a full stop.
+        "テストです。ちゃんと届いていますか",
+        "ごめんなさい、まちがえて おくりました。なにも ありません",
+        "Oops, sent this by mistake, sorry. We are fine.",
+        "Desculpa, mandei por engano",
+        "잘못 보냈어요 죄송합니다",
+        "यो नम्बरमा सन्देश पुग्छ कि भनेर मात्र हेरेको",
+        "にほんごの れんしゅうです。がんばります",
+        # Thanks for a rescue that came, with a wish to pass them on.
+        "先日は消防の方に助けていただき、ありがとうございました。隊員の皆さんに感謝をお伝えください",
+    ],
+)
+def test_tests_mistakes_and_thanks_say_they_need_nothing(text: str) -> None:
+    assert says_it_is_settled(text)
+    assert not asks_for_something(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "助けていただきたいです。屋根が落ちそうです",
+        "まちがえて おくりました。ほんとうは ちちが たおれて うごけません",
+        "救援物資は届いていますか",
+    ],
+)
+def test_a_real_request_beside_those_words_is_still_one(text: str) -> None:
+    assert not says_it_is_settled(text) or asks_for_something(text)
