@@ -147,7 +147,8 @@ def says_it_is_settled(text: str, kinds: tuple[str, ...] = SETTLED_CUES) -> bool
     thanks the model read as routine got a topic's playbook (docs/EVALUATION.md, "Sixth
     pass")."""
     normalized = normalize(text)
-    return blocker(normalized) is None and first_cue(normalized, kinds) is not None
+    # The cue first: most messages have none, and then the blockers need no reading.
+    return first_cue(normalized, kinds) is not None and blocker(normalized) is None
 
 
 def blocker(normalized: str) -> Cue | None:
