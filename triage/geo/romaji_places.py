@@ -116,6 +116,10 @@ def _syllables_as_romaji(word: str) -> str:
 
 def find_romaji(original: str, gazetteer: Gazetteer) -> list[Candidate]:
     """Romanised municipality and prefecture names in English (or other Latin) text."""
+    if _ROMAJI_WORD.search(unicodedata.normalize("NFKD", original)) is None:
+        # No Latin letter even decomposed (Ｋōbe is K-o-b-e there): no romaji word, and
+        # the Japanese text most messages are needs none of the passes below.
+        return []
     # Vietnamese ở (at) would lose its accent and read as the Portuguese article o, and
     # chỗ (place) or sơn (mountain) as the romaji suffixes cho and son.
     latin = _ACCENTED_WORD.sub(_accented_suffix_apart, _VIETNAMESE_AT.sub("at", original))
