@@ -1,8 +1,10 @@
 """Classes a helper-written holdout showed on its first measurement (tenth pass,
-ops/eval/assessment/thirteenth_b_holdout.jsonl): powered home medical equipment failing
+ops/eval/assessment/thirteenth_*_holdout.jsonl): powered home medical equipment failing
 in an outage, in ten languages; romanised Nepali bleeding that does not stop; a person
-who cannot be carried to safety in Portuguese; the first signs of tetanus in Japanese.
-And the look-alikes each must leave alone. Every example is our own wording.
+who cannot be carried to safety in Portuguese; the first signs of tetanus in Japanese;
+water still rising told lightly, supplies ending tonight, cold with someone shivering,
+a lost inhaler, landslide signs in Vietnamese; tests, mistakes and thanks that need
+nothing. And the look-alikes each must leave alone. Every example is our own wording.
 """
 
 from __future__ import annotations
@@ -107,3 +109,40 @@ def test_tests_mistakes_and_thanks_say_they_need_nothing(text: str) -> None:
 )
 def test_a_real_request_beside_those_words_is_still_one(text: str) -> None:
     assert not says_it_is_settled(text) or asks_for_something(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "priority"),
+    [
+        # Water still climbing inside, told lightly.
+        (
+            "haha our first flood. the water is at the middle of the stairs and still rising",
+            Priority.LIFE_THREAT,
+        ),
+        # A shelter's or a household's supplies ending tonight, the point in its own sentence.
+        (
+            "公民館に120人避難しています。粉ミルクと飲み水が明日で底をつきそうです",
+            Priority.URGENT_NEED,
+        ),
+        # Cold without heating, someone shivering now (Hokkaido dialect).
+        ("灯油切れてストーブつかん。しばれて じいちゃん震えてるっしょ", Priority.URGENT_NEED),
+        # An asthma inhaler lost (Indonesian); landslide signs behind the house (Vietnamese).
+        ("Anak saya asma dan inhalernya habis, dari tadi batuk", Priority.URGENT_NEED),
+        ("Đồi sau nhà có tiếng đá lăn, nước giếng tự nhiên đục", Priority.URGENT_NEED),
+    ],
+)
+def test_needs_said_in_passing_reach_the_urgent_queue(text: str, priority: Priority) -> None:
+    found = reading(text)
+    assert found is not None and found[0] in (priority, Priority.LIFE_THREAT)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "寒くて震えるほどの夜だったけど、今は暖かい避難所にいます",
+        "When the water keeps rising, what should we do?",
+        "明日の炊き出しは何時ですか。今夜の分で毛布は足りています",
+    ],
+)
+def test_their_look_alikes_stay_calm(text: str) -> None:
+    assert reading(text) is None
