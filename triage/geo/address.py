@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
 from triage.geo.normalize import int_to_kanji, place_key, split_town
+from triage.geo.prefecture_named import named_prefectures, one_in
 from triage.geo.schemas import LocationPrecision
 from triage.geo.towns import Town
 
@@ -225,8 +226,10 @@ def parse_address(
 ) -> ParsedAddress | None:
     """An address beginning exactly at `start`, or None.
 
-    `prefer` (the deployment's area) breaks ties between same-named municipalities; after
-    that the one whose known towns match the text wins, then the larger one.
+    Between same-named municipalities (森町, 東区), a prefecture the text names right
+    beside the name decides (静岡の森町, 大阪の東区), then `prefer` (the deployment's
+    area), then a prefecture named elsewhere in the text, then the one whose known towns
+    match the text, then the larger one.
     """
     prefecture: Prefecture | None = None
     position = start
@@ -244,14 +247,24 @@ def parse_address(
         if prefecture is None:
             return None
         return ParsedAddress(start, position, prefecture, None, None, None, ambiguous=False)
+    # Read only for a name several municipalities share: most addresses have one.
+    named = named_prefectures(text, gazetteer) if len(candidates) > 1 else None
+    beside = named.beside(start, end) if named else frozenset()
+    elsewhere = named.apart_from(start, end) if named else frozenset()
+    if beside and not any(m.prefecture in beside for m in candidates):
+        return None  # 静岡の中区: none of the 中区 is that prefecture's, and no other says which
     scored: list[
-        tuple[tuple[int, int, int, int], Municipality, tuple[str, Town | None, int] | None]
+        tuple[
+            tuple[int, int, int, int, int, int], Municipality, tuple[str, Town | None, int] | None
+        ]
     ]
     scored = []
     for municipality in candidates:
         town = match_town(text, end, municipality, gazetteer, strict=strict)
         rank = (
+            int(municipality.prefecture in beside),
             _preference(municipality, prefer),
+            int(municipality.prefecture in elsewhere),
             int(town is not None and town[1] is not None)
             or int(len(candidates) > 1 and _town_after_no(text, end, municipality, gazetteer)),
             int(municipality.parent_lgcode is None),
@@ -261,7 +274,9 @@ def parse_address(
     scored.sort(key=lambda item: item[0], reverse=True)
     _, municipality, town = scored[0]
     prefecture = prefecture or gazetteer.prefecture_by_name[municipality.prefecture]
+    # The prefecture beside the name leaves no doubt when it has only one of them.
+    ambiguous = len(scored) > 1 and one_in(candidates, beside) is None
     if town is None:
-        return ParsedAddress(start, end, prefecture, municipality, None, None, len(scored) > 1)
+        return ParsedAddress(start, end, prefecture, municipality, None, None, ambiguous)
     name, known, town_end = town
-    return ParsedAddress(start, town_end, prefecture, municipality, name, known, len(scored) > 1)
+    return ParsedAddress(start, town_end, prefecture, municipality, name, known, ambiguous)

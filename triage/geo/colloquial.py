@@ -20,6 +20,7 @@ from triage.geo.guarded_stems import (
 from triage.geo.hangul import find_hangul_places
 from triage.geo.normalize import drop_accents, place_key, romaji_key
 from triage.geo.place_words import KATAKANA_TO_HIRAGANA
+from triage.geo.prefecture_named import prefectures_beside
 from triage.geo.romaji import kana_romaji
 from triage.geo.schemas import LocationPrecision
 from triage.geo.short_names import STEM_CONFIDENCE, ShortName, find_short_names
@@ -169,6 +170,13 @@ def with_ward(
     if not found.name.endswith("区") and not wards_of(found, gazetteer):
         return candidate  # no ward to narrow to (most municipalities): nothing to read
     ward = ward_of_named_city(found, text, gazetteer)
+    if ward is not None and (
+        found.prefecture in candidate.text
+        or found.prefecture in prefectures_beside(candidate.text, text, gazetteer)
+    ):
+        ward = (
+            None  # 東京都北区 (京都 in it), 名古屋から来た、東京の港区: its prefecture says which
+        )
     if ward is None and found.ward is None:
         ward = ward_in_text(found, text, gazetteer)
     if ward is None and found.ward is None and _LATIN_WARD.search(original):

@@ -20,6 +20,7 @@ from triage.geo.former_municipalities import former_municipality, town_of_city_b
 from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
 from triage.geo.landmarks import find_named_landmarks, with_named_landmarks
 from triage.geo.normalize import normalize_text, place_key, split_town
+from triage.geo.prefecture_named import placed_outside
 from triage.geo.romaji_places import find_romaji
 from triage.geo.routes import origin_over_destination, route_origins
 from triage.geo.schemas import LocationPrecision
@@ -131,6 +132,10 @@ def find_towns(
                 if gazetteer.municipalities[table.municipality[row]].lgcode == home
                 and (table.origins[row] == TownOrigin.ADDRESS or _word_start(text, start))
             ]
+            if preferred and isinstance(prefer, Municipality):
+                span = (start, start + length)
+                if placed_outside(prefer.prefecture, text, span, gazetteer):
+                    preferred = []  # 長野の中野: not the town 中野 of a home area in Tokyo
             if preferred and (distinctive or name not in gazetteer.ordinary_words):
                 rows = preferred
             elif not distinctive:

@@ -15,9 +15,10 @@
   are words more often than places: read only with their し/まち written after them
   ("くれ し に") or beside one of their own towns.
 
-A stem or reading several municipalities share (伊達, 府中) is resolved by the
-deployment's home area, a prefecture named in the message, or a town of one of them
-named in it; otherwise it names none rather than a guess. Everyday words that are also
+A stem or reading several municipalities share (伊達, 府中) is resolved by the prefecture
+written beside it, the deployment's home area, a prefecture named elsewhere in the
+message (`prefecture_named`), or a town of one of them named in it; otherwise it names
+none rather than a guess. Everyday words that are also
 place names (中央, 朝日, さくら) are never read as places on their own. Towns and districts
 named alone (唐丹, 山古志, うしつ) are `towns_alone`'s, with the same rules.
 """
@@ -42,8 +43,14 @@ from triage.geo.place_words import (
     PARTICLE,
     PARTICLE_AFTER,
     REGION_AFTER,
-    REGIONS,
     TIME_WORDS,
+)
+from triage.geo.prefecture_named import (
+    home_prefectures,
+    named_prefectures,
+    one_in,
+    stems_beside_prefecture,
+    wards_in_named_prefectures,
 )
 from triage.geo.schemas import LocationPrecision
 from triage.geo.short_name_index import ShortNameIndex, short_name_index
@@ -93,10 +100,20 @@ def find_short_names(
     message after NFKC only: its spaces are what separate words in kana-only writing).
     `chinese`: the text reads as Chinese (`CHINESE_BOUNDARIES` separate its words)."""
     index = short_name_index(gazetteer)
-    found: list[ShortName] = []
     kanji = _KANJI_IN_CHINESE_NAME if chinese else KANJI_CHAR
+    # First the stems beside their prefecture (東京の中野 is 中野区, not 中野市), which the
+    # prefecture decides even against the home area.
+    found = [
+        ShortName(stem, m, LocationPrecision.MUNICIPALITY, STEM_CONFIDENCE)
+        for stem, m in stems_beside_prefecture(text, gazetteer, kanji)
+    ]
     for start, stem in _words(text, index.stems, index.stem_prefixes, kanji):
-        options = index.stems[stem]
+        if stem in {s.text for s in found}:
+            continue
+        end = start + len(stem)
+        # A ward of the same stem counts in its prefecture, named or home (中野区 of 中野).
+        wards = wards_in_named_prefectures(stem, text, (start, end), gazetteer, prefer)
+        options = [*index.stems[stem], *wards]
         after = text[start + len(stem) :]
         joined = kanji.match(after) or _KATAKANA_CHAR.match(after)
         if joined and not FACILITY.match(after):
@@ -110,10 +127,9 @@ def find_short_names(
         # Read without the stem itself: 神戸町 has a town named 神戸, which must not
         # count as "a town of it named in the message" when the message says 神戸.
         masked = f"{text[:start]}{' ' * len(stem)}{text[start + len(stem) :]}"
-        chosen = _resolve(options, masked, gazetteer, prefer)
+        chosen = _resolve(options, masked, gazetteer, prefer, at=(start, end))
         if chosen is not None:
             found.append(ShortName(stem, chosen, LocationPrecision.MUNICIPALITY, STEM_CONFIDENCE))
-    found += _after_prefecture(text, index, gazetteer, {s.text for s in found}, kanji)
     hiragana = (spaced if spaced is not None else text).translate(KATAKANA_TO_HIRAGANA)
     for start, reading in _words(hiragana, index.readings, index.reading_prefixes, _KANA_OR_KANJI):
         options, end = index.readings[reading], start + len(reading)
@@ -227,42 +243,6 @@ def _with_town_at(
     ]
 
 
-def _after_prefecture(
-    text: str, index: ShortNameIndex, gazetteer: Gazetteer, taken: set[str], kanji: re.Pattern[str]
-) -> list[ShortName]:
-    """A stem right after its own prefecture: 大分日田, 福島の本宮, 岐阜県の高山. The prefecture
-    tells which, so even a stem too common to stand alone (本宮, 高山) is read."""
-    found: list[ShortName] = []
-    for _start, end, prefecture in gazetteer.prefecture_mentions(text):
-        end += 1 if text.startswith("の", end) else 0
-        found += _stem_of_prefecture(text, end, prefecture, index, taken, kanji)
-    return found
-
-
-def _stem_of_prefecture(
-    text: str,
-    start: int,
-    prefecture: Prefecture,
-    index: ShortNameIndex,
-    taken: set[str],
-    kanji: re.Pattern[str],
-) -> list[ShortName]:
-    for length in range(min(_LONGEST_NAME, len(text) - start), 1, -1):
-        stem = text[start : start + length]
-        options = [
-            m
-            for m in [*index.stems.get(stem, ()), *index.guarded_stems.get(stem, ())]
-            if m.prefecture == prefecture.name
-        ]
-        after = text[start + length :]
-        if len(options) != 1 or stem in taken or stem in REGIONS or HONORIFIC.match(after):
-            continue
-        if kanji.match(after) and not FACILITY.match(after):
-            continue  # 岐阜高山植物 is no place (in Chinese, 熊本阿蘇那辺 is: 那 ends a word)
-        return [ShortName(stem, options[0], LocationPrecision.MUNICIPALITY, STEM_CONFIDENCE)]
-    return []
-
-
 def _short_readings(
     hiragana: str, text: str, index: ShortNameIndex, gazetteer: Gazetteer
 ) -> list[ShortName]:
@@ -322,27 +302,26 @@ def _resolve(
     text: str,
     gazetteer: Gazetteer,
     prefer: Municipality | Prefecture | None,
+    *,
+    at: tuple[int, int] | None = None,
 ) -> Municipality | None:
-    """The one municipality meant, or None when nothing in the message tells which."""
-    if len(options) == 1:
+    """The one municipality meant, or None when nothing in the message tells which: the
+    prefecture written beside the name (`at`, its span in `text`), the home area's, one
+    named elsewhere in the message, then a town of one of them that the message names.
+    None too when the prefecture beside the name has none of them."""
+    if not options:
+        return None
+    named = named_prefectures(text, gazetteer) if at is not None or len(options) > 1 else None
+    start, end = at if at is not None else (len(text), len(text))
+    beside = named.beside(start, end) if named and at is not None else frozenset()
+    if beside and all(m.prefecture not in beside for m in options):
+        return None  # 京都の嵐山 is no 嵐山町 of 埼玉県: the prefecture beside it says so
+    if len(options) == 1 or named is None:
         return options[0]
-    if isinstance(prefer, Municipality):
-        same = [
-            m for m in options if m.lgcode == prefer.lgcode or m.prefecture == prefer.prefecture
-        ]
-        if len(same) == 1:
-            return same[0]
-    if isinstance(prefer, Prefecture):
-        same = [m for m in options if m.prefecture == prefer.name]
-        if len(same) == 1:
-            return same[0]
-    named = [
-        m
-        for m in options
-        if (p := gazetteer.prefecture_by_name.get(m.prefecture)) and (p.short in text)
-    ]
-    if len(named) == 1:
-        return named[0]
+    for prefectures in (beside, home_prefectures(prefer), named.apart_from(start, end)):
+        chosen = one_in(options, prefectures)
+        if chosen is not None:
+            return chosen
     with_town = [m for m in options if _names_a_town_of(m, text, gazetteer, stripped=False)]
     if not with_town:
         # A town that is also an everyday word (大滝, a waterfall) still tells which of
