@@ -19,6 +19,7 @@ from triage.geo.features import find_features
 from triage.geo.former_municipalities import former_municipality, town_of_city_before
 from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
 from triage.geo.landmarks import find_named_landmarks, with_named_landmarks
+from triage.geo.longer_names import city_named_beside, inside_longer_town
 from triage.geo.normalize import normalize_text, place_key, split_town
 from triage.geo.prefecture_named import placed_outside
 from triage.geo.romaji_places import find_romaji
@@ -88,8 +89,11 @@ def find_addresses(
             position += 1
             continue
         parsed = parse_address(text, position, gazetteer, strict=True, prefer=prefer)
-        if parsed is None:
-            position += 1
+        if parsed is None or (
+            parsed.municipality is not None
+            and inside_longer_town(text, position, parsed.municipality, gazetteer)
+        ):
+            position += 1  # 森町 of 大森町: the town as written is read by `find_towns`
             continue
         found.append(_from_address(text, parsed, strict=True))
         position = max(parsed.end, position + 1)
@@ -145,7 +149,9 @@ def find_towns(
             if len({table.municipality[row] for row in rows}) != 1:
                 if not distinctive or preferred:
                     continue
-                rows = _rows_of_former_municipality(gazetteer, name, rows)
+                rows = _rows_of_city_beside(gazetteer, text, (start, start + length), rows) or (
+                    _rows_of_former_municipality(gazetteer, name, rows)
+                )
                 if not rows:
                     continue  # 吉田町: a former town of 宇和島市 and of 安芸高田市
             town = max((gazetteer.town_at(row) for row in rows), key=lambda t: t.sites)
@@ -175,6 +181,16 @@ def _rows_of_former_municipality(gazetteer: Gazetteer, name: str, rows: Sequence
     codes = {gazetteer.municipalities[table.municipality[row]].lgcode: row for row in rows}
     former = former_municipality(gazetteer, name, tuple(sorted(codes)))
     return [codes[former]] if former is not None else []
+
+
+def _rows_of_city_beside(
+    gazetteer: Gazetteer, text: str, span: tuple[int, int], rows: Sequence[int]
+) -> list[int]:
+    """The rows of the one owner the text names beside the town (大森町 横手), or none."""
+    table = gazetteer.town_table
+    owners = {gazetteer.municipalities[table.municipality[row]].lgcode: row for row in rows}
+    city = city_named_beside(text, span, [gazetteer.by_lgcode[code] for code in owners])
+    return [owners[city.lgcode]] if city is not None else []
 
 
 def _word_start(text: str, start: int) -> bool:

@@ -131,6 +131,17 @@ HANGUL = Script(
     prefecture_cities_give_way=True,
     district_index=DISTRICTS_HANGUL,
     district_end="에|의|인|이|역|쪽|근처|는|은|도|로|으로",
+    # Longest first: 마치 and 무라 before the one-syllable 정, 초, 촌.
+    kinds_after=(
+        ("마치", "町"),
+        ("무라", "村"),
+        ("시", "市"),
+        ("정", "町"),
+        ("초", "町"),
+        ("쵸", "町"),
+        ("촌", "村"),
+        ("손", "村"),
+    ),
 )
 
 

@@ -22,6 +22,10 @@ from triage.geo.wards import wards_by_city
 # from this many letters (sapporo, kanazawa), shorter ones (naha, kure) are too often
 # syllables of romanised Japanese.
 LOWERCASE_MIN = 5
+# A name this long stands alone even in lower case with no word of place beside it
+# ("... tsukaemasu ka? higashimatsushima"): no syllables of romanised Japanese run so
+# long and spell a municipality by chance.
+LOWERCASE_ALONE_MIN = 9
 # Words that make the name beside them a river, a mountain or a lake, in the languages
 # the residents write: "sungai Kuma", "Mt Fuji", "Kamo river", "Gunung Aso".
 _FEATURE_BEFORE = frozenset(
@@ -44,11 +48,12 @@ _WARD_AFTER_AT_MIN = 4
 
 
 # In lower case a name needs what says it is a place: a word of place before it ("in",
-# "sa", "di", "em", "ở") or after it ("station", a ward, "to" another place). "kasama ko"
-# (Tagalog: my companion) is no 笠間市, "china" no 知名町.
+# "sa", "di", "em", "ở", Tagalog "taga": from) or after it ("station", a ward, "to"
+# another place). "kasama ko" (Tagalog: my companion) is no 笠間市, "china" no 知名町.
 _PLACE_BEFORE = frozenset(
     {"in", "at", "to", "from", "near", "around", "sa", "di", "ke", "dari", "em", "no", "na",
-     "para", "en", "a", "de", "desde", "ở", "o", "tu", "từ", "den", "đến", "papuntang", "mula"}
+     "para", "en", "a", "de", "desde", "ở", "o", "tu", "từ", "den", "đến", "papuntang", "mula",
+     "taga"}
 )  # fmt: skip
 # Romaji particles count after a name too: "fukuyama no eki", "sendai ni sunde".
 _PLACE_AFTER = frozenset(
@@ -66,9 +71,16 @@ def placed_in_lowercase(words: list[str], i: int) -> bool:
     """A word of a lower-case message that its neighbours say is a place."""
     if len(words[i]) < LOWERCASE_MIN:
         return False
+    if len(words[i]) >= LOWERCASE_ALONE_MIN:
+        return True
     before = words[i - 1].lower() if i > 0 else ""
     after = words[i + 1].lower() if i + 1 < len(words) else ""
     return before in _PLACE_BEFORE or after in _PLACE_AFTER or after.endswith("-ku")
+
+
+def after_place_word(words: list[str], i: int) -> bool:
+    """Whether a word of place ("in", "sa", "near", "taga") comes right before word i."""
+    return i > 0 and words[i - 1].lower() in _PLACE_BEFORE
 
 
 def beside_a_feature_word(words: list[str], i: int) -> bool:

@@ -19,6 +19,7 @@ from triage.geo.latin_words import (
     writes_lowercase,
 )
 from triage.geo.normalize import drop_accents, romaji_key
+from triage.geo.romaji_towns import romaji_towns
 from triage.geo.schemas import LocationPrecision
 
 _ROMAJI_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
@@ -74,6 +75,20 @@ def _accented_suffix_apart(match: re.Match[str]) -> str:
 # Same-named municipalities read bare: a city before a town before a village (Yamato is
 # 大和市 of 240,000 people, not 山都町); shelters (sites) only after that.
 _RANK = {"市": 2, "区": 2, "町": 1, "村": 0}
+
+
+def _tagalog_from(words: list[str], i: int, gazetteer: Gazetteer) -> bool:
+    """The word is Tagalog "taga" (from) before a place name: "Taga Uwajima", "taga
+    sendai po". Taga alone, before a word that names no place ("Taga town") or before its
+    own prefecture ("Taga, Shiga") stays 多賀町."""
+    if words[i].lower() != "taga" or i + 1 >= len(words):
+        return False
+    key = romaji_key(words[i + 1])
+    prefecture = gazetteer.prefecture_by_romaji.get(key)
+    if prefecture is not None:
+        own = _romaji_municipalities(gazetteer, romaji_key(words[i]), None)
+        return all(m.prefecture != prefecture.name for m in own)
+    return any(gazetteer.romaji_index.get((key, kind)) for kind in _ALL_KINDS)
 
 
 def _after_at(words: list[str], i: int) -> bool:
@@ -136,6 +151,8 @@ def find_romaji(original: str, gazetteer: Gazetteer) -> list[Candidate]:
     for i, word in enumerate(words):
         if not (word[0].isupper() or (lowercase and placed_in_lowercase(words, i))):
             continue
+        if _tagalog_from(words, i, gazetteer):
+            continue  # "Taga Uwajima po ako": Tagalog "from", not 多賀町
         if beside_a_feature_word(words, i):
             continue  # "sungai Kuma", "Mt Fuji": the river, the mountain
         base, _, tail = word.partition("-")  # "Ota-shi", "Mabi-cho"
@@ -198,6 +215,8 @@ def find_romaji(original: str, gazetteer: Gazetteer) -> list[Candidate]:
         ]
     if len(destinations) < len(found):  # the origin, or a place named otherwise, stands
         found = [c for c in found if not any(c is d for d in destinations)]
+    if not any(c.municipality for c in found):
+        found += romaji_towns(words, gazetteer)  # "sa Hijikawa, Ozu"
     if not _ROUTE.search(original):  # "between Kumamoto and Hitoyoshi": two cities
         found = _prefecture_cities_give_way(found)
     return with_latin_districts(found, words, gazetteer, _ENGLISH_WORDS)

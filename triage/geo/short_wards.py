@@ -5,8 +5,8 @@ Wards of three characters or more (安佐南, 阿倍野) are found alone like mu
 (`short_name_index`); two characters are too often a surname (長田, 中村) or a word, so a
 two-character stem counts only when what follows says it is the place: one of the
 ward's own towns after it (東灘の岡本), a facility word (長田駅, 須磨周辺), or の and a
-word for the area (長田の商店街, 博多のあたり); for the commonest surnames (中村) only a
-town of the ward. A stem two wards share (鶴見, 青葉), that
+word for the area or a building in it (長田の商店街, 博多のあたり, 長田の体育館); for the
+commonest surnames (中村) only a town of the ward. A stem two wards share (鶴見, 青葉), that
 a municipality or a prefecture also has (金沢, 福島, 兵庫), or that is an everyday word
 (中央, 平野) is never read alone.
 """
@@ -26,7 +26,9 @@ STEM_LENGTH = 2
 # あたり, 垂水の方, 西成のアパート (a person's house, 中村の家, stays a person's).
 _AREA_AFTER = re.compile(
     r"の(?:商店街|あたり|辺り|近く|付近|周り|まわり|方面|ほう|海|浜|駅|港|避難所|町"
-    r"|アパート|マンション|団地|住宅)"
+    r"|アパート|マンション|団地|住宅"
+    # A building people shelter or gather in (長田の体育館, 東灘の公民館): of the area.
+    r"|体育館|公民館|小学校|中学校|高校|集会所|区役所|市民センター|病院|公園)"
 )
 # Stems that are common surnames, or places of many other municipalities too (大宮): only
 # one of the ward's own towns after them says the ward is meant ("中村の近く" may be a

@@ -180,6 +180,18 @@ def _owners(gazetteer: Gazetteer, name: str, rows: tuple[int, ...]) -> dict[str,
     return owners
 
 
+def _former_district(gazetteer: Gazetteer, name: str, owners: dict[str, Town]) -> bool:
+    """Whether `name` is a former municipality of one owner, as its derived district
+    (水海道, the city merged into 常総市 in 2006, which the dictionary also lists as a
+    word): three characters or more, and the owner where it heads far more towns than
+    anywhere else. A word that is only some street's name (歌舞伎町, 波止場町) is no
+    district of this kind and stays a word."""
+    if len(name) < 3:
+        return False
+    code = former_municipality(gazetteer, name, tuple(owners))
+    return code is not None and owners[code].origin is TownOrigin.DISTRICT
+
+
 def _preference(town: Town, name: str) -> tuple[bool, bool]:
     return town.name[len(name) :] in ("町", "村", "区"), town.origin is not TownOrigin.POSTAL
 
@@ -309,7 +321,9 @@ class _Finder:
             if name in self.gazetteer.ordinary_words and not placed:
                 return None
             return inside[0], TOWN_IN_NAMED_CONFIDENCE
-        if name in self.gazetteer.ordinary_words:
+        if name in self.gazetteer.ordinary_words and not (
+            placed and _former_district(self.gazetteer, name, owners)
+        ):
             return None
         short = len(name) < 3 and not reading
         if self.names_municipality and short:

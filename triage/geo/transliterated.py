@@ -53,6 +53,9 @@ class Script:
     district_indexed: Callable[[str], bool] | None = None
     # The prebuilt index of its district readings (`district_readings`); "" for none.
     district_index: str = ""
+    # How the script writes 市/町/村 after a name, unfolded (미야코시: 宮古市, not みやこ町):
+    # it decides between municipalities that share a reading.
+    kinds_after: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,8 @@ def find_places(text: str, gazetteer: Gazetteer, script: Script) -> list[Municip
         if len(options) > 1:  # 주오구 (中央区) in many cities: the one whose city is named
             named = [m for m in options if _city_named(m, folded, gazetteer, script)]
             options = named or _spelt_as_written(options, text, match, gazetteer, script)
+            if len(options) != 1:
+                options = _of_kind_after(index.names[name], folded[match.end() :], script)
         if len(options) == 1:
             found.append(options[0])
     if script.prefecture_cities_give_way:
@@ -152,6 +157,25 @@ def _spelt_as_written(
         return []
     written = text[match.start() : match.end()]
     return [m for m in options if written in _written_forms(m, gazetteer, script)]
+
+
+def _of_kind_after(options: list[Municipality], after: str, script: Script) -> list[Municipality]:
+    """The options of the kind the text writes right after the name (미야코시 is the 市 of
+    みやこ, not みやこ町), when one word of the script's `kinds_after` follows and ends the
+    word, alone or with a particle: 나가시고 and 나가시는데 are the verb 나가시다 (to go
+    out), not 那珂市."""
+    for written, kind in script.kinds_after:
+        folded = script.fold(written)
+        if after.startswith(folded) and _ends_a_word(after[len(folded) :], script):
+            return [m for m in options if m.parent_lgcode is None and m.name.endswith(kind)]
+    return []
+
+
+def _ends_a_word(rest: str, script: Script) -> bool:
+    """Nothing of the script follows, or only a particle ("에", "에서", "근처") and then a
+    word's end."""
+    particles = script.fold(f"{script.district_end}|에서|입니다|이에요|예요")
+    return re.match(f"(?:{particles})?(?![{script.letters}])", rest) is not None
 
 
 def _ward_by_district(
