@@ -146,3 +146,30 @@ def test_needs_said_in_passing_reach_the_urgent_queue(text: str, priority: Prior
 )
 def test_their_look_alikes_stay_calm(text: str) -> None:
     assert reading(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Out by oneself already; things, not people, swept away; "not that I am trapped".
+        "停電で止まってたエレベーター、さっき自力で出られました。ご心配おかけしました",
+        "スマホが ながされて でんわが できません。ひなんじょ は どこ ですか",
+        "閉じ込められてるとかじゃないです。エレベーターの復旧はいつ頃ですか",
+    ],
+)
+def test_resolved_objects_and_denials_are_not_a_life_threat(text: str) -> None:
+    found = reading(text)
+    assert found is None or found[0] is not Priority.LIFE_THREAT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "エレベーターに閉じ込められた。自力で出られない",
+        "子どもが ながされて みえません",
+        "冗談とかじゃないです、閉じ込められて出られません",
+    ],
+)
+def test_their_emergencies_still_fire(text: str) -> None:
+    found = reading(text)
+    assert found is not None and found[0] is Priority.LIFE_THREAT
