@@ -173,3 +173,48 @@ def test_resolved_objects_and_denials_are_not_a_life_threat(text: str) -> None:
 def test_their_emergencies_still_fire(text: str) -> None:
     found = reading(text)
     assert found is not None and found[0] is Priority.LIFE_THREAT
+
+
+@pytest.mark.parametrize(
+    ("text", "priority"),
+    [
+        # A relative with dementia gone a while, buried in a question about the shelter.
+        (
+            "受付は名前だけでいいですか。あと義母が認知症で、散歩に出たまま2時間戻ってこなくて",
+            Priority.LIFE_THREAT,
+        ),
+        ("祖父(90)にんちしょう 避難の途中で はぐれました", Priority.LIFE_THREAT),
+        # Someone who cannot walk, and the water already at the garden.
+        ("寝たきりの父がいます。水がもう玄関まで来ています", Priority.LIFE_THREAT),
+        # A ventilator on battery in an outage (ko), across a full stop (pt).
+        ("정전이라 할머니 인공호흡기가 배터리로 돌아가요. 4시간 남았어요", Priority.LIFE_THREAT),
+        (
+            "Meu pai usa respirador. Sem luz desde a manhã, a bateria acaba logo",
+            Priority.LIFE_THREAT,
+        ),
+        # A shelter with water for one night; a crack growing, a door that sticks (zh);
+        # a friend not picking up (ne); heating fuel gone in a shelter (id).
+        ("Our shelter only has enough water for tonight, 60 people here", Priority.URGENT_NEED),
+        ("墙上的裂缝越来越大，门关不上了", Priority.URGENT_NEED),
+        ("मेरो दिदी हिजोदेखि फोन उठाउँदैनन्", Priority.URGENT_NEED),
+        ("Di posko kami minyak tanah sudah habis, malam ini dingin sekali", Priority.URGENT_NEED),
+    ],
+)
+def test_needs_a_later_holdout_showed_fire(text: str, priority: Priority) -> None:
+    found = reading(text)
+    assert found is not None and found[0] in (priority, Priority.LIFE_THREAT)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "管理人さんが来てくれて、エレベーターから出られました。ありがとうございました",
+        "昨日の道路の穴、業者さんが埋めてくれていました",
+        "印鑑も通帳も ぜんぶ ながされて、再発行はどこでできますか",
+        "もし足の悪い母がいたら、水が来る前にどうやって逃げればいいですか",
+        "認知症の父の介護保険の手続きはどこで？見つからない書類があります",
+    ],
+)
+def test_resolved_reports_and_questions_stay_out_of_the_urgent_queue(text: str) -> None:
+    found = reading(text)
+    assert found is None or found[0] is not Priority.LIFE_THREAT
