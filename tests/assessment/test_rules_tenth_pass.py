@@ -218,3 +218,36 @@ def test_needs_a_later_holdout_showed_fire(text: str, priority: Priority) -> Non
 def test_resolved_reports_and_questions_stay_out_of_the_urgent_queue(text: str) -> None:
     found = reading(text)
     assert found is None or found[0] is not Priority.LIFE_THREAT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A wish to disappear tonight (es); a roommate pinned (id); a line down to the
+        # ground (id); a wall leaning over the house (romaji); a sister not answering (vi).
+        "ya no puedo mas con todo esto, es mejor desaparecer esta noche",
+        "kaki ibu saya tertindih lemari, tidak bisa keluar",
+        "tiang listrik roboh, kabelnya menjuntai ke jalan",
+        "ura no burokku bei ga katamuiteru, kodomo ga chikaku de asonde iru",
+        "chi em tu hom qua ko nghe may, em lo lam",
+        # News relayed, then smoke coming in now (ko): the present danger keeps it.
+        "뉴스에서 봤는데 근처에 불이 났대요. 지금 연기가 집 안으로 들어와요",
+    ],
+)
+def test_the_last_holdouts_needs_fire(text: str) -> None:
+    found = reading(text)
+    assert found is not None and found[0] in (Priority.LIFE_THREAT, Priority.URGENT_NEED)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Es mejor desaparecer un rato de las redes jaja",
+        "There's no gas at the station near us, where else can we fill up?",
+        "인터넷에서 봤는데 다음 주에 큰 지진이 난대요. 진짜예요?",
+        "구조대 덕분에 할머니 무사히 나오셨어요. 어제 요청은 처리 안 하셔도 돼요",
+    ],
+)
+def test_their_look_alikes_are_no_emergency(text: str) -> None:
+    found = reading(text)
+    assert found is None or found[0] not in (Priority.LIFE_THREAT, Priority.URGENT_NEED)
