@@ -174,9 +174,8 @@ def with_ward(
         found.prefecture in candidate.text
         or found.prefecture in prefectures_beside(candidate.text, text, gazetteer)
     ):
-        ward = (
-            None  # 東京都北区 (京都 in it), 名古屋から来た、東京の港区: its prefecture says which
-        )
+        # 東京都北区 (京都 in it), 名古屋から来た、東京の港区: its own prefecture says which.
+        ward = None
     if ward is None and found.ward is None:
         ward = ward_in_text(found, text, gazetteer)
     if ward is None and found.ward is None and _LATIN_WARD.search(original):

@@ -107,14 +107,15 @@ def find_short_names(
         ShortName(stem, m, LocationPrecision.MUNICIPALITY, STEM_CONFIDENCE)
         for stem, m in stems_beside_prefecture(text, gazetteer, kanji)
     ]
+    taken = {s.text for s in found}
     for start, stem in _words(text, index.stems, index.stem_prefixes, kanji):
-        if stem in {s.text for s in found}:
+        if stem in taken:
             continue
         end = start + len(stem)
         # A ward of the same stem counts in its prefecture, named or home (中野区 of 中野).
         wards = wards_in_named_prefectures(stem, text, (start, end), gazetteer, prefer)
         options = [*index.stems[stem], *wards]
-        after = text[start + len(stem) :]
+        after = text[end:]
         joined = kanji.match(after) or _KATAKANA_CHAR.match(after)
         if joined and not FACILITY.match(after):
             # 鶴田ダム, 石垣島: another name that begins with the stem; but 那覇小禄, 倉敷真備:
@@ -126,10 +127,11 @@ def find_short_names(
             continue  # 上田さん is a person; 魚沼地方 the region that bears the name
         # Read without the stem itself: 神戸町 has a town named 神戸, which must not
         # count as "a town of it named in the message" when the message says 神戸.
-        masked = f"{text[:start]}{' ' * len(stem)}{text[start + len(stem) :]}"
+        masked = f"{text[:start]}{' ' * len(stem)}{text[end:]}"
         chosen = _resolve(options, masked, gazetteer, prefer, at=(start, end))
         if chosen is not None:
             found.append(ShortName(stem, chosen, LocationPrecision.MUNICIPALITY, STEM_CONFIDENCE))
+            taken.add(stem)
     hiragana = (spaced if spaced is not None else text).translate(KATAKANA_TO_HIRAGANA)
     for start, reading in _words(hiragana, index.readings, index.reading_prefixes, _KANA_OR_KANJI):
         options, end = index.readings[reading], start + len(reading)
