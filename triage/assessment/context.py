@@ -32,6 +32,7 @@ from importlib import resources
 
 from triage.assessment.normalize import normalize, normalize_pattern
 from triage.assessment.schemas import LayerVerdict, Priority
+from triage.core.pattern_screen import PatternScreen
 
 # Cues in the order they are reported; the first found names the reason.
 CALMING_CUES = ("resolved", "relayed", "joke", "gratitude", "test", "hypothetical")
@@ -76,6 +77,14 @@ class _ContextLexicon:
     blockers: dict[str, re.Pattern[str]]
     asks: re.Pattern[str]
     asks_nothing: re.Pattern[str]
+    # RE2 screens (`triage.core.pattern_screen`): which cue kinds, which blockers and
+    # whether the request words can be in a text, in one pass each; `re` confirms.
+    cue_screen: PatternScreen
+    blocker_screen: PatternScreen
+    asks_screen: PatternScreen
+
+    def possible_cues(self, normalized: str) -> set[str]:
+        return {CALMING_CUES[i] for i in self.cue_screen.candidates(normalized)}
 
 
 def _compile(patterns: list[str]) -> re.Pattern[str]:
@@ -86,11 +95,17 @@ def _compile(patterns: list[str]) -> re.Pattern[str]:
 def _lexicon() -> _ContextLexicon:
     text = resources.files("triage.assessment.lexicons").joinpath("context.json").read_text("utf-8")
     doc = json.loads(text)
+    cues = {kind: _compile(doc["cues"][kind]) for kind in CALMING_CUES}
+    blockers = {kind: _compile(doc["blockers"][kind]) for kind in BLOCKERS}
+    asks = _compile(doc["asks_for_something"])
     return _ContextLexicon(
-        cues={kind: _compile(doc["cues"][kind]) for kind in CALMING_CUES},
-        blockers={kind: _compile(doc["blockers"][kind]) for kind in BLOCKERS},
-        asks=_compile(doc["asks_for_something"]),
+        cues=cues,
+        blockers=blockers,
+        asks=asks,
         asks_nothing=_compile(doc["asks_nothing"]),
+        cue_screen=PatternScreen([cues[kind].pattern for kind in CALMING_CUES]),
+        blocker_screen=PatternScreen([blockers[kind].pattern for kind in BLOCKERS]),
+        asks_screen=PatternScreen([asks.pattern]),
     )
 
 
@@ -105,7 +120,7 @@ def asks_for_something(text: str) -> bool:
     "please share", "请大家转告": the `asks_nothing` list)."""
     lexicon = _lexicon()
     normalized = normalize(text)
-    if lexicon.asks.search(normalized) is None:
+    if not lexicon.asks_screen.candidates(normalized) or lexicon.asks.search(normalized) is None:
         return False
     for pattern in (lexicon.cues["resolved"], lexicon.asks_nothing):
         normalized = pattern.sub(" ", normalized)
@@ -128,9 +143,10 @@ def _without_links(text: str) -> str:
 def first_cue(normalized: str, kinds: tuple[str, ...] = CALMING_CUES) -> Cue | None:
     """The first calming cue of those kinds in the (normalised) text, or None."""
     normalized = _without_links(normalized)
-    cues = _lexicon().cues
+    lexicon = _lexicon()
+    possible = lexicon.possible_cues(normalized)
     for kind in kinds:
-        found = cues[kind].search(normalized)
+        found = lexicon.cues[kind].search(normalized) if kind in possible else None
         if found is not None:
             return Cue(kind, found.group(0).strip())
     return None
@@ -155,10 +171,11 @@ def blocker(normalized: str) -> Cue | None:
     """Why no cue may calm this text: it asks for help now, says the danger is still
     there or present, names a person in danger, speaks of dying, or says it means it."""
     normalized = _without_links(normalized)
-    for kind, pattern in _lexicon().blockers.items():
-        found = pattern.search(normalized)
+    lexicon = _lexicon()
+    for i in lexicon.blocker_screen.candidates(normalized):  # in the order of BLOCKERS
+        found = lexicon.blockers[BLOCKERS[i]].search(normalized)
         if found is not None:
-            return Cue(kind, found.group(0).strip())
+            return Cue(BLOCKERS[i], found.group(0).strip())
     return None
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from triage.assessment.normalize import normalize
 from triage.assessment.rules import compile_patterns, read_lexicon_file
+from triage.core.pattern_screen import PatternScreen
 
 
 @lru_cache(maxsize=1)
@@ -29,19 +30,28 @@ def _injection_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 
 @lru_cache(maxsize=1)
-def _any_injection() -> re.Pattern[str]:
-    """Every injection pattern in one alternation: it finds something exactly when one
-    of them does, so the usual message (no injection) costs one search, not one each."""
-    doc = _lexicon()
-    return compile_patterns([pattern for raw in doc["entries"] for pattern in raw["patterns"]])
+def _injection_screen() -> PatternScreen:
+    """Names the entries that can match, in one RE2 pass: the usual message (no
+    injection) costs that pass, not one `re` search per entry."""
+    return PatternScreen([pattern.pattern for _, pattern in _injection_patterns()])
+
+
+def _has_injection(normalized: str) -> bool:
+    patterns = _injection_patterns()
+    return any(
+        patterns[i][1].search(normalized) for i in _injection_screen().candidates(normalized)
+    )
 
 
 def detect_injection(text: str) -> list[str]:
     """Ids of the injection patterns in `text` (instructions aimed at the machine)."""
     normalized = normalize(text)
-    if not _any_injection().search(normalized):
-        return []
-    return [entry_id for entry_id, pattern in _injection_patterns() if pattern.search(normalized)]
+    patterns = _injection_patterns()
+    return [
+        patterns[i][0]
+        for i in _injection_screen().candidates(normalized)
+        if patterns[i][1].search(normalized)
+    ]
 
 
 @lru_cache(maxsize=1)
@@ -107,7 +117,7 @@ def without_instruction_sentences(text: str) -> str:
     for end in [*(m.end() for m in _SENTENCE_END.finditer(normalized)), len(normalized)]:
         sentence = normalized[start:end]
         start = end
-        if labels.search(sentence) or _any_injection().search(sentence):
+        if labels.search(sentence) or _has_injection(sentence):
             continue
         kept.append(sentence)
     return "".join(kept)

@@ -21,6 +21,7 @@ from typing import Any
 from triage.assessment.context import SentenceCues, with_cue
 from triage.assessment.normalize import normalize, normalize_pattern, without_japanese_spaces
 from triage.assessment.schemas import Category, Engine, LayerVerdict, Priority
+from triage.core.pattern_screen import PatternScreen
 
 RULE_CONFIDENCE = {Priority.LIFE_THREAT: 0.95, Priority.URGENT_NEED: 0.9}
 # A Latin-script expression must start at a word start ("fire" must not fire in "campfire").
@@ -57,9 +58,9 @@ class LexiconEntry:
 
     @property
     def pattern(self) -> re.Pattern[str]:
-        # Compiled when a message first needs this entry: a lexicon's `any_entry`
-        # screens every message, so most entries are never searched in a short run
-        # (compiling all of them at start-up cost ~0.1 s of `triage assess`).
+        # Compiled when a message first needs this entry: the lexicon's RE2 screen
+        # (`_screen`) reads every message, so most entries are never searched in a
+        # short run (compiling all of them at start-up cost ~0.1 s of `triage assess`).
         return _regex(self.source)
 
 
@@ -82,7 +83,6 @@ class Lexicon:
     language: str
     script: str
     entries: tuple[LexiconEntry, ...]
-    any_entry: re.Pattern[str]
     modifiers: Modifiers
 
 
@@ -128,7 +128,6 @@ def _parse_lexicon(doc: dict[str, Any]) -> Lexicon:
         )
         for raw in doc["entries"]
     )
-    all_patterns = [p for raw in doc["entries"] for p in raw["patterns"]]
     mods = doc["modifiers"]
     modifiers = Modifiers(
         negation_before=_compile_each(mods["negation_before"]),
@@ -144,7 +143,6 @@ def _parse_lexicon(doc: dict[str, Any]) -> Lexicon:
         language=doc["language"],
         script=doc["script"],
         entries=entries,
-        any_entry=compile_patterns(all_patterns, prefix),
         modifiers=modifiers,
     )
 
@@ -261,15 +259,34 @@ def find_hits(text: str, language: str) -> list[RuleHit]:
     return hits
 
 
+def _matches_in(normalized: str, lexicon: Lexicon) -> list[tuple[LexiconEntry, re.Match[str]]]:
+    """Every match of the lexicon's entries, entry by entry. RE2 names the entries that
+    can match (one pass over the text for the whole lexicon); `re` confirms each."""
+    entries = lexicon.entries
+    return [
+        (entries[i], match)
+        for i in _screen(lexicon.language).candidates(normalized)
+        for match in entries[i].pattern.finditer(normalized)
+    ]
+
+
+@cache
+def _screen(language: str) -> PatternScreen:
+    """Built when a message first needs the lexicon (~10 ms for the Japanese one)."""
+    return PatternScreen([entry.source for entry in load_lexicons()[language].entries])
+
+
 def _hits_in(normalized: str, language: str, scripts: tuple[str, ...] = ()) -> list[RuleHit]:
     hits: list[RuleHit] = []
-    lexicons = [
-        lx
-        for lx in _lexicons_for(normalized, language)
-        if (not scripts or lx.script in scripts) and lx.any_entry.search(normalized)
+    found = [
+        (lexicon, matches)
+        for lexicon in _lexicons_for(normalized, language)
+        if (not scripts or lexicon.script in scripts)
+        and (matches := _matches_in(normalized, lexicon))
     ]
-    if not lexicons:
+    if not found:
         return hits
+    lexicons = [lexicon for lexicon, _ in found]
     # Casual idioms count across lexicons: "火災保険" is insurance whichever lexicon saw "火災".
     casual = [
         (m.start(), m.end())
@@ -281,26 +298,23 @@ def _hits_in(normalized: str, language: str, scripts: tuple[str, ...] = ()) -> l
     # languages, and an English word inside a Tagalog message is negated in English.
     modifiers = _merge_modifiers(lexicons)
     sentences = SentenceCues(normalized)
-    for lexicon in lexicons:
-        for entry in lexicon.entries:
-            for match in entry.pattern.finditer(normalized):
-                suppressed_by = _suppression(
-                    normalized, match.start(), match.end(), modifiers, casual
+    for _lexicon, matches in found:
+        for entry, match in matches:
+            suppressed_by = _suppression(normalized, match.start(), match.end(), modifiers, casual)
+            if suppressed_by is None and not entry.id.endswith(SUICIDAL_SUFFIX):
+                # Its sentence may relay news or joke; not a suicidal statement: "she
+                # says we would be better off without her" relays a present danger.
+                suppressed_by = with_cue(None, sentences.at(match.start()))
+            hits.append(
+                RuleHit(
+                    entry_id=entry.id,
+                    priority=entry.priority,
+                    category=entry.category,
+                    matched=match.group(0).strip(),
+                    start=match.start(),
+                    suppressed_by=suppressed_by,
                 )
-                if suppressed_by is None and not entry.id.endswith(SUICIDAL_SUFFIX):
-                    # Its sentence may relay news or joke; not a suicidal statement: "she
-                    # says we would be better off without her" relays a present danger.
-                    suppressed_by = with_cue(None, sentences.at(match.start()))
-                hits.append(
-                    RuleHit(
-                        entry_id=entry.id,
-                        priority=entry.priority,
-                        category=entry.category,
-                        matched=match.group(0).strip(),
-                        start=match.start(),
-                        suppressed_by=suppressed_by,
-                    )
-                )
+            )
     return hits
 
 

@@ -20,20 +20,25 @@ from functools import lru_cache
 
 from triage.assessment.normalize import normalize, without_japanese_spaces
 from triage.assessment.rules import compile_patterns, read_lexicon_file
+from triage.core.pattern_screen import PatternScreen
 
 LEXICON = "symptoms.json"
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], PatternScreen]:
     doc = read_lexicon_file(LEXICON)
-    return compile_patterns(doc["symptoms"]), compile_patterns(doc["negation_before"])
+    symptoms = compile_patterns(doc["symptoms"])
+    # One RE2 pass says when no symptom word can be there (most messages).
+    return symptoms, compile_patterns(doc["negation_before"]), PatternScreen([symptoms.pattern])
 
 
 def reports_a_symptom(text: str) -> bool:
     """Whether `text` reports a present bodily symptom that is not negated just before."""
-    symptoms, negation_before = _patterns()
+    symptoms, negation_before, screen = _patterns()
     normalized = without_japanese_spaces(normalize(text))
+    if not screen.candidates(normalized):
+        return False
     for found in symptoms.finditer(normalized):
         if negation_before.search(normalized, max(0, found.start() - 14), found.start()) is None:
             return True
