@@ -52,6 +52,8 @@ BLOCKERS = (
     "still", "asks_for_help_now", "names_a_person", "speaks_of_dying", "means_it",
     "present_danger",
 )  # fmt: skip
+# The blockers a later "冗談です" / "just kidding" takes back with the sentence they are in.
+_TAKEN_BACK = frozenset({"asks_for_help_now", "present_danger"})
 # Links are random characters to a cue list: "www." is not laughter.
 _URL = re.compile(r"https?://\S+|www\.\S+")
 # A moderated verdict is not confident: never closed, never answered on its own.
@@ -77,6 +79,7 @@ class _ContextLexicon:
     blockers: dict[str, re.Pattern[str]]
     asks: re.Pattern[str]
     asks_nothing: re.Pattern[str]
+    retraction: re.Pattern[str]
     # RE2 screens (`triage.core.pattern_screen`): which cue kinds, which blockers and
     # whether the request words can be in a text, in one pass each; `re` confirms.
     cue_screen: PatternScreen
@@ -103,6 +106,7 @@ def _lexicon() -> _ContextLexicon:
         blockers=blockers,
         asks=asks,
         asks_nothing=_compile(doc["asks_nothing"]),
+        retraction=_compile(doc["retraction"]),
         cue_screen=PatternScreen([cues[kind].pattern for kind in CALMING_CUES]),
         blocker_screen=PatternScreen([blockers[kind].pattern for kind in BLOCKERS]),
         asks_screen=PatternScreen([asks.pattern]),
@@ -184,9 +188,12 @@ class SentenceCues:
     (a long text full of rule hits must not be read again for every hit)."""
 
     def __init__(self, normalized: str) -> None:
+        self._normalized = normalized
         self._sentences = [(m.start(), m.end(), m.group(0)) for m in _SENTENCE.finditer(normalized)]
         self._starts = [start for start, _, _ in self._sentences]
         self._cues: dict[int, Cue | None] = {}
+        self._retraction: Cue | bool | None = False  # False: not read yet
+        self._retraction_at = len(normalized)
 
     def at(self, position: int) -> Cue | None:
         """The cue of the sentence at `position`, unless a blocker is in that sentence.
@@ -198,10 +205,39 @@ class SentenceCues:
             return None
         cue = self._cue(index)
         if cue is None and self._is_interjection(index):
-            after = self._cue(index + 1)
+            # Through a run of cries: 「助けて！埋まってる！」→洗濯物の山に、です笑
+            after_index = index + 1
+            while self._is_interjection(after_index):
+                after_index += 1
+            after = self._cue(after_index)
             if after is not None and after.kind == "joke":
                 return after
+        if cue is None:
+            cue = self._retracted(index, position)
         return cue
+
+    def _retracted(self, index: int, position: int) -> Cue | None:
+        """The joke cue of a later sentence that takes back what came before ("救助要請
+        です！！プリンが行方不明…冗談です", "We're trapped!! ...in a meeting. jk"), unless
+        the hit's own sentence or anything after the retraction keeps it urgent."""
+        if self._retraction is False:
+            found = _lexicon().retraction.search(self._normalized)
+            after = self._normalized[found.end() :] if found else ""
+            if found is not None and blocker(after) is None:
+                self._retraction = Cue("joke", found.group(0).strip(" 。.!?…、"))
+                self._retraction_at = found.start()
+            else:
+                self._retraction = None
+        if not isinstance(self._retraction, Cue) or position >= self._retraction_at:
+            return None
+        if self._sentences[index][1] > self._retraction_at:
+            return None  # the same sentence: its own cue was read already
+        # The cry or the danger it takes back may stand in that sentence; a person named,
+        # "still" or "I mean it" keeps it urgent.
+        kept = blocker(self._sentences[index][2])
+        if kept is not None and kept.kind not in _TAKEN_BACK:
+            return None
+        return self._retraction
 
     def _cue(self, index: int) -> Cue | None:
         if index not in self._cues:
@@ -213,7 +249,7 @@ class SentenceCues:
 
     def _is_interjection(self, index: int) -> bool:
         """A short sentence with a next one: a cry or a call, no statement of its own."""
-        if index + 1 >= len(self._sentences):
+        if index < 0 or index + 1 >= len(self._sentences):
             return False
         letters = _INTERJECTION_NOISE.sub("", self._sentences[index][2])
         return len(letters) <= INTERJECTION_MAX_LETTERS

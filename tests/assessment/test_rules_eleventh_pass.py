@@ -1,0 +1,163 @@
+"""Classes two helper-written holdouts showed on their first measurement (eleventh pass,
+ops/eval/assessment/fourteenth_*_holdout.jsonl): medicine that lasts only until tonight
+or one more dose, bleeding that will not stop in Spanish, Portuguese, Indonesian and
+Korean, someone pinned by rubble with no body part named, a friend who went into the sea
+and has not come out, a child who has eaten nothing; and the look-alikes: a cry taken
+back by a later "冗談です", a quoted cry that ends in a laugh, a writer others cannot
+reach, a term asked about, TV quoted in easy Japanese. Every example is our own wording.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from triage.assessment.context import moderate_model_alarm
+from triage.assessment.engine import AssessmentEngine
+from triage.assessment.language import detect_language
+from triage.assessment.rules import assess_by_rules
+from triage.assessment.schemas import Category, Engine, LayerVerdict, Priority
+from triage.core.settings import get_settings
+
+
+def reading(text: str) -> tuple[Priority, Category] | None:
+    verdict = assess_by_rules(text, detect_language(text))
+    return (verdict.priority, verdict.category) if verdict is not None else None
+
+
+def priority_of(text: str) -> Priority | None:
+    found = reading(text)
+    return found[0] if found is not None else None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "インスリンが水没してしまって、手元にあるのは今晩の分までしかないです",
+        "薬局も閉まってて、父の薬は明日の分しかありません",
+        "息子の吸入器、あと1回分しかない。どこでもらえますか",
+        "酸素のボンベがあと一本で終わりそうです",
+    ],
+)
+def test_medicine_that_lasts_only_until_tonight_is_urgent(text: str) -> None:
+    assert reading(text) == (Priority.URGENT_NEED, Category.MEDICAL)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "薬はあと10日分あります。次の処方はどこで受けられますか",
+        "インスリンは冷蔵庫で無事です。予備もあります",
+    ],
+)
+def test_medicine_with_days_left_raises_nothing(text: str) -> None:
+    assert priority_of(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mi papa se golpeo la cabeza con una viga y sale mucha sangre",
+        "la herida no deja de sangrar, que hago",
+        "minha filha cortou o pe, ta saindo muito sangue",
+        "o sangue nao para de jeito nenhum",
+        "kaki bapak saya kena seng, darahnya terus keluar",
+        "adik jatuh dari tangga, banyak darah di kepalanya",
+        "아버지가 넘어지셔서 머리에서 피가 계속 나요",
+    ],
+)
+def test_bleeding_that_does_not_stop_is_a_life_threat(text: str) -> None:
+    assert reading(text) == (Priority.LIFE_THREAT, Category.MEDICAL)
+
+
+@pytest.mark.parametrize("text", ["祖父が倒れたタンスと床の間に挟まってる", "瓦礫に挟まれた"])
+def test_pinned_under_rubble_or_furniture_without_a_body_part_is_a_life_threat(text: str) -> None:
+    assert reading(text) == (Priority.LIFE_THREAT, Category.RESCUE)
+
+
+def test_someone_who_went_into_the_sea_and_has_not_come_out_is_a_life_threat() -> None:
+    assert priority_of("동생이 파도에 휩쓸렸는데 아직 안 보여요") is Priority.LIFE_THREAT
+    assert priority_of("아이가 강에 들어갔다가 안 나와요 빨리요") is Priority.LIFE_THREAT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mis hijos no han comido nada desde ayer, en el albergue ya no hay",
+        "o bebe nao comeu nada o dia todo, acabou o leite",
+    ],
+)
+def test_children_who_have_eaten_nothing_are_urgent(text: str) -> None:
+    assert priority_of(text) is Priority.URGENT_NEED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "緊急！！屋根の上に取り残されました！！…冗談です、今日は晴れて屋根の修理日和",
+        "助けてください、閉じ込められた。嘘です笑 トイレの鍵が固いだけ",
+        "Mayday!! We are trapped!! ...in a three-hour meeting. jk, stay safe everyone",
+        "「たすけて〜！溺れる〜！」って叫んだら子供のプール遊びでした笑",
+    ],
+)
+def test_a_cry_taken_back_or_laughed_off_raises_nothing(text: str) -> None:
+    assert priority_of(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "家の中に水が来てる！冗談じゃないです、早く来て",
+        "息子が瓦礫に挟まれてます。冗談です、と言いたいけど本当なんです",
+        "We are trapped. jk. no wait, the water is really coming in now, help",
+        "Socorro, estou preso no carro! Nao e brincadeira",
+        "Tolong kami terjebak banjir! tidak bercanda",
+    ],
+)
+def test_a_real_cry_beside_joke_words_stays_urgent(text: str) -> None:
+    assert priority_of(text) is Priority.LIFE_THREAT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Others worry that they cannot reach the writer, who is safe.
+        "実家から連絡が取れないって心配されてたみたいですが、私は元気です",
+        # An apology for the worry: it is over.
+        "きのうは電話がつながらなくて、ご心配をおかけしました",
+        # A term asked about, not a fire.
+        "火災旋風ってよく聞きますが、どういう時に起きるんですか",
+    ],
+)
+def test_words_about_the_danger_not_in_it_raise_nothing(text: str) -> None:
+    assert priority_of(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "母と連絡が取れないです。電話もつながりません",
+        "火災報知器が鳴ってる。火事ってどうすればいい？隣が燃えてる",
+    ],
+)
+def test_the_danger_itself_still_raises(text: str) -> None:
+    assert priority_of(text) is not None
+
+
+def test_tv_quoted_in_easy_japanese_is_relayed_news() -> None:
+    alarm = LayerVerdict(
+        engine=Engine.LOCAL_MODEL,
+        priority=Priority.URGENT_NEED,
+        category=Category.INFORMATION_OTHER,
+        confidence=0.7,
+        reasons=["local model"],
+        urgent_probability=0.7,
+    )
+    text = "らじお で 「かわ の みず が ふえて いる ので きをつけて」 と いって いました"
+    assert moderate_model_alarm(alarm, text, []).priority is Priority.ROUTINE
+
+
+def test_the_whole_engine_closes_a_cry_taken_back() -> None:
+    """The rules set the cry aside and the local model reads the rest: not urgent."""
+    engine = AssessmentEngine.load(get_settings())
+    text = "救急です！！猫が冷蔵庫の上から降りられません。冗談です、みなさんおつかれさま"
+    assert not engine.assess_local(text).priority.needs_human
