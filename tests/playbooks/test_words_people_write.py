@@ -1,0 +1,85 @@
+"""Routine questions as the eleventh pass's holdouts wrote them, where a playbook had the
+answer but not the words (ops/eval/assessment/fourteenth_*_holdout.jsonl): a line that
+"止まっとる" in dialect, a typo in 動いてます, classes in Tagalog ("may pasok"), water
+points in romaji with long vowels (kyuusuijo), tap water in Spanish, a child who cannot
+sleep after the quake, the disaster certificate in easy Japanese, the city's house
+inspection, a student's closed part-time job in Korean, going back to an island, birds at
+a shelter. Every example is our own wording; the category is the one a person would give.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from playbooks.matcher import match
+from playbooks.seed import default_playbooks
+from tests.playbooks.factories import assessment
+from triage.assessment.schemas import Category
+from triage.routing.decision import AUTO_REPLY_MIN_MATCH_SCORE
+
+LIBRARY = default_playbooks()
+C = Category
+
+# (category, language, message, the playbook that answers it)
+QUESTIONS: list[tuple[Category, str, str, str]] = [
+    (C.ROADS_TRANSPORT, "ja", "大雪で地下鉄東西線止まっとる？", "roads_transport"),
+    (C.ROADS_TRANSPORT, "ja", "只見線ってもう動いてまつか", "roads_transport"),
+    (C.INFORMATION_OTHER, "tl", "May pasok pa po ba bukas sa elementary?", "school_status"),
+    (C.WATER_FOOD_SUPPLIES, "ja", "kyuusuisha wa kyou kimasu ka", "water_food_distribution"),
+    (C.UTILITIES, "es", "¿Se puede beber el agua de la llave ya?", "utilities_outage"),
+    (C.MEDICAL, "ja", "娘が余震を怖がって夜泣きがひどいです。相談できる所は", "health_info"),
+    (C.MEDICAL, "ja-easy", "こども が よる ねません。そうだん できる ところ は", "health_info"),
+    (
+        C.CERTIFICATES_SUPPORT,
+        "ja-easy",
+        "ひさいしょうめい は どこ で もらえますか",
+        "damage_certificate",
+    ),
+    (C.DAMAGE_REPORT, "ja", "家の被害を市の人が見に来てくれるのはいつですか", "damage_certificate"),
+    (
+        C.INFORMATION_OTHER,
+        "ko",
+        "알바하던 식당이 문을 닫았어요. 생활비는 어떻게 하죠?",
+        "work_wages_and_money",
+    ),
+    (
+        C.INFORMATION_OTHER,
+        "ja",
+        "島に戻れる見通しはいつわかりますか",
+        "returning_home_and_restricted_areas",
+    ),
+    (C.PETS, "en", "Can I bring my parrot to the shelter?", "pets"),
+]
+
+
+@pytest.mark.parametrize(("category", "language", "text", "owner"), QUESTIONS)
+def test_the_playbook_that_answers_it_matches(
+    category: Category, language: str, text: str, owner: str
+) -> None:
+    found = match(assessment(category, language=language, text=text), text, LIBRARY)
+    assert found is not None
+    assert found.playbook_id == owner, found.reasons
+    assert found.score >= AUTO_REPLY_MIN_MATCH_SCORE, found.reasons
+
+
+# The new words in another topic's message: no answer from the wrong playbook.
+OTHERS: list[tuple[Category, str, str, str | None]] = [
+    # 止まってる about the water is the outage playbook's, not the roads'.
+    (C.UTILITIES, "ja", "水道が止まってるんですが、いつ出ますか", "utilities_outage"),
+    # 相談できる about wages is the work playbook's.
+    (
+        C.INFORMATION_OTHER,
+        "ja",
+        "給料が出ないのですが、相談できる所はありますか",
+        "work_wages_and_money",
+    ),
+]
+
+
+@pytest.mark.parametrize(("category", "language", "text", "owner"), OTHERS)
+def test_other_topics_keep_their_playbook(
+    category: Category, language: str, text: str, owner: str | None
+) -> None:
+    found = match(assessment(category, language=language, text=text), text, LIBRARY)
+    assert found is not None
+    assert found.playbook_id == owner, found.reasons
