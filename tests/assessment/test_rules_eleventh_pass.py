@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from triage.assessment.context import moderate_model_alarm
+from triage.assessment.context import asks_for_something, moderate_model_alarm
 from triage.assessment.engine import AssessmentEngine
 from triage.assessment.language import detect_language
 from triage.assessment.rules import assess_by_rules
@@ -161,3 +161,24 @@ def test_the_whole_engine_closes_a_cry_taken_back() -> None:
     engine = AssessmentEngine.load(get_settings())
     text = "救急です！！猫が冷蔵庫の上から降りられません。冗談です、みなさんおつかれさま"
     assert not engine.assess_local(text).priority.needs_human
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "みなさん さむい ので むり しないで ください",
+        "きょう も あめ です。 みなさん がんばって ください",
+        "これ は てすと です。 とどく？",
+        "みんな だいじょうぶ？ わたし は げんき です",
+    ],
+)
+def test_easy_japanese_wishes_and_tests_ask_nothing(text: str) -> None:
+    assert not asks_for_something(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["みず が ほしい です。 おしえて ください", "ひなんじょ は どこ です か", "たすけて ください"],
+)
+def test_easy_japanese_requests_still_ask(text: str) -> None:
+    assert asks_for_something(text)

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from triage.assessment.normalize import normalize, normalize_pattern
+from triage.assessment.normalize import normalize, normalize_pattern, without_japanese_spaces
 from triage.assessment.schemas import LayerVerdict, Priority
 from triage.core.pattern_screen import PatternScreen
 
@@ -122,8 +122,16 @@ def asks_for_something(text: str) -> bool:
     out first: a help that came already ("消防の人に助けてもらいました", the resolved cues),
     and wishes or relays addressed to others ("無理しないでくださいね", "みんなに知らせて",
     "please share", "请大家转告": the `asks_nothing` list)."""
+    spaced = normalize(text)
+    # Also read without the spaces easy-Japanese writers put between words: "がんばって
+    # ください" wishes others well as がんばってください does. A request must be in both
+    # readings (joined, "です笑 今日" would lose the laugh that ends a sentence).
+    joined = without_japanese_spaces(spaced)
+    return _asks_in(spaced) and (joined == spaced or _asks_in(joined))
+
+
+def _asks_in(normalized: str) -> bool:
     lexicon = _lexicon()
-    normalized = normalize(text)
     if not lexicon.asks_screen.candidates(normalized) or lexicon.asks.search(normalized) is None:
         return False
     for pattern in (lexicon.cues["resolved"], lexicon.asks_nothing):
