@@ -182,3 +182,69 @@ def test_easy_japanese_wishes_and_tests_ask_nothing(text: str) -> None:
 )
 def test_easy_japanese_requests_still_ask(text: str) -> None:
     assert asks_for_something(text)
+
+
+# Classes the pass's last two holdouts (fourteenth C and D, first measured after the
+# fixes above) showed: romanised Japanese emergencies, snow burial, a fall from the
+# roof, not knowing whether someone breathes, water over the doorstep, and more.
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("hayaku kite kudasai, obaachan to futari de yane no ue ni imasu", Category.RESCUE),
+        ("tsunami no mizu ga uchi no ikkai ni haitte kimasu", Category.RESCUE),
+        ("musume ga inai! koen de asonde ita noni mitsukaranai", Category.MISSING_PERSON),
+        ("隣のばあちゃんが雪に埋まってる、顔しか出てない", Category.RESCUE),
+        ("兄が雪下ろし中に屋根から落ちて頭を打った", Category.MEDICAL),
+        ("じいちゃん いきしてるか わかんない", Category.MEDICAL),
+        ("泥水が玄関を越えて部屋の中まで入ってきています", Category.RESCUE),
+        ("mi abuelo se cayo de la escalera y le sale sangre de la frente", Category.MEDICAL),
+    ],
+)
+def test_more_life_threats_as_people_write_them(text: str, category: Category) -> None:
+    assert reading(text) == (Priority.LIFE_THREAT, category)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "奶奶的降糖药只剩今天的量了",
+        "Air minum kami hanya cukup sampai nanti malam, ada 20 orang di sini",
+    ],
+)
+def test_supplies_that_last_only_today_are_urgent(text: str) -> None:
+    assert priority_of(text) is Priority.URGENT_NEED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "Is the train running?" without accents reads like "there is a fire".
+        "Tau dien di Nagoya hom nay co chay khong a?",
+        "xe buyt co chay binh thuong khong",
+        # A condition in an earlier clause of the same sentence.
+        "もし大雨で避難指示が出たら、車いすの父はどうやって連れて行けばいいですか",
+        # Drinking water that lasts today is supplies, not medicine.
+        "避难所的饮用水只剩今天的了",
+    ],
+)
+def test_running_buses_and_conditions_are_no_life_threat(text: str) -> None:
+    assert priority_of(text) is not Priority.LIFE_THREAT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nha ben canh co chay, khoi den lam",
+        "もしもし、父が家具の下敷きになってます",
+        "もし可能なら急いでください、母が閉じ込められています",
+        "もしかしたら、祖母が下敷きになってるかもしれない",
+    ],
+)
+def test_fire_and_cries_beside_those_words_still_raise(text: str) -> None:
+    assert priority_of(text) is Priority.LIFE_THREAT
+
+
+def test_romanised_requests_ask_and_a_romanised_test_does_not() -> None:
+    assert asks_for_something("onegai, hayaku kite kudasai")
+    assert asks_for_something("kyusui wa nanji kara desu ka")
+    assert not asks_for_something("tesuto desu. todoite imasu ka")

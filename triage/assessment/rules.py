@@ -76,6 +76,9 @@ class Modifiers:
     resolved: tuple[re.Pattern[str], ...]
     still: tuple[re.Pattern[str], ...]
     casual: tuple[re.Pattern[str], ...]
+    # Read on the sentence up to the expression: a condition in an earlier clause of
+    # the same sentence ("もし夜中に避難指示が出たら、寝たきりの母はどう運べば").
+    hypothetical_condition: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,7 @@ def _parse_lexicon(doc: dict[str, Any]) -> Lexicon:
         resolved=_compile_each(mods["resolved"]),
         still=_compile_each(mods["still"]),
         casual=_compile_each([c["pattern"] for c in mods["casual"]]),
+        hypothetical_condition=_compile_each(mods.get("hypothetical_condition", [])),
     )
     return Lexicon(
         language=doc["language"],
@@ -211,6 +215,8 @@ def _suppression(
         return "hypothetical"
     clause = text[clause_start:clause_end]
     sentence_start, _ = _span(text, start, end, _SENTENCE_END)
+    if any(p.search(text, sentence_start, start) for p in mods.hypothetical_condition):
+        return "hypothetical"
     around = text[sentence_start:clause_end]
     if (
         any(p.search(around) for p in mods.past)
