@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from triage.assessment.context import asks_for_something, moderate_model_alarm
+from triage.assessment.context import asks_for_something, moderate_model_alarm, says_it_is_settled
 from triage.assessment.engine import AssessmentEngine
 from triage.assessment.language import detect_language
 from triage.assessment.rules import assess_by_rules
@@ -248,3 +248,32 @@ def test_romanised_requests_ask_and_a_romanised_test_does_not() -> None:
     assert asks_for_something("onegai, hayaku kite kudasai")
     assert asks_for_something("kyusui wa nanji kara desu ka")
     assert not asks_for_something("tesuto desu. todoite imasu ka")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Muchas gracias por la ayuda del sabado, ya estamos todos bien",
+        "Thank you for your help this morning, we are all fine now",
+        "先日お願いしていた父の件、消防の方に救助していただき、もう元気です。ありがとうございました",
+        "谢谢志愿者们，前天帮我们清理了房子，现在都好了",
+        "Just testing if this line works. No need to reply, thanks",
+        "水も電気も戻りました。特に困っていることはありません",
+        "Ca nha em deu on het, cam on moi nguoi",
+    ],
+)
+def test_thanks_for_help_already_given_and_fine_now_is_settled(text: str) -> None:
+    assert says_it_is_settled(text)
+    assert not asks_for_something(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We need help, the water is coming in. Thanks for the help",
+        "ayuda por favor, gracias por la ayuda",
+        "救助してください。昨日お願いした件です",
+    ],
+)
+def test_a_cry_beside_thanks_for_help_is_not_settled(text: str) -> None:
+    assert not says_it_is_settled(text)
