@@ -277,3 +277,75 @@ def test_thanks_for_help_already_given_and_fine_now_is_settled(text: str) -> Non
 )
 def test_a_cry_beside_thanks_for_help_is_not_settled(text: str) -> None:
     assert not says_it_is_settled(text)
+
+
+# The third check (fourteenth E and F, first measured on 410df45): dangers described, not
+# named, in every language: a throat closing after a food allergy, someone cold who has
+# stopped shivering, a fall into a river or canal and the current, eyes that will not
+# open, scalds with blisters.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My son ate peanuts and his lips are swelling, he says his throat feels tight",
+        "her face is swollen and she can't breathe well after eating the shrimp",
+        "娘がエビを食べたら唇が腫れてきて、喉が苦しいと言っています",
+        "アレルギーで顔がパンパンに腫れて息がしにくい",
+        "孩子吃了花生，嘴唇肿了，说喉咙发紧",
+        "아이가 땅콩 먹고 입술이 붓고 목이 조인대요",
+        "con toi an tom xong bi sung moi, kho tho",
+        "meu filho comeu amendoim e os labios estao inchando, diz que a garganta esta fechando",
+        "mi hija comio mani y se le hinchan los labios, dice que no puede tragar",
+        "kumain ng hipon anak ko, namamaga ang labi at hirap huminga",
+        "anak saya makan udang, bibirnya bengkak dan tenggorokannya sesak",
+        "my friend is very cold and sleepy and not shivering anymore, talking strange",
+        "寒くて震えていた父が震えなくなって、ぼーっとして返事がおかしい",
+        "sathi ekdam chiso bhayo, kaapna pani chhodyo, bolna sakdaina",
+        "mi abuelo tenia mucho frio y ya dejo de temblar, esta muy somnoliento",
+        "meu amigo estava tremendo de frio e agora parou de tremer, ta sonolento",
+        "teman saya kedinginan, sudah berhenti menggigil dan ngantuk terus",
+        "ông tôi lạnh quá, hết run rồi mà cứ lơ mơ",
+        "爷爷冻得不发抖了，一直想睡，说话也不清楚",
+        "할아버지가 추워서 떨다가 이제 안 떨고 자꾸 졸아요",
+        "mi hermano se cayo al rio y la corriente se lo llevo",
+        "my brother fell into the canal and the current took him",
+        "meu irmao caiu no rio e a correnteza levou ele",
+        "adik saya jatuh ke sungai dan terseret arus",
+        "nahulog sa ilog ang kapatid ko, tinangay ng agos",
+        "em trai toi roi xuong song, bi nuoc cuon di",
+        "弟弟掉进河里被冲走了",
+        "동생이 강에 빠졌어요",
+        "弟が用水路に落ちて流されていった",
+        "मेरो साथी ढल्यो, बोलाउँदा आँखा खोल्दैन",
+        "my dad collapsed and won't open his eyes, his breathing is very slow",
+        "父が倒れて、呼びかけても目を開けません",
+        "bapak pingsan, tidak membuka mata waktu dipanggil",
+        "teman saya kena air panas, kulit dadanya melepuh dan mengelupas",
+        "my roommate got scalded by boiling water, big blisters on his chest",
+        "鍋のお湯をかぶって腕の皮がむけて水ぶくれがひどい",
+        "妈妈被开水烫伤了，起了很多水泡",
+        "nabuhusan ng kumukulong tubig ang anak ko, nagpapaltos ang balat",
+        "minha mae se queimou com agua fervendo, a pele esta saindo",
+        "con toi bi bong nuoc soi, phong rop ca tay",
+    ],
+)
+def test_dangers_described_not_named_are_life_threats(text: str) -> None:
+    assert priority_of(text) is Priority.LIFE_THREAT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my feet have blisters from walking so much",
+        "喉が痛いです、風邪かな",
+        "寒くて震えが止まらない",
+        "地震の揺れがやっと止まった",
+        "the ground stopped shaking, what do we do now?",
+        "la tierra ya no tiembla, podemos volver a casa?",
+        "a terra parou de tremer, podemos voltar?",
+        "我手不抖了，谢谢关心",
+        "子どもが川に落ちないように柵はありますか",
+        "Thẻ ngoại kiều của tôi bị nước cuốn mất, làm lại ở đâu?",
+    ],
+)
+def test_the_same_words_about_the_ground_a_sore_throat_or_a_card_are_not(text: str) -> None:
+    assert priority_of(text) is not Priority.LIFE_THREAT
