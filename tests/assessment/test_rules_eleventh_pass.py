@@ -16,6 +16,7 @@ from triage.assessment.engine import AssessmentEngine
 from triage.assessment.language import detect_language
 from triage.assessment.rules import assess_by_rules
 from triage.assessment.schemas import Category, Engine, LayerVerdict, Priority
+from triage.assessment.symptoms import reports_a_symptom
 from triage.core.settings import get_settings
 
 
@@ -349,3 +350,16 @@ def test_dangers_described_not_named_are_life_threats(text: str) -> None:
 )
 def test_the_same_words_about_the_ground_a_sore_throat_or_a_card_are_not(text: str) -> None:
     assert priority_of(text) is not Priority.LIFE_THREAT
+
+
+@pytest.mark.parametrize(
+    ("text", "reports"),
+    [
+        ("倒れた棚で腕を深く切りました。血は止まったけど縫わないといけないかも", True),
+        ("転んで膝を打った、腫れてきた", True),
+        ("指を切ってないです、大丈夫です", False),
+        ("避難所の受付は何時からですか", False),
+    ],
+)
+def test_a_cut_or_a_blow_reported_goes_to_a_person(text: str, reports: bool) -> None:
+    assert reports_a_symptom(text) is reports
