@@ -363,3 +363,11 @@ def test_the_same_words_about_the_ground_a_sore_throat_or_a_card_are_not(text: s
 )
 def test_a_cut_or_a_blow_reported_goes_to_a_person(text: str, reports: bool) -> None:
     assert reports_a_symptom(text) is reports
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["スタッフの皆さんもちゃんと寝てくださいね", "避難所のみなさんによろしくお伝えください"],
+)
+def test_wishes_for_the_staff_ask_nothing(text: str) -> None:
+    assert not asks_for_something(text)
