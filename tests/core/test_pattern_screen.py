@@ -99,3 +99,10 @@ def test_japanese_lexicon_on_random_text(text: str) -> None:
     text = normalize(text)
     matching = {i for i, pattern in enumerate(_JAPANESE) if pattern.search(text)}
     assert matching <= set(_JAPANESE_SCREEN.candidates(text))
+
+
+def test_a_lone_surrogate_is_screened_not_raised() -> None:
+    """A JSON "\\ud800" reaches the rules as a lone surrogate: no UTF-8 form, no crash."""
+    text = "助けて\ud800閉じ込められた"
+    screen = PatternScreen(["閉じ込め", "助けて.閉じ込め", "never"])
+    assert screen.candidates(text) == [0, 1]

@@ -159,7 +159,10 @@ class PatternScreen:
     def candidates(self, text: str) -> list[int]:
         """Positions of the expressions that can match `text`, in ascending order."""
         found = list(self._always)
-        encoded = text.encode("utf-8")  # once, not once per set
+        # Once, not once per set. A lone surrogate (a JSON "\ud800") has no UTF-8 form:
+        # it becomes "?", which every expression that can match it (any character, a
+        # widened class) matches too, so the screen still names them.
+        encoded = text.encode("utf-8", errors="replace")
         for screen, positions in self._sets:
             matched = screen.Match(encoded)
             if matched:
