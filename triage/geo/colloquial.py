@@ -105,7 +105,9 @@ def short_name_candidates(
     # 從金澤回 holds 大槌町's town 金澤, not the 金沢 it converts to.
     converted = chinese is True
     chinese = looks_chinese(original) if chinese is None else chinese
-    shorts = find_short_names(spaced, gazetteer, prefer, spaced=spaced, chinese=chinese)
+    shorts = find_short_names(
+        spaced, gazetteer, prefer, spaced=spaced, chinese=chinese, converted=converted
+    )
     found = [_short_name_candidate(s, gazetteer) for s in shorts]
     found += [
         Candidate.of_municipality(m.name, m, HANGUL_CONFIDENCE)

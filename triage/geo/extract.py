@@ -16,20 +16,27 @@ from triage.geo.candidate import Candidate
 from triage.geo.chinese import looks_chinese, to_japanese_kanji
 from triage.geo.colloquial import short_name_candidates, with_ward
 from triage.geo.features import find_features
-from triage.geo.former_municipalities import former_municipality, town_of_city_before
+from triage.geo.former_municipalities import town_of_city_before
 from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
 from triage.geo.landmarks import find_named_landmarks, with_named_landmarks
-from triage.geo.longer_names import city_named_beside, inside_longer_town
+from triage.geo.longer_names import inside_longer_town
 from triage.geo.normalize import normalize_text, place_key, split_town
 from triage.geo.prefecture_named import placed_outside
 from triage.geo.romaji_places import find_romaji
 from triage.geo.routes import origin_over_destination, route_origins
 from triage.geo.schemas import LocationPrecision
+from triage.geo.town_owners import (
+    heads_elsewhere,
+    rows_of_city_beside,
+    rows_of_former_municipality,
+)
 from triage.geo.towns import APPROXIMATE_DISCOUNT, TownOrigin
 
 _MUNICIPALITY_SUFFIX = re.compile(r"(市|町|村|区)$")
 # After a municipality name without its suffix (七尾駅, 輪島市内 is already a full name).
-_STEM_CONTEXT = ("駅", "港", "周辺", "方面", "地区", "インター", "IC", "市街")
+_STEM_CONTEXT = (
+    "駅", "港", "周辺", "付近", "附近", "近辺", "方面", "地区", "インター", "IC", "市街",
+)  # fmt: skip
 _LANDMARK_MIN = 4
 # A shelter named in katakana or Latin letters alone (シーサイド, ウィング) is usually a word.
 _PLAIN_WORD = re.compile(
@@ -149,11 +156,13 @@ def find_towns(
             if len({table.municipality[row] for row in rows}) != 1:
                 if not distinctive or preferred:
                     continue
-                rows = _rows_of_city_beside(gazetteer, text, (start, start + length), rows) or (
-                    _rows_of_former_municipality(gazetteer, name, rows)
+                rows = rows_of_city_beside(gazetteer, text, (start, start + length), rows) or (
+                    rows_of_former_municipality(gazetteer, name, rows)
                 )
                 if not rows:
                     continue  # 吉田町: a former town of 宇和島市 and of 安芸高田市
+            elif not preferred and name[-1] not in "町村" and heads_elsewhere(gazetteer, rows):
+                continue  # 三国ヶ丘駅: 小郡市's 三国が丘, and 堺市堺区's 三国ケ丘御幸通
             town = max((gazetteer.town_at(row) for row in rows), key=lambda t: t.sites)
             municipality = gazetteer.by_lgcode[town.lgcode]
             confidence = 0.7 if preferred else 0.6
@@ -172,25 +181,6 @@ def find_towns(
             matched_until = start + length
             break
     return found
-
-
-def _rows_of_former_municipality(gazetteer: Gazetteer, name: str, rows: Sequence[int]) -> list[int]:
-    """The rows of the one municipality `name` is a former municipality of (門前町 heads
-    116 towns of 輪島市, one of a dozen others), or none."""
-    table = gazetteer.town_table
-    codes = {gazetteer.municipalities[table.municipality[row]].lgcode: row for row in rows}
-    former = former_municipality(gazetteer, name, tuple(sorted(codes)))
-    return [codes[former]] if former is not None else []
-
-
-def _rows_of_city_beside(
-    gazetteer: Gazetteer, text: str, span: tuple[int, int], rows: Sequence[int]
-) -> list[int]:
-    """The rows of the one owner the text names beside the town (大森町 横手), or none."""
-    table = gazetteer.town_table
-    owners = {gazetteer.municipalities[table.municipality[row]].lgcode: row for row in rows}
-    city = city_named_beside(text, span, [gazetteer.by_lgcode[code] for code in owners])
-    return [owners[city.lgcode]] if city is not None else []
 
 
 def _word_start(text: str, start: int) -> bool:

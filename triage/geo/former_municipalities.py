@@ -48,9 +48,22 @@ def former_municipality(gazetteer: Gazetteer, name: str, codes: tuple[str, ...])
     None when none stands out (高田: 23 in みやま市, 13 in 陸前高田市; 吉田町: 26 in 宇和島市,
     20 in 安芸高田市). Cached: it reads every town of every owner, and a long message may
     repeat the name a thousand times."""
-    head = place_key(name)  # towns_of is keyed by place_key (木之本 is 木の本 there)
+    return former_municipality_of_heads(gazetteer, tuple((code, name) for code in codes))
+
+
+@lru_cache(maxsize=4096)
+def former_municipality_of_heads(
+    gazetteer: Gazetteer, heads: tuple[tuple[str, str], ...]
+) -> str | None:
+    """`former_municipality` where each owner's town has a name of its own: a reading
+    written in kana (たろう) is 田老 in 宮古市 and 太郎 elsewhere, and 田老 heads 78 towns
+    of 宮古市. `heads`: (lgcode, the name its towns would begin with)."""
     counts = sorted(
-        ((sum(key.startswith(head) for key in gazetteer.towns_of(code)), code) for code in codes),
+        (
+            # towns_of is keyed by place_key (木之本 is 木の本 there)
+            (sum(key.startswith(place_key(head)) for key in gazetteer.towns_of(code)), code)
+            for code, head in heads
+        ),
         reverse=True,
     )
     if len(counts) < 2:

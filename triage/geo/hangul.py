@@ -5,8 +5,10 @@ Korean writers transliterate Japanese names by the Korean standard for Japanese:
 센다이), long vowels are dropped (도쿄). Every municipality's official kana is
 transliterated the same way here, and both sides are folded before comparing (plain,
 aspirated and tense consonants alike, 쓰/츠/스 alike), so 후쿠오카, 후꾸오까 and 후구오가
-meet. A name counts when it stands as a word (start, space or punctuation before it) and
-has three syllables, or two before 시/구/역/공항 (나하 alone is too short to trust).
+meet. A name counts when it stands as a word (start, space or punctuation before it),
+ends as one (a particle, 시, 역, 근처… or no letter after it: 가와구치코 is 河口湖, no 川口)
+and has three syllables, or two before 시/구/역/공항 or one of its own districts (벳푸
+기타하마, `transliterated`): 나하 alone is too short to trust.
 """
 
 from __future__ import annotations
@@ -116,8 +118,25 @@ def fold(text: str) -> str:
     return "".join(folded)
 
 
+# What Korean writes right after a place name, with no space: its kind (시, 현, 마치), a
+# word of place (역, 근처) or a particle (에, 에서, 는, 까지) or copula (예요, 인데). Any other
+# syllable makes the name the head of a longer word: 가와구치코 is 河口湖, not 川口市; 사쿠라지마
+# (桜島) no さくら. Not 고: 나가시고 is the verb 나가시다 (to go out).
+_AFTER_A_NAME = re.compile(
+    fold(
+        "(?:시|구|정|초|쵸|촌|손|마치|무라|현|군|역|공항|항|성|근처|쪽|주변|부근|방면|지역|지방"
+        "|온천|온센|출신|에|의|은|는|이|가|을|를|도|로|으로|와|과|랑|까지|부터|만|인데|예요|입니|이었"
+        "|였|이에|이라|라고|요)"
+    )
+    + "|[^\uac00-\ud7a3]|$"
+)
+
+
 def _stands(name: str, after: str) -> bool:
-    """Three syllables, or two before 시/구/역/공항 (나하 alone is too short to trust)."""
+    """A word of its own (`_AFTER_A_NAME` after it) of three syllables, or of two before
+    시/구/역/공항 (나하 alone is too short to trust)."""
+    if _AFTER_A_NAME.match(after) is None:
+        return False
     return len(name) >= 3 or _SHORT_BEFORE.match(after) is not None
 
 

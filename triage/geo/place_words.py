@@ -22,9 +22,13 @@ FACILITY = re.compile(
 # "請問函館的避難所", "從高山到名古屋", "住在大分日田", "离开富士宫" (開 of 離開, "leave").
 # In text that reads as Chinese these count as word boundaries; in Japanese a kanji beside
 # a stem still joins it to a longer name (高山植物, 府中京区).
+# (従 is OpenCC's Japanese form of 從: 從金澤到富山 converts to 従金沢到富山.)
 CHINESE_BOUNDARIES = (
-    "在到從从去回住來来于於和與与問问的那这這附边邊辺車车站駅县縣区區或往至近里裡下海開开被把給给"
+    "在到從从従去回住來来于於和與与問问的那这這附边邊辺車车站駅县縣区區或往至近里裡下海開开被把給给"
 )
+# In Chinese a verb of being or going right before a name says it is the place: 住在高山,
+# 在冈崎工作, 去博多 (the finders read the text once converted to Japanese kanji).
+CHINESE_PLACE_BEFORE = "在到去回從从従來来往住"
 HONORIFIC = re.compile(r"(?:さん|様|さま|くん|君|ちゃん|氏|先生|家|選手|商店|屋|社長)")
 # Kana that may stand next to a reading: particles and copulas ("かなざわ に", "すず です").
 PARTICLE = r"(?:の|に|で|から|は|です|まで|へ|より|を|が|って|や|と|ね|よ|[\s。、,.!?！？]|$)"
@@ -43,7 +47,17 @@ COMMON_READINGS = frozenset(
     {"あさひ", "みどり", "みなみ", "ひがし", "にし", "きた", "ちゅうおう", "やまと", "さくら",
      "みずほ", "さかえ", "ひかり", "ほんまち", "しんまち", "みさと", "しみず", "わこう",
      "なか", "みなと", "あおば", "いずみ", "はなみずき", "たから", "しらかわ", "すいた",
-     "おおき", "ながい", "たかい", "ひろい", "あつい", "さむい", "いわない", "たいない"}
+     "おおき", "ながい", "たかい", "ひろい", "あつい", "さむい", "いわない", "たいない",
+     # Words a message in kana writes, each the reading of a municipality too: 痛み 伊丹,
+     # 調子 銚子, 機械 喜界, 限界 玄海, 瓦 香春, 倒壊 東海, 泊まり 泊, 流す 長洲, 向こう 向日,
+     # 安堵, 女 恩納, 氷 桑折, 仲間 中間, 火災 加西, 多い おおい, 白い 白井, 鋏 波佐見, 箒 伯耆,
+     # 効果 甲賀, 交付 甲府, 牛蒡 御坊, 待機 大樹, 厚着 厚木, 勇気 結城, 捜査 匝瑳, そうか 草加,
+     # なんと 南砺, ながら 長柄, 川辺, 日の出, 五千 五泉. Read with their own し/まち/むら only
+     # ("いたみ し", `short_names`).
+     "いたみ", "ちょうし", "きかい", "げんかい", "かわら", "とうかい", "とまり", "ながす",
+     "むこう", "あんど", "おんな", "こおり", "なかま", "かさい", "おおい", "しろい", "はさみ",
+     "ほうき", "こうか", "こうふ", "ごぼう", "たいき", "あつぎ", "ゆうき", "そうさ", "そうか",
+     "なんと", "ながら", "かわべ", "ひので", "ごせん"}
 )  # fmt: skip
 # One-kanji municipalities whose kanji is rarely anything else: read where it stands
 # alone (呉から, 堺の, 柏駅). 津, 森, 坂, 関, 光, 東 and the others are everyday words.

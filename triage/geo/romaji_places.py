@@ -1,6 +1,8 @@
 """Romanised municipality and prefecture names in English (or other Latin) text:
-"Wajima-shi", "Ota, Gunma", "Taga-Ginowan", "kanazawa"; see `latin_words` for what the
-words beside a name say about it, and `latin_districts` for the ward a district gives."""
+"Wajima-shi", "Ota, Gunma", "Taga-Ginowan", "kanazawa", "suzu no hinanjo"; see
+`latin_words` for what the words beside a name say about it, `romaji_towns` for a short
+lower-case name before "no" and a place of it, and `latin_districts` for the ward a
+district gives."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from triage.geo.latin_words import (
     writes_lowercase,
 )
 from triage.geo.normalize import drop_accents, romaji_key
-from triage.geo.romaji_towns import romaji_towns
+from triage.geo.romaji_towns import before_no, place_of_it_after_no, romaji_towns
 from triage.geo.schemas import LocationPrecision
 
 _ROMAJI_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
@@ -149,7 +151,10 @@ def find_romaji(original: str, gazetteer: Gazetteer) -> list[Candidate]:
     its_prefecture = -1  # "Fuchu, Hiroshima": the word that is the 県 of the city before it
     lowercase = writes_lowercase(words)
     for i, word in enumerate(words):
-        if not (word[0].isupper() or (lowercase and placed_in_lowercase(words, i))):
+        placed = word[0].isupper() or (lowercase and placed_in_lowercase(words, i))
+        # "suzu no hinanjo", "himi no shimao": short, but before "no" and a place of it.
+        short_before_no = not placed and lowercase and before_no(words, i)
+        if not (placed or short_before_no):
             continue
         if _tagalog_from(words, i, gazetteer):
             continue  # "Taga Uwajima po ako": Tagalog "from", not 多賀町
@@ -166,6 +171,8 @@ def find_romaji(original: str, gazetteer: Gazetteer) -> list[Candidate]:
             matches = _romaji_municipalities(gazetteer, key, None)  # "Wajima town": 輪島市
         if not has_suffix:
             matches = [m for m in matches if stands_bare(m, key, lowercase=lowercase)]
+        if short_before_no:
+            matches = [m for m in matches if place_of_it_after_no(words, i, m, gazetteer)]
         if not matches and tail[:1].isupper() and suffix is None:
             # "Taga-Ginowan" (Tagalog: from Ginowan), "Near-Sendai": the name after the hyphen.
             key = romaji_key(tail)

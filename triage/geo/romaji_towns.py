@@ -4,7 +4,9 @@
 The word is read back into hiragana by strict Hepburn (every letter must make a kana, so
 English and Tagalog words rarely parse: "malapit" ends in a lone t) and then looked up
 as `towns_alone` looks up a reading written in kana, with all of its rules: one owner
-in Japan or a former municipality that stands out, never an everyday word.
+in Japan or a former municipality that stands out, never an everyday word. The same
+reading back tells a short lower-case municipality before "no" and one of its towns
+("himi no shimao": 島尾 of 氷見市, `place_of_it_after_no`).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import re
 
 from triage.geo.candidate import Candidate
-from triage.geo.gazetteer import Gazetteer
+from triage.geo.gazetteer import Gazetteer, Municipality
 from triage.geo.latin_words import after_place_word
 from triage.geo.towns_alone import find_towns_alone
 
@@ -65,6 +67,39 @@ def hepburn_kana(word: str) -> str | None:
         else:
             return None
     return "".join(out)
+
+
+# Words for a place people shelter in or gather at, in romaji: "suzu no hinanjo".
+_PLACES_OF_A_MUNICIPALITY = frozenset(
+    {"hinanjo", "hinansho", "hinanbasho", "kouminkan", "kominkan", "eki", "shiyakusho",
+     "yakuba", "gakkou", "gakko", "shougakkou", "shogakko", "chuugakkou", "chugakko",
+     "byouin", "byoin", "taiikukan", "shisho", "minato", "kyuusuijo", "kyusuijo"}
+)  # fmt: skip
+# A lower-case name this short (suzu, himi) is a syllable of romanised Japanese too often
+# to stand alone; before "no" and a place of it, it is the municipality.
+SHORT_BEFORE_NO_MIN = 4
+_TOWN_SUFFIXES = ("まち", "ちょう", "むら", "そん")
+
+
+def before_no(words: list[str], i: int) -> bool:
+    """Word i is short, and "no" and another word follow it: "suzu no hinanjo"."""
+    return len(words[i]) >= SHORT_BEFORE_NO_MIN and i + 2 < len(words) and words[i + 1] == "no"
+
+
+def place_of_it_after_no(
+    words: list[str], i: int, municipality: Municipality, gazetteer: Gazetteer
+) -> bool:
+    """After word i and "no", a place of the municipality: a shelter, a station ("suzu no
+    hinanjo"), or one of its towns read back into kana, with its 町/村 or without ("himi
+    no shimao": 島尾 of 氷見市; "suzu no iida": 飯田町 of 珠洲市)."""
+    place = words[i + 2].lower()
+    if place in _PLACES_OF_A_MUNICIPALITY:
+        return True
+    kana = hepburn_kana(place)
+    return kana is not None and any(
+        town.kana in (kana, *(kana + suffix for suffix in _TOWN_SUFFIXES))
+        for town in gazetteer.towns_of(municipality.lgcode).values()
+    )
 
 
 def romaji_towns(words: list[str], gazetteer: Gazetteer) -> list[Candidate]:

@@ -34,7 +34,11 @@ class ShortNameIndex:
     stems: dict[str, list[Municipality]]
     readings: dict[str, list[Municipality]]
     stem_prefixes: frozenset[str]
-    reading_prefixes: frozenset[str]
+    reading_prefixes: frozenset[str]  # of `readings` and `suffixed_readings` both
+    # Readings that are everyday words (みどり, いたみ) or shaped like inflected ones (した
+    # ら): read only with their own し/まち/むら written after them ("いたみ し", `short_names`).
+    suffixed_readings: dict[str, list[Municipality]]
+    any_readings: dict[str, list[Municipality]]  # both, for one scan (they share none)
     # Stems too common to stand alone (本宮, 高山), and two-kana readings (くれ, すず): read
     # only with what tells they are places (`_after_prefecture`, `_short_readings`).
     guarded_stems: dict[str, list[Municipality]]
@@ -70,6 +74,7 @@ def short_name_index(gazetteer: Gazetteer) -> ShortNameIndex:
     stems: dict[str, list[Municipality]] = {}
     guarded: dict[str, list[Municipality]] = {}
     readings: dict[str, list[Municipality]] = {}
+    suffixed: dict[str, list[Municipality]] = {}
     short_readings: dict[str, list[Municipality]] = {}
     one_kanji: dict[str, list[Municipality]] = {}
     kana_names: dict[str, list[Municipality]] = {}
@@ -92,7 +97,9 @@ def short_name_index(gazetteer: Gazetteer) -> ShortNameIndex:
         if stem and KANJI_CHAR.search(stem):
             (guarded if stem in COMMON_STEMS else stems).setdefault(stem, []).append(m)
         reading = _reading(m.kana)
-        if reading and reading not in COMMON_READINGS and not _looks_inflected(reading):
+        if reading and (reading in COMMON_READINGS or _looks_inflected(reading)):
+            suffixed.setdefault(reading, []).append(m)
+        elif reading:
             readings.setdefault(reading, []).append(m)
         two = _reading(m.kana, shortest=2)
         if two is not None and len(two) == 2:
@@ -109,7 +116,9 @@ def short_name_index(gazetteer: Gazetteer) -> ShortNameIndex:
         stems,
         readings,
         frozenset(name[:2] for name in stems),
-        frozenset(name[:2] for name in readings),
+        frozenset(name[:2] for name in (*readings, *suffixed)),
+        suffixed,
+        {**readings, **suffixed},
         guarded,
         short_readings,
         one_kanji,
@@ -124,8 +133,10 @@ def municipality_stems(gazetteer: Gazetteer) -> frozenset[str]:
 
 
 def municipality_readings(gazetteer: Gazetteer) -> frozenset[str]:
-    """The readings a municipality is found by (いしのまき): no town takes them."""
-    return frozenset(short_name_index(gazetteer).readings)
+    """The readings a municipality is found by (いしのまき), with its suffix or without:
+    no town takes them."""
+    index = short_name_index(gazetteer)
+    return frozenset((*index.readings, *index.suffixed_readings))
 
 
 def _kana_name_pattern(kana_names: dict[str, list[Municipality]]) -> re.Pattern[str]:

@@ -10,30 +10,32 @@
 - A ward by a stem of three characters or more (安佐南, 阿倍野); one of two (東灘の岡本)
   is `short_wards`', a ward after its city `wards`'.
 - Its reading in kana ("わたし は かなざわ に すんで います", "ﾄﾖﾊｼ"): at least three kana,
-  standing between spaces, punctuation or particles, or with its own し/まち in kana
-  (にしわがまち), as feature phones and non-native writers type it. Two kana (くれ, すず)
-  are words more often than places: read only with their し/まち written after them
+  standing between spaces, punctuation or particles, or with its own 市/町/村 after it,
+  in kana or kanji, with a space or not (にしわがまち, "しばた し", "ながの市 に"), as
+  feature phones and non-native writers type it; the kind written decides between
+  municipalities sharing the reading (しばた し is 新発田市, not 柴田町). Two kana (くれ,
+  すず) are words more often than places: read only with their し/まち written after them
   ("くれ し に") or beside one of their own towns.
 
 A stem or reading several municipalities share (伊達, 府中) is resolved by the prefecture
 written beside it, the deployment's home area, a prefecture named elsewhere in the
-message (`prefecture_named`), or a town of one of them named in it; otherwise it names
-none rather than a guess. Everyday words that are also
-place names (中央, 朝日, さくら) are never read as places on their own. Towns and districts
-named alone (唐丹, 山古志, うしつ) are `towns_alone`'s, with the same rules.
+message (`prefecture_named`), or a town of one of them named in it (`towns_named`);
+otherwise it names none rather than a guess. Everyday words that are also place names
+(中央, 朝日, さくら; in kana いたみ 痛み, ちょうし 調子, しろい 白い) are never read as places on
+their own: a reading of them counts only with its own し/まち/むら ("いたみ し" is 伊丹市).
+Towns and districts named alone (唐丹, 山古志, うしつ) are `towns_alone`'s, with the same
+rules; stems in Chinese after a verb of being (在冈崎工作, 住在高山的) `chinese_stems`'.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
+from triage.geo.chinese_stems import after_chinese_verb, guarded_stems_in_chinese
 from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
-from triage.geo.normalize import place_key
 from triage.geo.place_words import (
     CHINESE_BOUNDARIES,
-    COMMON_STEMS,
     FACILITY,
     HONORIFIC,
     KANJI,
@@ -54,7 +56,14 @@ from triage.geo.prefecture_named import (
 )
 from triage.geo.schemas import LocationPrecision
 from triage.geo.short_name_index import ShortNameIndex, short_name_index
-from triage.geo.wards import district_ward_after, wards_of
+from triage.geo.towns_named import (
+    names_a_town_of,
+    names_a_town_reading_of,
+    towns_of_each_other,
+    with_town_at,
+    with_town_head_after,
+)
+from triage.geo.wards import wards_of
 
 STEM_CONFIDENCE = 0.55
 READING_CONFIDENCE = 0.5
@@ -67,8 +76,10 @@ _SHORT_READING = re.compile(
     rf"(?<![\u3041-\u309f{KANJI}])([\u3041-\u3096]{{2}})"
     rf"(?:\s?(し|まち|ちょう|むら|そん)(?={PARTICLE}))?(?={PARTICLE})"
 )
-# A reading's own 市/町/村 in kana right after it, then what may follow a word.
-_KANA_SUFFIX_AFTER = re.compile(rf"(し|まち|ちょう|むら|そん)(?={PARTICLE})")
+# A reading's own 市/町/村 right after it, with a space or not, in kana and then what may
+# follow a word ("しばた し", "にしわがまち"), or in kanji ("ながの市 に", "しずおか市内"; not
+# 市場, a market).
+_SUFFIX_AFTER = re.compile(rf"\s?(?:(し|まち|ちょう|むら|そん)(?={PARTICLE})|(市|町|村)(?!場))")
 SUFFIXED_READING_CONFIDENCE = 0.55
 # A station after a reading, in kana or kanji: "ｲﾏﾊﾞﾘｴｷｶﾗ", "いまばり駅で" (今治駅).
 _STATION_AFTER = re.compile(rf"(?:えき|駅)(?={PARTICLE})")
@@ -95,10 +106,13 @@ def find_short_names(
     *,
     spaced: str | None = None,
     chinese: bool = False,
+    converted: bool = False,
 ) -> list[ShortName]:
     """Municipalities named by stem in normalised `text`, or by reading in `spaced` (the
     message after NFKC only: its spaces are what separate words in kana-only writing).
-    `chinese`: the text reads as Chinese (`CHINESE_BOUNDARIES` separate its words)."""
+    `chinese`: the text reads as Chinese (`CHINESE_BOUNDARIES` separate its words);
+    `converted`: it is Chinese converted to Japanese kanji, where a verb before a stem
+    says it is a place (`chinese_stems`; as written, 名古屋荣 is not yet 名古屋栄)."""
     index = short_name_index(gazetteer)
     kanji = _KANJI_IN_CHINESE_NAME if chinese else KANJI_CHAR
     # First the stems beside their prefecture (東京の中野 is 中野区, not 中野市), which the
@@ -117,10 +131,11 @@ def find_short_names(
         options = [*index.stems[stem], *wards]
         after = text[end:]
         joined = kanji.match(after) or _KATAKANA_CHAR.match(after)
-        if joined and not FACILITY.match(after):
+        went = converted and after_chinese_verb(text, start)  # 在冈崎工作: 岡崎, then "work"
+        if joined and not FACILITY.match(after) and not went:
             # 鶴田ダム, 石垣島: another name that begins with the stem; but 那覇小禄, 倉敷真備:
             # the city and one of its own towns, written together.
-            options = _with_town_at(options, after, gazetteer)
+            options = with_town_at(options, after, gazetteer)
             if not options:
                 continue
         if HONORIFIC.match(after) or after.startswith(REGION_AFTER):
@@ -132,19 +147,29 @@ def find_short_names(
         if chosen is not None:
             found.append(ShortName(stem, chosen, LocationPrecision.MUNICIPALITY, STEM_CONFIDENCE))
             taken.add(stem)
+    if converted:  # 住在高山的民宿, 我们家在熊本
+        found += [
+            ShortName(stem, city, LocationPrecision.MUNICIPALITY, STEM_CONFIDENCE)
+            for stem, city in guarded_stems_in_chinese(text, gazetteer, prefer)
+            if stem not in taken
+        ]
     hiragana = (spaced if spaced is not None else text).translate(KATAKANA_TO_HIRAGANA)
-    for start, reading in _words(hiragana, index.readings, index.reading_prefixes, _KANA_OR_KANJI):
-        options, end = index.readings[reading], start + len(reading)
+    readings = index.any_readings
+    for start, reading in _words(hiragana, readings, index.reading_prefixes, _KANA_OR_KANJI):
+        options, end = readings[reading], start + len(reading)
         confidence = READING_CONFIDENCE
-        if not (PARTICLE_AFTER.match(hiragana, end) or _STATION_AFTER.match(hiragana, end)):
-            # "にしわがまち", "ｸﾏﾑﾗ ﾜﾀﾘ": its own 町 or 村 in kana, written on, says more than a
-            # bare reading beside it (わたり 亘理町, here a district of 球磨村).
-            suffix = _KANA_SUFFIX_AFTER.match(hiragana, end)
-            if suffix is None:
-                continue
-            options = [m for m in options if m.kana == reading + suffix.group(1)]
+        # "にしわがまち", "しばた し", "ながの市": its own 市, 町 or 村 written after it says
+        # more than a bare reading (しばた is 新発田市 and 柴田町; わたり of "ｸﾏﾑﾗ ﾜﾀﾘ" is
+        # 亘理町 and a district of 球磨村), and makes a place of a word (いたみ し: 伊丹市).
+        suffix = _SUFFIX_AFTER.match(hiragana, end)
+        if suffix is not None:
+            options = [m for m in options if _of_kind(m, reading, suffix)]
             confidence = SUFFIXED_READING_CONFIDENCE
-        chosen = _resolve(options, hiragana, gazetteer, prefer) if options else None
+        elif reading in index.suffixed_readings or not (
+            PARTICLE_AFTER.match(hiragana, end) or _STATION_AFTER.match(hiragana, end)
+        ):
+            continue
+        chosen = _resolve(options, hiragana, gazetteer, prefer, reading=reading)
         if chosen is not None:
             found.append(ShortName(reading, chosen, LocationPrecision.MUNICIPALITY, confidence))
     found += _short_readings(hiragana, text, index, gazetteer)
@@ -154,45 +179,32 @@ def find_short_names(
 
 
 def _as_towns_of_each_other(found: list[ShortName], gazetteer: Gazetteer) -> list[ShortName]:
-    """A stem the message also uses as a town of another municipality it names is that
-    town: "すず 飯田" is 飯田町 of 珠洲市, not 飯田市 (people write their municipality and
-    then their town). Where each of two names is a town of the other's municipality,
-    nothing tells which, and neither changes."""
+    """Each name that is a town of another municipality the message names, as that town
+    (`towns_of_each_other`): "すず 飯田" is 飯田町 of 珠洲市, not 飯田市."""
+    municipal = [s for s in found if s.precision is LocationPrecision.MUNICIPALITY]
+    if len(municipal) < 2:
+        return found  # most messages: no other name for one to be a town of
+    hosts = towns_of_each_other([(s.text, s.municipality) for s in municipal], gazetteer)
+    town_of = {id(s): host for s, host in zip(municipal, hosts, strict=True)}
     result: list[ShortName] = []
     for short in found:
-        if short.precision is not LocationPrecision.MUNICIPALITY or not KANJI_CHAR.search(
-            short.text
-        ):
-            result.append(short)  # only a municipality's stem in kanji can be a town's name
-            continue
-        hosts = {
-            other.municipality.lgcode: (other, town)
-            for other in found
-            if other.municipality.lgcode != short.municipality.lgcode
-            and (town := _town_named(other.municipality, short.text, gazetteer)) is not None
-        }
-        if len(hosts) != 1:
+        host = town_of.get(id(short))
+        if host is None:
             result.append(short)
-            continue
-        [(host, town)] = hosts.values()
-        if _town_named(short.municipality, host.text, gazetteer) is not None:
-            result.append(short)  # each a town of the other
-            continue
-        result.append(
-            ShortName(short.text, host.municipality, LocationPrecision.TOWN, short.confidence, town)
-        )
+        else:
+            result.append(
+                ShortName(short.text, host[0], LocationPrecision.TOWN, short.confidence, host[1])
+            )
     return result
 
 
-def _town_named(municipality: Municipality, name: str, gazetteer: Gazetteer) -> str | None:
-    """The municipality's town `name` names, as written or without its 町/村 (飯田 of
-    飯田町), or None."""
-    towns = gazetteer.towns_of(municipality.lgcode)
-    for written in (name, name + "町", name + "村"):
-        town = towns.get(place_key(written))
-        if town is not None:
-            return town.name
-    return None
+def _of_kind(municipality: Municipality, reading: str, suffix: re.Match[str]) -> bool:
+    """Whether the suffix written after `reading` is the municipality's own: its kana
+    (しばた し is 新発田市, しばたし; not 柴田町, しばたまち) or its kanji (ながの市)."""
+    kana, kanji = suffix.group(1), suffix.group(2)
+    if kana is not None:
+        return municipality.kana == reading + kana
+    return municipality.name.endswith(kanji)
 
 
 def _names_beside_particles(
@@ -225,26 +237,6 @@ def _names_beside_particles(
     return found
 
 
-@lru_cache(maxsize=4096)
-def _town_names_of(gazetteer: Gazetteer, municipality: Municipality) -> tuple[str, ...]:
-    """`_town_names`, and each without its 町/村 (飯田 of 飯田町): how people write them."""
-    names = _town_names(gazetteer, municipality)
-    return (*names, *(n[:-1] for n in names if n[-1] in "町村" and len(n) >= 3))
-
-
-def _with_town_at(
-    options: list[Municipality], after: str, gazetteer: Gazetteer
-) -> list[Municipality]:
-    """The options one of whose own towns `after` begins with (小禄 of 那覇市), or a
-    district of one of its wards (名古屋栄)."""
-    return [
-        m
-        for m in options
-        if any(after.startswith(name) for name in _town_names_of(gazetteer, m))
-        or district_ward_after(m, after, gazetteer)
-    ]
-
-
 def _short_readings(
     hiragana: str, text: str, index: ShortNameIndex, gazetteer: Gazetteer
 ) -> list[ShortName]:
@@ -260,7 +252,7 @@ def _short_readings(
         if suffix:
             options = [m for m in options if m.kana == reading + suffix]
         else:
-            options = [m for m in options if _names_a_town_of(m, text, gazetteer, stripped=True)]
+            options = [m for m in options if names_a_town_of(m, text, gazetteer, stripped=True)]
         if len(options) == 1:
             confidence = SUFFIXED_READING_CONFIDENCE if suffix else READING_CONFIDENCE
             found.append(ShortName(reading, options[0], LocationPrecision.MUNICIPALITY, confidence))
@@ -306,11 +298,13 @@ def _resolve(
     prefer: Municipality | Prefecture | None,
     *,
     at: tuple[int, int] | None = None,
+    reading: str = "",
 ) -> Municipality | None:
     """The one municipality meant, or None when nothing in the message tells which: the
     prefecture written beside the name (`at`, its span in `text`), the home area's, one
-    named elsewhere in the message, then a town of one of them that the message names.
-    None too when the prefecture beside the name has none of them."""
+    named elsewhere in the message, then a town of one of them that the message names
+    (by its reading too, for a `reading` found in kana). None too when the prefecture
+    beside the name has none of them."""
     if not options:
         return None
     named = named_prefectures(text, gazetteer) if at is not None or len(options) > 1 else None
@@ -324,55 +318,25 @@ def _resolve(
         chosen = one_in(options, prefectures)
         if chosen is not None:
             return chosen
-    with_town = [m for m in options if _names_a_town_of(m, text, gazetteer, stripped=False)]
+    with_town = [m for m in options if names_a_town_of(m, text, gazetteer, stripped=False)]
     if not with_town:
         # A town that is also an everyday word (大滝, a waterfall) still tells which of
         # the municipalities the message already names: "伊達 大滝" is Hokkaido's 伊達市.
         with_town = [
-            m
-            for m in options
-            if _names_a_town_of(m, text, gazetteer, stripped=False, everyday=True)
+            m for m in options if names_a_town_of(m, text, gazetteer, stripped=False, everyday=True)
         ]
+    if not with_town:
+        # 釧路の星が浦 (the head of towns of 釧路市), ﾄﾖｵｶ ﾋﾀﾞｶ (日高 of 豊岡市, read in kana).
+        with_town = (
+            with_town_head_after(options, text[end:], gazetteer)
+            if at is not None
+            else [
+                m for m in options if names_a_town_reading_of(m, text, gazetteer, besides=reading)
+            ]
+        )
     if len(with_town) == 1:
         return with_town[0]
     # A designated city and a town sharing a stem (神戸市, 岐阜の神戸町): people who write
     # the stem alone mean the city of a million, not the town.
     cities = [m for m in options if wards_of(m, gazetteer)]
     return cities[0] if not with_town and len(cities) == 1 else None
-
-
-@lru_cache(maxsize=1024)
-def _names_a_town_of(
-    municipality: Municipality,
-    text: str,
-    gazetteer: Gazetteer,
-    *,
-    stripped: bool,
-    everyday: bool = False,
-) -> bool:
-    """Whether `text` names one of the municipality's towns (`stripped`: also without its
-    町/村; `everyday`: also those that are everyday words). Cached: a long message that
-    repeats a name asks the same question each time, and each answer reads the whole
-    text for hundreds of names."""
-    names = (
-        _town_names_of(gazetteer, municipality)
-        if stripped
-        else _town_names(gazetteer, municipality, everyday=everyday)
-    )
-    return any(name in text for name in names)
-
-
-@lru_cache(maxsize=4096)
-def _town_names(
-    gazetteer: Gazetteer, municipality: Municipality, *, everyday: bool = False
-) -> tuple[str, ...]:
-    """Town names of at least two characters (大滝, 中島) that are not everyday words
-    (unless `everyday`): a consistency check."""
-    ordinary = gazetteer.ordinary_words
-    return tuple(
-        t.name
-        for t in gazetteer.towns_of(municipality.lgcode).values()
-        if len(t.name) >= 2
-        and t.name not in COMMON_STEMS  # most municipalities have them (中央, 本町)
-        and (everyday or t.name not in ordinary)
-    )

@@ -18,7 +18,14 @@ from functools import lru_cache
 
 from triage.geo.gazetteer import Gazetteer, Municipality
 from triage.geo.normalize import place_key
-from triage.geo.place_words import COMMON_STEMS, FACILITY, HONORIFIC, KANJI, KANJI_CHAR
+from triage.geo.place_words import (
+    CHINESE_PLACE_BEFORE,
+    COMMON_STEMS,
+    FACILITY,
+    HONORIFIC,
+    KANJI,
+    KANJI_CHAR,
+)
 from triage.geo.short_name_index import short_name_index
 
 STEM_LENGTH = 2
@@ -37,13 +44,10 @@ _SURNAMES = frozenset(
     {"中村", "若林", "中原", "麻生", "戸塚", "若松", "高津", "清田", "秋葉", "山科", "伏見",
      "東山", "住吉", "大宮", "右京", "城東", "城南"}
 )  # fmt: skip
-# In Chinese a verb of going or being right before the stem says it is the place: 去博多,
-# 在博多, 住在博多 (the Japanese finders read the text once converted to Japanese kanji).
-_CHINESE_PLACE_BEFORE = "在到去回從从來来往住"
 # A stem stands as a word: no kanji right before it.
 _STEM = re.compile(f"(?<![{KANJI}])([{KANJI}]{{{STEM_LENGTH}}})")
 _CHINESE_STEM = re.compile(
-    f"(?:(?<=[{_CHINESE_PLACE_BEFORE}])|(?<![{KANJI}]))(?=([{KANJI}]{{{STEM_LENGTH}}}))"
+    f"(?:(?<=[{CHINESE_PLACE_BEFORE}])|(?<![{KANJI}]))(?=([{KANJI}]{{{STEM_LENGTH}}}))"
 )  # a lookahead: 在西 of 住在西成 must not hide 西成
 
 
@@ -83,7 +87,7 @@ def find_short_wards(
         if HONORIFIC.match(after):
             continue  # 長田さん is a person
         start = match.start(1)
-        went = chinese and start > 0 and text[start - 1] in _CHINESE_PLACE_BEFORE
+        went = chinese and start > 0 and text[start - 1] in CHINESE_PLACE_BEFORE
         if KANJI_CHAR.match(after) and not FACILITY.match(after) and not went:
             continue  # 長田川, 博多湾: a longer name that begins with the stem
         placed = match.group(1) not in _SURNAMES and (

@@ -17,7 +17,9 @@ neighbourhoods, and the districts and former municipalities derived from them
   particle;
 - a reading: three kana or more standing as a word before a particle (うしつ に), found
   the same way, and never one that is also an everyday word (きょう, ところの) or how a
-  municipality or prefecture is read (みやこし is 宮古市, not 宮越).
+  municipality or prefecture is read (みやこし is 宮古市, not 宮越). One that only a former
+  municipality tells (たろう: 田老 heads 78 towns of 宮古市, 太郎 a few elsewhere, and is a
+  given name) counts only before a place of it or a verb of living there (ﾀﾛｳ ﾉ ﾋﾅﾝｼﾞｮ).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from __future__ import annotations
 import re
 from functools import cached_property, lru_cache
 
-from triage.geo.former_municipalities import former_municipality
+from triage.geo.former_municipalities import former_municipality, former_municipality_of_heads
 from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
 from triage.geo.name_index import TOWN_READINGS, TOWN_STEMS, NameIndex
 from triage.geo.place_words import (
@@ -67,6 +69,13 @@ _FACILITY_WORD = re.compile(FACILITY.pattern.replace("|東|西|南|北", ""))
 # follows a place: の, a place word, a particle of location, or a space ("小石が" is not).
 _TWO_CHAR_TOWN_AFTER = re.compile(
     r"(?:の|町|村|区|地区|地域|方面|あたり|周辺|付近|に住|に[いお]|で[すは]?|から|より|[\s。、,.!?！？]|$)"
+)
+# A reading that only a former municipality tells (ﾀﾛｳ: 田老 of 宮古市, 太郎 elsewhere, and a
+# given name) is read as that place only before a place of it or a verb of living there.
+_READING_PLACED = re.compile(
+    r"\s?(?:の\s?(?:ひなんじょ|ひなんしょ|避難所|こうみんかん|公民館|しょうがっこう|小学校"
+    r"|ちゅうがっこう|中学校|えき|駅|ほう|あたり|ちかく|近く|はま|みなと|かいがん|ししょ|支所"
+    r"|しゅうらく|集落)|に\s?(?:すん|すま|住))"
 )
 _KANJI_IN_CHINESE = re.compile(f"(?![{CHINESE_BOUNDARIES}])[{_KANJI}]")
 _CHINESE_BOUNDARY_CHARS = frozenset(CHINESE_BOUNDARIES)
@@ -342,13 +351,26 @@ class _Finder:
             code, confidence = in_prefecture[0], TOWN_IN_PREFECTURE_CONFIDENCE
         elif len(owners) == 1:
             code, confidence = next(iter(owners)), TOWN_STEM_CONFIDENCE
-        elif (former := former_municipality(self.gazetteer, name, tuple(owners))) is not None:
+        elif (former := self._former(name, owners, after, reading=reading)) is not None:
             code, confidence = former, FORMER_MUNICIPALITY_CONFIDENCE
         else:
             return None
         if short and owners[code].origin is TownOrigin.POSTAL:
             return None  # two characters only a postal neighbourhood has: too many are words
         return code, confidence
+
+    def _former(
+        self, name: str, owners: dict[str, Town], after: str, *, reading: bool
+    ) -> str | None:
+        """The owner `name` is a former municipality of: by its name, or, for a reading
+        placed as a place (ﾀﾛｳ ﾉ ﾋﾅﾝｼﾞｮ), by the name of each owner's town read so (田老
+        of 宮古市, 太郎 elsewhere)."""
+        if not reading:
+            return former_municipality(self.gazetteer, name, tuple(owners))
+        if not _READING_PLACED.match(after):
+            return None
+        heads = tuple((code, town_stem(town.name) or town.name) for code, town in owners.items())
+        return former_municipality_of_heads(self.gazetteer, heads)
 
     def _prefectures(self, start: int, length: int) -> set[str]:
         """Prefectures the message names outside the name itself, and the home area's."""

@@ -6,7 +6,9 @@ municipality's official kana, without its 市/町/村 (a ward's after its city's
 script's 区), transliterated and folded into one index; a name in the text counts as a
 word (none of the script's letters just before it); a name several municipalities share
 counts only for the ward whose city the text names, or else for the one spelt exactly as
-written (히타 日田, not 히다 飛騨, which fold alike); wards come first.
+written (히타 日田, not 히다 飛騨, which fold alike); wards come first. A name too short to
+stand alone (the script's `stands`) counts before one of its own towns written after it
+(벳푸 기타하마: 北浜 of 別府市).
 """
 
 from __future__ import annotations
@@ -112,9 +114,12 @@ def find_places(text: str, gazetteer: Gazetteer, script: Script) -> list[Municip
     found: list[Municipality] = []
     for match in index.pattern.finditer(folded):
         name = match.group(0)
-        if not script.stands(name, folded[match.end() :]):
-            continue
         options = index.names[name]
+        if not script.stands(name, folded[match.end() :]):
+            # 벳푸 기타하마: a name too short to stand alone, before one of its districts.
+            options = _with_district_after(options, folded[match.end() :], gazetteer, script)
+            if len(options) != 1:
+                continue
         if len(options) > 1:  # 주오구 (中央区) in many cities: the one whose city is named
             named = [m for m in options if _city_named(m, folded, gazetteer, script)]
             options = named or _spelt_as_written(options, text, match, gazetteer, script)
@@ -139,6 +144,44 @@ def find_places(text: str, gazetteer: Gazetteer, script: Script) -> list[Municip
             if ward is not None:
                 wards.append(ward)
     return wards + cities
+
+
+# Between a name and its district: a space or a comma, as Korean writes an address.
+_DISTRICT_SEPARATOR = re.compile(r"[\s,、]+")
+_DISTRICT_MIN = 3  # letters of a district reading (기타하마): shorter ones are words
+_DISTRICT_MAX = 10
+
+
+def _with_district_after(
+    options: list[Municipality], after: str, gazetteer: Gazetteer, script: Script
+) -> list[Municipality]:
+    """The options (not wards) one of whose towns the text writes right after the name,
+    apart from it and as a word: 벳푸 기타하마 is 別府市 by its 北浜 (きたはま)."""
+    separator = _DISTRICT_SEPARATOR.match(after)
+    if separator is None:
+        return []
+    rest = after[separator.end() :]
+    found = []
+    for m in options:
+        if m.parent_lgcode is not None:
+            continue
+        for length in range(min(len(rest), _DISTRICT_MAX), _DISTRICT_MIN - 1, -1):
+            readings = _town_readings(m, gazetteer, script)
+            if rest[:length] in readings and _ends_a_word(rest[length:], script):
+                found.append(m)
+                break
+    return found
+
+
+@lru_cache(maxsize=256)
+def _town_readings(m: Municipality, gazetteer: Gazetteer, script: Script) -> frozenset[str]:
+    """The municipality's town readings in the script, folded, of `_DISTRICT_MIN` to
+    `_DISTRICT_MAX` letters, without the municipality's own name."""
+    read = script_reader(script)(m)
+    readings = (read(t.kana) for t in gazetteer.towns_of(m.lgcode).values() if t.kana)
+    return frozenset(
+        r for r in readings if r is not None and _DISTRICT_MIN <= len(r) <= _DISTRICT_MAX
+    )
 
 
 def _spelt_as_written(

@@ -36,6 +36,13 @@ def _ward_kana(ward: Municipality, city: Municipality) -> str:
     return kana if len(kana) >= 3 else "\x00"
 
 
+def _ward_kana_forms(ward: Municipality, city: Municipality) -> tuple[str, ...]:
+    """How kana writes the ward after its city: みなみく, or its name in kana with the
+    kanji 区 (しずおか市 しみず区)."""
+    kana = _ward_kana(ward, city)
+    return (kana, kana[:-1] + "区") if kana.endswith("く") else (kana,)
+
+
 def wards_of(city: Municipality, gazetteer: Gazetteer) -> list[Municipality]:
     return wards_by_city(gazetteer).get(city.lgcode, [])
 
@@ -62,7 +69,11 @@ def ward_in_text(city: Municipality, text: str, gazetteer: Gazetteer) -> Municip
     """The ward of a designated city that the text names ("熊本市の東区" -> 熊本市東区)."""
     wards = wards_by_city(gazetteer).get(city.lgcode, [])
     hiragana = text.translate(KATAKANA_TO_HIRAGANA)
-    named = [w for w in wards if w.ward and (w.ward in text or _ward_kana(w, city) in hiragana)]
+    named = [
+        w
+        for w in wards
+        if w.ward and (w.ward in text or any(k in hiragana for k in _ward_kana_forms(w, city)))
+    ]
     return max(named, key=lambda w: len(w.ward or "")) if named else None
 
 
