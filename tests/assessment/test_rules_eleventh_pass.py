@@ -415,3 +415,42 @@ def test_medicine_down_to_one_pill_tonight_is_urgent_in_vietnamese() -> None:
 )
 def test_a_deep_cut_goes_to_a_person(text: str) -> None:
     assert reports_a_symptom(text)
+
+
+# The fifth check (fourteenth I and J, first measured on d24d559: P1 recall 0.800 and
+# 0.833): a grandmother not back from the outside toilet in a blizzard (Tsugaru), charcoal
+# in a closed room (vi), a chest tightening with cold sweat told politely, a head hit on
+# ice then vomiting (ne), bleeding that will not stop (vi), a rope made ready (Tohoku), a
+# chest that hurts (romanised Nepali), a face swelling after peanuts (ko), hot oil and
+# peeling skin in easy Japanese, a seizure in Taglish, a roommate who does not answer and
+# breathes hard (vi).
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ばあちゃん、外の便所さ行ぐって出たっきり戻ってこね。地吹雪だ",
+        "Phong ky tuc xa dot than cho am, dong cua, ban em dau dau va non",
+        "主人が胸を締め付けられるようだと言って、冷や汗をかいています",
+        "बरफमा लडेर टाउको ठोक्कियो, बान्ता गर्दैछ र बोलेको बुझ्दैन",
+        "chong em bi dut tay, mau chay khong cam duoc",
+        "もう生きてても仕方ねぇ。納屋にロープ用意した",
+        "mero dai lai chhati ma dherai dukhyo, pasina aairaxa",
+        "친구가 땅콩 먹고 얼굴이 막 붓고 숨 쉬기 힘들대요",
+        "しょくば の ひと あつい あぶら かかった。 うで あかい、 かわ むけてる",
+        "nag seseizure anak ko, nanginginig buong katawan",
+        "ban em ngoi im tu chieu, goi khong tra loi, tho kho lam",
+    ],
+)
+def test_the_fifth_checks_classes_are_life_threats(text: str) -> None:
+    assert priority_of(text) is Priority.LIFE_THREAT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "祖母は出かけたきり連絡がないけど、いつものことです",
+        "ロープは用意したので、テントを張れます",
+        "tho kho khi leo doc (binh thuong thoi)",
+    ],
+)
+def test_a_rope_for_a_tent_or_a_hard_climb_is_not(text: str) -> None:
+    assert priority_of(text) is not Priority.LIFE_THREAT
