@@ -454,3 +454,49 @@ def test_the_fifth_checks_classes_are_life_threats(text: str) -> None:
 )
 def test_a_rope_for_a_tent_or_a_hard_climb_is_not(text: str) -> None:
     assert priority_of(text) is not Priority.LIFE_THREAT
+
+
+# The sixth check (fourteenth K and L, first measured on 8885722: P1 recall 0.900 and
+# 0.933, three P2 answered by a playbook): stroke signs in kana (a drooping mouth,
+# slurred speech, a weak hand), an overdose and a wish not to go on (es), low blood sugar
+# described (Kansai), burns and a snakebite in romaji; an inhaler with one or two doses,
+# epilepsy pills for tonight only (es), blood thinners lost in the flood (tl).
+@pytest.mark.parametrize(
+    "text",
+    [
+        "おじいちゃん くちのかたほうが下がって ろれつまわってない ひだりてにちからはいらん",
+        "母が急に呂律が回らなくなって、右足に力が入らないみたいです",
+        "mi hermana se tomo casi todas las pastillas de mi mama, no contesta bien",
+        "mi tio dice que ya no aguanta vivir, esta encerrado en el bano",
+        "父は糖尿病で、さっきから汗びっしょりで手が震えて、返事がおかしいです",
+        "sutoobu no touyu de otto no te ni hi ga tsuita, hifu ga mukete iru",
+        "hebi ni kamareta, ashi ga hareta",
+        "畑でマムシに噛まれました、足が腫れてきた",
+    ],
+)
+def test_the_sixth_checks_life_threats(text: str) -> None:
+    assert priority_of(text) is Priority.LIFE_THREAT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mi inhalador solo le quedan dos dosis y con el polvo toso mucho",
+        "tengo epilepsia y solo me queda la dosis de esta noche",
+        "yung gamot ni tatay nadala ng baha, huling inom niya kahapon pa",
+    ],
+)
+def test_the_sixth_checks_urgent_needs(text: str) -> None:
+    assert priority_of(text) is Priority.URGENT_NEED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ろれつが回らないほど飲んだのは昨日の話、今日は元気です",
+        "yakedo no kusuri wa doko de moraemasu ka (sukoshi dake)",
+        "Necesito renovar el inhalador de mi hija, todavia le queda para una semana",
+    ],
+)
+def test_yesterdays_drink_a_burn_cream_and_a_weeks_inhaler_are_not_urgent(text: str) -> None:
+    assert priority_of(text) not in (Priority.LIFE_THREAT, Priority.URGENT_NEED)
