@@ -500,3 +500,30 @@ def test_the_sixth_checks_urgent_needs(text: str) -> None:
 )
 def test_yesterdays_drink_a_burn_cream_and_a_weeks_inhaler_are_not_urgent(text: str) -> None:
     assert priority_of(text) not in (Priority.LIFE_THREAT, Priority.URGENT_NEED)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ガスの復帰ボタンを押しても爆発したりしない？ガスくさくはないです",
+        "津波で流された車の廃車の手続きはどこでできますか",
+        "さっき「祖父と連絡が取れない」と送った者です。親戚の家にいました",
+        "Ya llego la ambulancia y ya esta en el hospital, ya no necesitamos nada",
+    ],
+)
+def test_a_question_a_car_swept_away_and_an_earlier_message_quoted_raise_nothing(
+    text: str,
+) -> None:
+    assert priority_of(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "祖母が津波に流された、まだ見つからない",
+        "台所がガスくさいです",
+        "ambulancia por favor, no respira",
+    ],
+)
+def test_the_same_words_about_a_person_or_a_smell_now_still_raise(text: str) -> None:
+    assert priority_of(text) is not None
