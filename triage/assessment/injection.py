@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -36,22 +37,18 @@ def _injection_screen() -> PatternScreen:
     return PatternScreen([pattern.pattern for _, pattern in _injection_patterns()])
 
 
-def _has_injection(normalized: str) -> bool:
+def _injections_in(normalized: str) -> Iterator[str]:
+    """Ids of the injection patterns found in the normalised text, lazily."""
     patterns = _injection_patterns()
-    return any(
-        patterns[i][1].search(normalized) for i in _injection_screen().candidates(normalized)
-    )
+    for i in _injection_screen().candidates(normalized):
+        entry_id, pattern = patterns[i]
+        if pattern.search(normalized):
+            yield entry_id
 
 
 def detect_injection(text: str) -> list[str]:
     """Ids of the injection patterns in `text` (instructions aimed at the machine)."""
-    normalized = normalize(text)
-    patterns = _injection_patterns()
-    return [
-        patterns[i][0]
-        for i in _injection_screen().candidates(normalized)
-        if patterns[i][1].search(normalized)
-    ]
+    return list(_injections_in(normalize(text)))
 
 
 @lru_cache(maxsize=1)
@@ -117,7 +114,7 @@ def without_instruction_sentences(text: str) -> str:
     for end in [*(m.end() for m in _SENTENCE_END.finditer(normalized)), len(normalized)]:
         sentence = normalized[start:end]
         start = end
-        if labels.search(sentence) or _has_injection(sentence):
+        if labels.search(sentence) or next(_injections_in(sentence), None) is not None:
             continue
         kept.append(sentence)
     return "".join(kept)
