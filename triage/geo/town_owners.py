@@ -26,11 +26,16 @@ def heads_elsewhere(gazetteer: Gazetteer, rows: Sequence[int]) -> bool:
     )
 
 
+def _row_by_owner(gazetteer: Gazetteer, rows: Sequence[int]) -> dict[str, int]:
+    """A row of each municipality the towns at `rows` belong to, by its lgcode."""
+    table = gazetteer.town_table
+    return {gazetteer.municipalities[table.municipality[row]].lgcode: row for row in rows}
+
+
 def rows_of_former_municipality(gazetteer: Gazetteer, name: str, rows: Sequence[int]) -> list[int]:
     """The rows of the one municipality `name` is a former municipality of (門前町 heads
     116 towns of 輪島市, one of a dozen others), or none."""
-    table = gazetteer.town_table
-    codes = {gazetteer.municipalities[table.municipality[row]].lgcode: row for row in rows}
+    codes = _row_by_owner(gazetteer, rows)
     former = former_municipality(gazetteer, name, tuple(sorted(codes)))
     return [codes[former]] if former is not None else []
 
@@ -39,7 +44,6 @@ def rows_of_city_beside(
     gazetteer: Gazetteer, text: str, span: tuple[int, int], rows: Sequence[int]
 ) -> list[int]:
     """The rows of the one owner the text names beside the town (大森町 横手), or none."""
-    table = gazetteer.town_table
-    owners = {gazetteer.municipalities[table.municipality[row]].lgcode: row for row in rows}
+    owners = _row_by_owner(gazetteer, rows)
     city = city_named_beside(text, span, [gazetteer.by_lgcode[code] for code in owners])
     return [owners[city.lgcode]] if city is not None else []
