@@ -30,7 +30,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from triage.assessment.normalize import normalize, normalize_pattern, without_japanese_spaces
+from triage.assessment.normalize import (
+    normalize,
+    normalize_pattern,
+    without_japanese_spaces,
+    without_links,
+)
 from triage.assessment.schemas import LayerVerdict, Priority
 from triage.core.pattern_screen import PatternScreen
 
@@ -54,8 +59,6 @@ BLOCKERS = (
 )  # fmt: skip
 # The blockers a later "冗談です" / "just kidding" takes back with the sentence they are in.
 _TAKEN_BACK = frozenset({"asks_for_help_now", "present_danger"})
-# Links are random characters to a cue list: "www." is not laughter.
-_URL = re.compile(r"https?://\S+|www\.\S+")
 # A moderated verdict is not confident: never closed, never answered on its own.
 MODERATED_CONFIDENCE = 0.5
 # Sentences as a writer means them: an ellipsis inside a line ("I'm trapped... under a
@@ -148,13 +151,10 @@ def _not_a_joke(cue: Cue | None) -> bool:
     return cue is None or cue.kind != "joke"
 
 
-def _without_links(text: str) -> str:
-    return _URL.sub(" ", text) if "://" in text or "www." in text else text
-
-
 def first_cue(normalized: str, kinds: tuple[str, ...] = CALMING_CUES) -> Cue | None:
     """The first calming cue of those kinds in the (normalised) text, or None."""
-    normalized = _without_links(normalized)
+    # A link is random characters to a cue list: "www." is not laughter.
+    normalized = without_links(normalized)
     lexicon = _lexicon()
     possible = lexicon.possible_cues(normalized)
     for kind in kinds:
@@ -182,7 +182,7 @@ def says_it_is_settled(text: str, kinds: tuple[str, ...] = SETTLED_CUES) -> bool
 def blocker(normalized: str) -> Cue | None:
     """Why no cue may calm this text: it asks for help now, says the danger is still
     there or present, names a person in danger, speaks of dying, or says it means it."""
-    normalized = _without_links(normalized)
+    normalized = without_links(normalized)
     lexicon = _lexicon()
     for i in lexicon.blocker_screen.candidates(normalized):  # in the order of BLOCKERS
         found = lexicon.blockers[BLOCKERS[i]].search(normalized)

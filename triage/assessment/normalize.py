@@ -99,3 +99,18 @@ def normalize(text: str) -> str:
     text = text.translate(_KATAKANA_TO_HIRAGANA).translate(_LATIN_FOLD)
     text = _REPEATED_MARKS.sub(r"\1", text)
     return _WHITESPACE.sub(" ", text).strip()
+
+
+# A web address in normalised text: "https://...", "www....", or a bare host with a path
+# or a common ending ("bit.ly/ajuda-jp", "example.com"). Scams and forwarded posts carry
+# links whose words ("ajuda", "help-me", "rescue") are nobody's cry for help.
+_LINK = re.compile(
+    r"(?:https?://|www\.)\S+"
+    r"|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:ly|com|net|org|info|jp|me|io|co|gl|xyz|top|link|site)\b(?:/\S*)?"
+)
+
+
+def without_links(normalized: str) -> str:
+    """`normalized` with every web address blanked to spaces of the same length, so that
+    positions in it are positions in `normalized` ("clique bit.ly/ajuda-jp" -> "clique ")."""
+    return _LINK.sub(lambda link: " " * len(link.group(0)), normalized)

@@ -19,7 +19,12 @@ from importlib import resources
 from typing import Any
 
 from triage.assessment.context import SentenceCues, with_cue
-from triage.assessment.normalize import normalize, normalize_pattern, without_japanese_spaces
+from triage.assessment.normalize import (
+    normalize,
+    normalize_pattern,
+    without_japanese_spaces,
+    without_links,
+)
 from triage.assessment.schemas import Category, Engine, LayerVerdict, Priority
 from triage.core.pattern_screen import PatternScreen
 
@@ -254,7 +259,8 @@ def find_hits(text: str, language: str) -> list[RuleHit]:
     ("がす の におい します"): the plain form first (a cut-off 「たすけ」 ends at a space),
     then an entry found only without the spaces, its position in that form.
     """
-    normalized = normalize(text)
+    # A link's words are not the writer's: "bit.ly/ajuda-jp" in a scam asks nobody for help.
+    normalized = without_links(normalize(text))
     hits = _hits_in(normalized, language)
     joined = without_japanese_spaces(normalized)
     if joined != normalized:

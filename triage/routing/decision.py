@@ -53,6 +53,12 @@ CLOSE_MIN_CONFIDENCE = 0.6
 # quiet_holdout.jsonl) 0.25 let three more P1/P2 be answered automatically and 0.20 none,
 # nor on either dev set; 0.20 holds 8.7% of P3 from an automatic answer (0.15: 13%).
 REVIEW_MIN_URGENT_PROBABILITY = 0.2
+# A message that says it is settled closes past the fail-urgent guard, but not where the
+# model finds urgency more likely than not: on the helper-written holdouts such a close
+# (a relative reached at last, then their water and insulin running out) was a P2 closed
+# with the acknowledgement. On every labelled set it costs one close of ~7,000 messages
+# (a romaji "yabakatta ne, mou daijoubu lol" the model gave 0.5: a person reads it).
+SETTLED_MAX_URGENT_PROBABILITY = 0.5
 # A message the model reads as no action but whose topic it reads as one of these is
 # never closed with the acknowledgement alone: a person looks. "My daughter went to see
 # the sea and has not come back" read as P4 with the category missing_person is a model
@@ -142,7 +148,7 @@ def route_for(
     urgency_possible = guard_holds(assessment, review_min_urgent_probability)
     if context.reports_symptom:
         return Route.STAFF
-    if context.says_it_is_settled and not context.asks_something:
+    if context.says_it_is_settled and not context.asks_something and not _model_alarmed(assessment):
         # "Thank you, the water came": the acknowledgement, whatever the model's P3/P4.
         return Route.CLOSED
     if urgency_possible:
@@ -184,6 +190,14 @@ def _route_talking_to_machine(
         and score >= TALKS_TO_MACHINE_MIN_MATCH_SCORE
     )
     return Route.AUTO_REPLY if answerable else Route.STAFF
+
+
+def _model_alarmed(assessment: Assessment) -> bool:
+    """The local model finds urgency (P1+P2) more likely than not: a message that says
+    it is settled is then not closed on its own words ("やっと連絡がつきました" followed by
+    "水がなく、インスリンがあと2日分": the first sentence is settled, the rest is not)."""
+    urgent = assessment.urgent_probability
+    return urgent is not None and urgent >= SETTLED_MAX_URGENT_PROBABILITY
 
 
 def guard_holds(
