@@ -82,8 +82,9 @@ def test_town_in_kana_is_its_municipality_s(text: str, town: str, gazetteer: Gaz
         "ひなんじょ に とまり たい",
         # A given name (太郎) read like a former town, with no place of it after it.
         "ﾀﾛｳ ｶﾞ ｶｴｯﾃ ｺﾅｲ",
-        # 釧路 alone is 釧路市 and 釧路町; 星が is "the stars are".
-        "釧路の星がきれい",
+        # 伊達 alone is 北海道's 伊達市 and 福島県's; 星が is "the stars are", no town's head.
+        # (釧路 alone is now 釧路市: a city over the town of its county, twelfth pass.)
+        "伊達の星がきれい",
         # Two stations of the name (堺市堺区 and 小郡市): nothing tells which.
         "三国ヶ丘駅の近くです",
         # Two syllables of Hangul with no district of it after them.

@@ -18,6 +18,7 @@ The matching is as strict as the other finders':
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 
 from triage.geo.candidate import Candidate
@@ -51,6 +52,9 @@ _RAILWAYS = (
     "阪急", "阪神", "近鉄", "南海", "京阪", "名鉄", "西鉄", "北総", "新幹線",
 )  # fmt: skip
 _PARTICLES = frozenset("はがのにでをへともや")
+# "Xの駅" for the station X駅 (`_station_before_no`): 駅 ending a word, or 駅前, 駅の.
+_NO_STATION = re.compile(r"の駅(?![\u4e00-\u9fff])|の駅前")
+_STATION_NAME_LONGEST = 6
 # Scripts written with spaces between words, which normalisation took out: a name may be
 # run together with the words on either side (하카타역근처, हाकातास्टेसननजिक).
 _SPACED_SCRIPTS = frozenset({"hangul", "devanagari"})
@@ -71,7 +75,7 @@ def find_named_landmarks(
     index = landmark_index(gazetteer)
     found: list[Candidate] = []
     home = _prefecture_of(prefer)
-    for start, end, options in _written(text, index):
+    for start, end, options in [*_written(text, index), *_station_before_no(text, index)]:
         chosen = _one_place(options, text[:start] + text[end:], home)
         if chosen is not None and not _of_another_place(text, start, chosen, index):
             found.append(_candidate(text[start:end], chosen.municipality))
@@ -113,6 +117,23 @@ def _written(text: str, index: LandmarkIndex) -> Iterator[tuple[int, int, tuple[
         position += 1
         if position >= size - 1:
             return
+
+
+def _station_before_no(
+    text: str, index: LandmarkIndex
+) -> Iterator[tuple[int, int, tuple[Landmark, ...]]]:
+    """A station written as its name, の and 駅: "大井町の駅前" is 大井町駅 (品川区), not the
+    town 大井町 of 神奈川県, which has no station of that name. The name stands as a word
+    (no kanji before it) and 駅 after it is the station's own: 駅前, 駅の, not 駅伝."""
+    keyed = place_key(text)
+    for match in _NO_STATION.finditer(keyed):
+        at = match.start()
+        for length in range(min(_STATION_NAME_LONGEST, at), 1, -1):
+            start = at - length
+            options = index.written.get(keyed[start:at] + "駅")
+            if options and not (start > 0 and _script(text[start - 1]) == "kanji"):
+                yield start, match.end(), options
+                break
 
 
 def _stands_alone(

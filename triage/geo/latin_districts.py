@@ -18,6 +18,7 @@ from triage.geo.gazetteer import Gazetteer, Municipality
 from triage.geo.name_index import DISTRICTS_LATIN, NameIndex
 from triage.geo.normalize import romaji_key
 from triage.geo.romaji import kana_romaji
+from triage.geo.romaji_wards import ward_of_city_named
 
 _MIN_LETTERS = 4
 
@@ -41,6 +42,9 @@ def with_latin_districts(
 def _ward_named(city: Municipality, keys: set[str], gazetteer: Gazetteer) -> Municipality | None:
     if city.parent_lgcode is not None:
         return None
+    ward = ward_of_city_named(city, keys, gazetteer)  # "Kawasaki ko Nakahara": 中原区
+    if ward is not None:
+        return ward
     districts = _districts(city.lgcode, gazetteer)
     wards = {districts[key] for key in keys if key in districts}
     return gazetteer.by_lgcode.get(next(iter(wards))) if len(wards) == 1 else None

@@ -15,8 +15,8 @@ from triage.geo.landmark_list import landmark_index
 from triage.geo.normalize import drop_accents, romaji_key
 from triage.geo.place_words import COMMON_READINGS, REGIONS
 from triage.geo.romaji import kana_romaji
+from triage.geo.romaji_wards import is_tokyo_ward, ward_romaji_index
 from triage.geo.short_name_index import stem_of
-from triage.geo.wards import wards_by_city
 
 # In a message written all in lower case a name is a word like the others; it counts
 # from this many letters (sapporo, kanazawa), shorter ones (naha, kure) are too often
@@ -110,18 +110,16 @@ def stands_bare(m: Municipality, key: str, *, lowercase: bool) -> bool:
 
 @lru_cache(maxsize=8)
 def _wards_alone(gazetteer: Gazetteer, *, shortest: int = 0) -> dict[str, Municipality]:
-    """Romaji key -> the one ward named so, for names no municipality has (Kawasaki is the
-    city, not 川崎区); with `shortest`, those too (Shimizu: 清水町 and 静岡市清水区)."""
+    """Romaji key -> the one ward named so, a designated city's or one of Tokyo's special
+    wards (Setagaya, Shinagawa: the gazetteer's romaji has no 区), for names no
+    municipality has (Kawasaki is the city, not 川崎区); with `shortest`, those too
+    (Shimizu: 清水町 and 静岡市清水区; Toshima: 豊島区, not the islands 利島村, 十島村)."""
     municipal = {key for key, _kind in gazetteer.romaji_index} if not shortest else set()
-    wards: dict[str, list[Municipality]] = {}
-    for city_lgcode, city_wards in wards_by_city(gazetteer).items():
-        city = gazetteer.by_lgcode[city_lgcode]
-        for ward in city_wards:
-            kana = ward.kana.removeprefix(city.kana).removesuffix("く")
-            key = romaji_key(kana_romaji(kana))
-            if len(key) >= (shortest or _WARD_AFTER_AT_MIN) and key not in municipal:
-                wards.setdefault(key, []).append(ward)
-    return {key: found[0] for key, found in wards.items() if len(found) == 1}
+    return {
+        key: found[0]
+        for key, found in ward_romaji_index(gazetteer).items()
+        if len(found) == 1 and len(key) >= (shortest or _WARD_AFTER_AT_MIN) and key not in municipal
+    }
 
 
 def ward_named_alone(
@@ -153,6 +151,8 @@ def big_city_place(
     if any(m.name.endswith("市") for m in options):
         return None
     stations = {lm.municipality for lm in latin.get(f"{key} station", ())}
-    if len(stations) == 1 and (station := stations.pop()).parent_lgcode is not None:
-        return station
+    if len(stations) == 1 and (
+        (station := stations.pop()).parent_lgcode is not None or is_tokyo_ward(station)
+    ):
+        return station  # Ueno, by its station, is 台東区, not 上野村
     return _wards_alone(gazetteer, shortest=_WARD_AFTER_AT_MIN).get(key)

@@ -1,8 +1,8 @@
 """Romanised municipality and prefecture names in English (or other Latin) text:
 "Wajima-shi", "Ota, Gunma", "Taga-Ginowan", "kanazawa", "suzu no hinanjo"; see
 `latin_words` for what the words beside a name say about it, `romaji_towns` for a short
-lower-case name before "no" and a place of it, and `latin_districts` for the ward a
-district gives."""
+lower-case name before "no" and a place of it, `latin_districts` for the ward a
+district gives, and `romaji_wards` for wards written with -ku ("Itabashi-ku")."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from triage.geo.latin_words import (
 )
 from triage.geo.normalize import drop_accents, romaji_key
 from triage.geo.romaji_towns import before_no, place_of_it_after_no, romaji_towns
+from triage.geo.romaji_wards import ward_with_ku, written_with_ward_word
 from triage.geo.schemas import LocationPrecision
 
 _ROMAJI_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
@@ -49,7 +50,7 @@ _ENGLISH_WORDS = frozenset(
 # where the origin is named too ("tokyo to sendai", "Fukushima dekhi Koriyama") it gives
 # way to it. Nepali and romaji mark the origin with a word after it (dekhi, bata, kara):
 # the name after that word is the destination.
-_TOWARDS = frozenset({"to", "towards", "toward", "para", "hasta", "ke", "đến", "den"})
+_TOWARDS = frozenset({"to", "towards", "toward", "para", "pra", "hasta", "ke", "đến", "den"})
 _FROM_AFTER = frozenset({"dekhi", "bata", "baata", "kara"})
 _FROM = frozenset({"from", "dari", "desde", "mula", "tu"})  # tu: Vietnamese từ
 DESTINATION_DISCOUNT = 0.2
@@ -160,6 +161,11 @@ def find_romaji(original: str, gazetteer: Gazetteer) -> list[Candidate]:
             continue  # "Taga Uwajima po ako": Tagalog "from", not 多賀町
         if beside_a_feature_word(words, i):
             continue  # "sungai Kuma", "Mt Fuji": the river, the mountain
+        with_ku = written_with_ward_word(words, i)  # "Itabashi-ku", "Saiwai ku"
+        ward = ward_with_ku(with_ku[0], words, named, gazetteer) if with_ku else None
+        if with_ku is not None and ward is not None:
+            found.append(Candidate.of_municipality(with_ku[1], ward, 0.75))
+            continue
         base, _, tail = word.partition("-")  # "Ota-shi", "Mabi-cho"
         suffix = _ROMAJI_SUFFIX.get(tail.lower()) if tail else None
         if suffix is None and i + 1 < len(words):

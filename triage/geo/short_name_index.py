@@ -6,6 +6,7 @@ gazetteer; `short_names` does the finding."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -125,6 +126,17 @@ def short_name_index(gazetteer: Gazetteer) -> ShortNameIndex:
         kana_names,
         _kana_name_pattern(kana_names),
     )
+
+
+def city_over_its_towns(options: Sequence[Municipality]) -> Municipality | None:
+    """The city, where a name is shared only by it and towns or villages of its own
+    prefecture (釧路市 and 釧路郡釧路町; 越前, 土佐, 四万十; in kana しべつ, 士別市 and 標津町):
+    the county took the city's name, and people who write the name alone mean the city,
+    as its romaji is read (Kushiro). None for any other set of options."""
+    cities = [m for m in options if m.name.endswith("市")]
+    if len(options) < 2 or len(cities) != 1:
+        return None
+    return cities[0] if all(m.prefecture == cities[0].prefecture for m in options) else None
 
 
 def municipality_stems(gazetteer: Gazetteer) -> frozenset[str]:

@@ -55,7 +55,7 @@ from triage.geo.prefecture_named import (
     wards_in_named_prefectures,
 )
 from triage.geo.schemas import LocationPrecision
-from triage.geo.short_name_index import ShortNameIndex, short_name_index
+from triage.geo.short_name_index import ShortNameIndex, city_over_its_towns, short_name_index
 from triage.geo.towns_named import (
     names_a_town_of,
     names_a_town_reading_of,
@@ -339,4 +339,6 @@ def _resolve(
     # A designated city and a town sharing a stem (神戸市, 岐阜の神戸町): people who write
     # the stem alone mean the city of a million, not the town.
     cities = [m for m in options if wards_of(m, gazetteer)]
-    return cities[0] if not with_town and len(cities) == 1 else None
+    if with_town:
+        return None
+    return cities[0] if len(cities) == 1 else city_over_its_towns(options)

@@ -1,5 +1,5 @@
-"""A designated city's ward by a two-character stem, without its city: 東灘の岡本, 長田の
-商店街, 博多駅のそば.
+"""A designated city's ward, or one of Tokyo's special wards, by a two-character stem
+without its city or its 区: 東灘の岡本, 長田の商店街, 博多駅のそば, 目黒の学校, 会社（品川）.
 
 Wards of three characters or more (安佐南, 阿倍野) are found alone like municipalities
 (`short_name_index`); two characters are too often a surname (長田, 中村) or a word, so a
@@ -9,6 +9,11 @@ word for the area or a building in it (長田の商店街, 博多のあたり, �
 commonest surnames (中村) only a town of the ward. A stem two wards share (鶴見, 青葉), that
 a municipality or a prefecture also has (金沢, 福島, 兵庫), or that is an everyday word
 (中央, 平野) is never read alone.
+
+Tokyo's special wards are municipalities, but their stems are read here with the same
+rules, not as `short_names` reads 七尾: 品川, 目黒, 足立 are surnames as often, and 品川 a
+town of 大田原市 too. A stem alone in brackets after a word (会社（品川）, バイト先（目黒）)
+is the writer saying where the word is.
 """
 
 from __future__ import annotations
@@ -26,14 +31,15 @@ from triage.geo.place_words import (
     KANJI,
     KANJI_CHAR,
 )
+from triage.geo.romaji_wards import is_tokyo_ward
 from triage.geo.short_name_index import short_name_index
 
 STEM_LENGTH = 2
 # の and a word for the area around a place, or for a dwelling in it: 長田の商店街, 須磨の
 # あたり, 垂水の方, 西成のアパート (a person's house, 中村の家, stays a person's).
 _AREA_AFTER = re.compile(
-    r"の(?:商店街|あたり|辺り|近く|付近|周り|まわり|方面|ほう|海|浜|駅|港|避難所|町"
-    r"|アパート|マンション|団地|住宅"
+    r"の\s?(?:商店街|あたり|辺り|近く|付近|周り|まわり|方面|ほう|海|浜|駅|港|避難所|町"
+    r"|アパート|マンション|団地|住宅|学校|会社|がっこう|ひなんじょ|えき|ちかく"
     # A building people shelter or gather in (長田の体育館, 東灘の公民館): of the area.
     r"|体育館|公民館|小学校|中学校|高校|集会所|区役所|市民センター|病院|公園)"
 )
@@ -53,13 +59,15 @@ _CHINESE_STEM = re.compile(
 
 @lru_cache(maxsize=4)
 def _two_character_wards(gazetteer: Gazetteer) -> dict[str, Municipality]:
-    """Stem -> the one ward named so, for the stems that may stand for it."""
+    """Stem -> the one ward named so (a designated city's, or one of Tokyo's special
+    wards), for the stems that may stand for it."""
     index = short_name_index(gazetteer)
     taken = {*index.stems, *index.guarded_stems, *(p.short for p in gazetteer.prefectures)}
     wards: dict[str, list[Municipality]] = {}
     for m in gazetteer.municipalities:
-        stem = (m.ward or "").removesuffix("区")
-        if m.ward is not None and len(stem) == STEM_LENGTH and KANJI_CHAR.search(stem):
+        ward = m.name if is_tokyo_ward(m) else m.ward
+        stem = (ward or "").removesuffix("区")
+        if ward is not None and len(stem) == STEM_LENGTH and KANJI_CHAR.search(stem):
             wards.setdefault(stem, []).append(m)
     return {
         stem: found[0]
@@ -69,6 +77,17 @@ def _two_character_wards(gazetteer: Gazetteer) -> dict[str, Municipality]:
         and stem not in COMMON_STEMS
         and stem not in gazetteer.ordinary_words
     }
+
+
+@lru_cache(maxsize=4)
+def designated_ward_stems(gazetteer: Gazetteer) -> frozenset[str]:
+    """The two-character stems of designated cities' wards (鶴見, 青葉, 長田), shared or
+    not: a town of that name elsewhere (佐伯市's 鶴見) is not what the stem alone names."""
+    return frozenset(
+        stem
+        for m in gazetteer.municipalities
+        if m.ward is not None and len(stem := m.ward.removesuffix("区")) == STEM_LENGTH
+    )
 
 
 def find_short_wards(
@@ -90,8 +109,9 @@ def find_short_wards(
         went = chinese and start > 0 and text[start - 1] in CHINESE_PLACE_BEFORE
         if KANJI_CHAR.match(after) and not FACILITY.match(after) and not went:
             continue  # 長田川, 博多湾: a longer name that begins with the stem
+        bracketed = start > 0 and text[start - 1] in "（(" and after[:1] in "）)"
         placed = match.group(1) not in _SURNAMES and (
-            FACILITY.match(after) or _AREA_AFTER.match(after) or went
+            FACILITY.match(after) or _AREA_AFTER.match(after) or went or bracketed
         )
         if placed or _town_after(ward, after, gazetteer):
             found.append(ward)

@@ -43,6 +43,7 @@ from triage.geo.place_words import (
     PARTICLE_AFTER,
 )
 from triage.geo.short_name_index import municipality_readings, municipality_stems
+from triage.geo.short_wards import designated_ward_stems
 from triage.geo.towns import Town, TownOrigin
 from triage.geo.wards import wards_by_city
 
@@ -347,6 +348,13 @@ class _Finder:
             # "館山の北条、海岸通り": the message names its municipality; a town of another
             # one (女川町's 海岸通り) that no prefecture places is a street of that one.
             return None
+        if (
+            not in_prefecture
+            and short
+            and name in designated_ward_stems(self.gazetteer)
+            and self._town_in_its_only_ward(name, owners) is None
+        ):
+            return None  # 鶴見の高台: 横浜市's or 大阪市's 鶴見区, not 佐伯市's town 鶴見
         if len(in_prefecture) == 1:
             code, confidence = in_prefecture[0], TOWN_IN_PREFECTURE_CONFIDENCE
         elif len(owners) == 1:
@@ -358,6 +366,15 @@ class _Finder:
         if short and owners[code].origin is TownOrigin.POSTAL:
             return None  # two characters only a postal neighbourhood has: too many are words
         return code, confidence
+
+    def _town_in_its_only_ward(self, name: str, owners: dict[str, Town]) -> str | None:
+        """The one ward of this stem, where it holds such a town (岩槻; not 鶴見: two wards)."""
+        wards = [
+            m.lgcode
+            for m in self.gazetteer.wards_by_name.get(name + "区", [])
+            if m.parent_lgcode is not None
+        ]
+        return wards[0] if len(wards) == 1 and wards[0] in owners else None
 
     def _former(
         self, name: str, owners: dict[str, Town], after: str, *, reading: bool

@@ -21,6 +21,7 @@ from functools import lru_cache
 from triage.geo.district_readings import build_district_index, district_readings
 from triage.geo.gazetteer import Gazetteer, Municipality
 from triage.geo.name_index import NameIndex
+from triage.geo.short_name_index import city_over_its_towns
 from triage.geo.wards import wards_of
 
 _SUFFIXES = ("ちょう", "まち", "むら", "そん", "し")
@@ -125,6 +126,9 @@ def find_places(text: str, gazetteer: Gazetteer, script: Script) -> list[Municip
             options = named or _spelt_as_written(options, text, match, gazetteer, script)
             if len(options) != 1:
                 options = _of_kind_after(index.names[name], folded[match.end() :], script)
+            if len(options) != 1:  # 쿠시로: 釧路市, not 釧路町 (`city_over_its_towns`)
+                city = city_over_its_towns(index.names[name])
+                options = [city] if city is not None else options
         if len(options) == 1:
             found.append(options[0])
     if script.prefecture_cities_give_way:
