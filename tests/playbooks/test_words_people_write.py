@@ -1,5 +1,6 @@
-"""Routine questions as the eleventh pass's holdouts wrote them, where a playbook had the
-answer but not the words (ops/eval/assessment/fourteenth_*_holdout.jsonl): a line that
+"""Routine questions as the eleventh and twelfth passes' holdouts wrote them, where a
+playbook had the answer but not the words (ops/eval/assessment/fourteenth_*_holdout.jsonl,
+fifteenth_*): a line that
 "止まっとる" in dialect, a typo in 動いてます, classes in Tagalog ("may pasok"), water
 points in romaji with long vowels (kyuusuijo), tap water in Spanish, a child who cannot
 sleep after the quake, the disaster certificate in easy Japanese, the city's house
@@ -49,6 +50,44 @@ QUESTIONS: list[tuple[Category, str, str, str]] = [
         "returning_home_and_restricted_areas",
     ),
     (C.PETS, "en", "Can I bring my parrot to the shelter?", "pets"),
+    # The twelfth pass's holdouts (fifteenth_*): a line asked whether it runs tomorrow,
+    # where to sleep tonight in easy Japanese, ash on the roof in Kagoshima dialect, a
+    # salary in romanised Nepali, work during an alert (pt), a car that got wet (es), an
+    # evacuation advisory (ko), trains and roads in romaji.
+    (C.ROADS_TRANSPORT, "ja", "日比谷線って明日動くの？", "roads_transport"),
+    (
+        C.EVACUATION_SHELTER,
+        "ja-easy",
+        "いえ が こわれました。こんや どこ で ねますか",
+        "shelter_location",
+    ),
+    (C.INFORMATION_OTHER, "ja", "屋根ん灰はいつ落とせばよかですか", "volcanic_ash"),
+    (
+        C.INFORMATION_OTHER,
+        "ne",
+        "factory banda bhayo, yo mahina ko talab aauchha?",
+        "work_wages_and_money",
+    ),
+    (
+        C.INFORMATION_OTHER,
+        "pt",
+        "Com o alerta, tenho que trabalhar amanha?",
+        "work_wages_and_money",
+    ),
+    (
+        C.ROADS_TRANSPORT,
+        "es",
+        "Mi carro se mojo con la lluvia, lo puedo prender?",
+        "damaged_vehicles",
+    ),
+    (
+        C.EVACUATION_SHELTER,
+        "ko",
+        "대피 권고가 나오면 우리 동네는 어디로 가야 해요?",
+        "shelter_location",
+    ),
+    (C.ROADS_TRANSPORT, "ja-easy", "ashita densha wa ugokimasu ka", "roads_transport"),
+    (C.ROADS_TRANSPORT, "ja-easy", "Kushiro made michi wa tooremasu ka", "roads_transport"),
 ]
 
 
