@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from triage.assessment.context import asks_for_something, says_it_is_settled
 from triage.assessment.language import detect_language
 from triage.assessment.normalize import normalize, without_links
 from triage.assessment.rules import assess_by_rules, find_hits
@@ -163,3 +164,34 @@ def test_a_settled_message_the_model_finds_urgent_is_not_closed() -> None:
     # sentence is settled, the model reads the rest (0.8) and a person sees it.
     assert _settled(0.8) is Route.STAFF
     assert _settled(0.3) is Route.CLOSED
+
+
+# Settled and asking nothing: thanks for help given in spaced easy Japanese, "but I'm
+# fine" in kana and romaji, tests in romaji or asking in dialect whether they arrive.
+SETTLED_ASKING_NOTHING: list[str] = [
+    "おととい は たすけて くれて ありがとう。いま は げんき です。",
+    "かみなり が こわかった です。でも だいじょうぶ です。",
+    "Ame ga sugokatta. Demo daijoubu desu.",
+    "uchi wa daijoubu, oyasumi",
+    "Tesuto soushin desu. Henshin wa iranai desu.",
+    "てすと です。めーる とどいて いますか。",
+    "テスト中です。ちゃんと届いとりますか",
+]
+# The same words beside a need, or asked as a question, are not settled.
+NOT_SETTLED: list[str] = [
+    "たすけて くれて ありがとう、でも まだ おとうと が なか に います",
+    "でも大丈夫ですか？母が熱を出しています",
+    "watashi wa daijoubu desu ka",
+    "テストです。母が動けません、届いていますか",
+]
+
+
+@pytest.mark.parametrize("text", SETTLED_ASKING_NOTHING)
+def test_settled_and_asking_nothing(text: str) -> None:
+    assert says_it_is_settled(text)
+    assert not asks_for_something(text)
+
+
+@pytest.mark.parametrize("text", NOT_SETTLED)
+def test_a_need_or_a_question_is_not_settled(text: str) -> None:
+    assert not says_it_is_settled(text) or asks_for_something(text)
