@@ -240,3 +240,48 @@ def test_urgent_needs(text: str) -> None:
 def test_routine_look_alikes_are_not_urgent(text: str) -> None:
     found = reading(text)
     assert found is None or not found[0].needs_human
+
+
+# The second pair of the pass (fifteenth_e, f: Tohoku and Hokuriku rain, a Kansai
+# quake), first measured on bfa0b5a: what it found, each in our own words.
+SECOND_PAIR_URGENT: list[tuple[str, Priority]] = [
+    # a generator run indoors, headaches, someone who cannot get up (romanised Nepali)
+    (
+        "generator kotha bhitra chalayo, sabai ko tauko dukhyo, didi uthna sakdainan",
+        Priority.LIFE_THREAT,
+    ),
+    # blood that will not stop, soaking through towels (en)
+    ("my husband cut his hand on glass and the blood won't stop", Priority.LIFE_THREAT),
+    # a grandfather gone out and not back, in Tohoku kana (でだっきり もどてこね)
+    ("ばあちゃん あさ はたけ さ でだっきり もどてこね", Priority.LIFE_THREAT),
+    # a child scalded with boiling water (ko)
+    ("동생이 끓는 물을 뒤집어써서 다리가 빨개요", Priority.LIFE_THREAT),
+    # oil leaking from a boat into the harbour (ja)
+    ("港で沈んだ船から重油が漏れて海に広がっとる", Priority.URGENT_NEED),
+    # milk powder and nappies gone at a shelter (pt)
+    ("No abrigo acabou o leite em po para os bebes", Priority.URGENT_NEED),
+]
+SECOND_PAIR_CALM: list[str] = [
+    # negated with "nem" (pt)
+    "Ninguem esta preso, nao estamos feridos nem machucados, obrigado",
+    # a document swept away (id)
+    "Paspor saya hanyut kena banjir, bikin baru di mana?",
+    # heard about the injured, asks where to give blood (ja)
+    "怪我人が多いって聞いて、献血できる所を探しています",
+    # a gas smell that turned out to be nothing (ja)
+    "ガス臭いと思ったけど点検してもらって異常なしでした",
+    # oil that is not leaking
+    "ストーブの灯油は漏れていません。給油所はどこですか",
+]
+
+
+@pytest.mark.parametrize(("text", "priority"), SECOND_PAIR_URGENT)
+def test_second_pair_urgent(text: str, priority: Priority) -> None:
+    found = reading(text)
+    assert found is not None and found[0] is priority
+
+
+@pytest.mark.parametrize("text", SECOND_PAIR_CALM)
+def test_second_pair_calm(text: str) -> None:
+    found = reading(text)
+    assert found is None or not found[0].needs_human
