@@ -148,7 +148,11 @@ def route_for(
     urgency_possible = guard_holds(assessment, review_min_urgent_probability)
     if context.reports_symptom:
         return Route.STAFF
-    if context.says_it_is_settled and not context.asks_something and not _model_alarmed(assessment):
+    # Not where the model finds urgency more likely than not: its reading of the rest of
+    # the message outweighs a settled first sentence ("やっと連絡がつきました" followed by
+    # "水がなく、インスリンがあと2日分").
+    model_alarmed = guard_holds(assessment, SETTLED_MAX_URGENT_PROBABILITY)
+    if context.says_it_is_settled and not context.asks_something and not model_alarmed:
         # "Thank you, the water came": the acknowledgement, whatever the model's P3/P4.
         return Route.CLOSED
     if urgency_possible:
@@ -190,14 +194,6 @@ def _route_talking_to_machine(
         and score >= TALKS_TO_MACHINE_MIN_MATCH_SCORE
     )
     return Route.AUTO_REPLY if answerable else Route.STAFF
-
-
-def _model_alarmed(assessment: Assessment) -> bool:
-    """The local model finds urgency (P1+P2) more likely than not: a message that says
-    it is settled is then not closed on its own words ("やっと連絡がつきました" followed by
-    "水がなく、インスリンがあと2日分": the first sentence is settled, the rest is not)."""
-    urgent = assessment.urgent_probability
-    return urgent is not None and urgent >= SETTLED_MAX_URGENT_PROBABILITY
 
 
 def guard_holds(
