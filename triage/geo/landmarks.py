@@ -75,7 +75,11 @@ def find_named_landmarks(
     index = landmark_index(gazetteer)
     found: list[Candidate] = []
     home = _prefecture_of(prefer)
-    for start, end, options in [*_written(text, index), *_station_before_no(text, index)]:
+    keyed = place_key(text)  # same length as text: slices line up
+    for start, end, options in [
+        *_written(text, keyed, index),
+        *_station_before_no(text, keyed, index),
+    ]:
         chosen = _one_place(options, text[:start] + text[end:], home)
         if chosen is not None and not _of_another_place(text, start, chosen, index):
             found.append(_candidate(text[start:end], chosen.municipality))
@@ -94,11 +98,13 @@ def find_named_landmarks(
     return found
 
 
-def _written(text: str, index: LandmarkIndex) -> Iterator[tuple[int, int, tuple[Landmark, ...]]]:
-    """(start, end, landmarks) of the longest name standing as a word at each position.
-    The first-character class skips to the next position that may start one (in C), and
-    only the lengths some name of those two first characters has are tried."""
-    keyed = place_key(text)  # same length as text: slices line up
+def _written(
+    text: str, keyed: str, index: LandmarkIndex
+) -> Iterator[tuple[int, int, tuple[Landmark, ...]]]:
+    """(start, end, landmarks) of the longest name standing as a word at each position
+    (`keyed`: the text's place key). The first-character class skips to the next position
+    that may start one (in C), and only the lengths some name of those two first
+    characters has are tried."""
     chinese = KANA.search(text) is None
     # Chinese words in it, not only Japanese without kana: read once, not per name.
     reads_chinese = chinese and looks_chinese(text)
@@ -120,12 +126,11 @@ def _written(text: str, index: LandmarkIndex) -> Iterator[tuple[int, int, tuple[
 
 
 def _station_before_no(
-    text: str, index: LandmarkIndex
+    text: str, keyed: str, index: LandmarkIndex
 ) -> Iterator[tuple[int, int, tuple[Landmark, ...]]]:
     """A station written as its name, の and 駅: "大井町の駅前" is 大井町駅 (品川区), not the
     town 大井町 of 神奈川県, which has no station of that name. The name stands as a word
     (no kanji before it) and 駅 after it is the station's own: 駅前, 駅の, not 駅伝."""
-    keyed = place_key(text)
     for match in _NO_STATION.finditer(keyed):
         at = match.start()
         for length in range(min(_STATION_NAME_LONGEST, at), 1, -1):
