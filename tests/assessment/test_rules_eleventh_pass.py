@@ -9,25 +9,14 @@ from __future__ import annotations
 
 import pytest
 
+from tests.assessment.rule_readings import priority_of, reading
 from triage.assessment.context import asks_for_something, moderate_model_alarm, says_it_is_settled
 from triage.assessment.engine import AssessmentEngine
-from triage.assessment.language import detect_language
-from triage.assessment.rules import assess_by_rules
 from triage.assessment.schemas import Category, Engine, LayerVerdict, Priority
 from triage.assessment.symptoms import reports_a_symptom
 from triage.core.settings import get_settings
 
 C = Category
-
-
-def reading(text: str) -> tuple[Priority, Category] | None:
-    verdict = assess_by_rules(text, detect_language(text))
-    return (verdict.priority, verdict.category) if verdict is not None else None
-
-
-def priority_of(text: str) -> Priority | None:
-    found = reading(text)
-    return found[0] if found is not None else None
 
 
 LIFE_THREATS_OF_CATEGORY: list[tuple[str, Category]] = [

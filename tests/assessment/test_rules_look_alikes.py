@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from triage.assessment.language import detect_language
-from triage.assessment.rules import assess_by_rules
+from tests.assessment.rule_readings import priority_of
 from triage.assessment.schemas import Priority
 
 # (not urgent, its urgent twin)
@@ -67,11 +66,6 @@ NOT_FAREWELLS = [
     "避難所でこれ以上迷惑をかけたくないので、車で寝ます",
     "今までありがとうございました。ボランティアの皆さんもお元気で",
 ]
-
-
-def priority_of(text: str) -> Priority | None:
-    verdict = assess_by_rules(text, detect_language(text))
-    return None if verdict is None else verdict.priority
 
 
 @pytest.mark.parametrize(("calm", "urgent"), PAIRS)

@@ -9,16 +9,12 @@ from __future__ import annotations
 
 import pytest
 
+from tests.assessment.rule_readings import priority_of
 from triage.assessment.context import first_cue
 from triage.assessment.language import detect_language
 from triage.assessment.normalize import normalize
 from triage.assessment.rules import assess_by_rules
 from triage.assessment.schemas import Priority
-
-
-def priority_of(text: str) -> Priority | None:
-    verdict = assess_by_rules(text, detect_language(text))
-    return verdict.priority if verdict is not None else None
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from triage.assessment.language import detect_language
-from triage.assessment.rules import assess_by_rules
+from tests.assessment.rule_readings import priority_of
 from triage.assessment.schemas import Priority
 
 LIFE_THREATENING = [
@@ -84,11 +83,6 @@ NOT_LIFE_THREATENING = [
     "ミルクの配布場所を教えてください",
     "Salamat po sa kumot at sa mainit na sabaw kagabi, okay na kami",
 ]
-
-
-def priority_of(text: str) -> Priority | None:
-    verdict = assess_by_rules(text, detect_language(text))
-    return None if verdict is None else verdict.priority
 
 
 @pytest.mark.parametrize("text", LIFE_THREATENING)

@@ -11,21 +11,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.assessment.rule_readings import priority_of, reading
 from triage.assessment.context import asks_for_something, says_it_is_settled
-from triage.assessment.language import detect_language
-from triage.assessment.rules import assess_by_rules
 from triage.assessment.schemas import Category, Priority
-
-
-def reading(text: str) -> tuple[Priority, Category] | None:
-    verdict = assess_by_rules(text, detect_language(text))
-    return (verdict.priority, verdict.category) if verdict is not None else None
-
-
-def priority_of(text: str) -> Priority | None:
-    """The rules' priority, None where no rule fires."""
-    found = reading(text)
-    return found[0] if found is not None else None
 
 
 @pytest.mark.parametrize(

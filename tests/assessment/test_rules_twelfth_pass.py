@@ -9,20 +9,15 @@ from __future__ import annotations
 
 import pytest
 
+from tests.assessment.rule_readings import reading
 from triage.assessment.context import asks_for_something, says_it_is_settled
-from triage.assessment.language import detect_language
 from triage.assessment.normalize import normalize, without_links
-from triage.assessment.rules import assess_by_rules, find_hits
+from triage.assessment.rules import find_hits
 from triage.assessment.schemas import Assessment, Category, Engine, Priority, Route
 from triage.assessment.symptoms import reports_a_symptom
 from triage.routing.decision import RouteContext, route_for
 
 C = Category
-
-
-def reading(text: str) -> tuple[Priority, Category] | None:
-    verdict = assess_by_rules(text, detect_language(text))
-    return (verdict.priority, verdict.category) if verdict is not None else None
 
 
 LIFE_THREATS_OF_CATEGORY: list[tuple[str, Category]] = [
@@ -230,18 +225,6 @@ ROUTINE_LOOK_ALIKES: list[str] = [
 ]
 
 
-@pytest.mark.parametrize("text", URGENT_NEEDS)
-def test_urgent_needs(text: str) -> None:
-    found = reading(text)
-    assert found is not None and found[0] is Priority.URGENT_NEED
-
-
-@pytest.mark.parametrize("text", ROUTINE_LOOK_ALIKES)
-def test_routine_look_alikes_are_not_urgent(text: str) -> None:
-    found = reading(text)
-    assert found is None or not found[0].needs_human
-
-
 # The second pair of the pass (fifteenth_e, f: Tohoku and Hokuriku rain, a Kansai
 # quake), first measured on bfa0b5a: what it found, each in our own words.
 SECOND_PAIR_URGENT: list[tuple[str, Priority]] = [
@@ -275,13 +258,17 @@ SECOND_PAIR_CALM: list[str] = [
 ]
 
 
-@pytest.mark.parametrize(("text", "priority"), SECOND_PAIR_URGENT)
-def test_second_pair_urgent(text: str, priority: Priority) -> None:
+# Both pairs' urgent needs by the priority each must reach, and both pairs' look-alikes.
+URGENT_BY_PRIORITY = [*((text, Priority.URGENT_NEED) for text in URGENT_NEEDS), *SECOND_PAIR_URGENT]
+
+
+@pytest.mark.parametrize(("text", "priority"), URGENT_BY_PRIORITY)
+def test_urgent_needs_reach_their_priority(text: str, priority: Priority) -> None:
     found = reading(text)
     assert found is not None and found[0] is priority
 
 
-@pytest.mark.parametrize("text", SECOND_PAIR_CALM)
-def test_second_pair_calm(text: str) -> None:
+@pytest.mark.parametrize("text", [*ROUTINE_LOOK_ALIKES, *SECOND_PAIR_CALM])
+def test_look_alikes_are_not_urgent(text: str) -> None:
     found = reading(text)
     assert found is None or not found[0].needs_human
