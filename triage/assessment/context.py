@@ -29,6 +29,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 from triage.assessment.normalize import (
     normalize,
@@ -37,7 +38,7 @@ from triage.assessment.normalize import (
     without_links,
 )
 from triage.assessment.schemas import LayerVerdict, Priority
-from triage.core.pattern_screen import PatternScreen
+from triage.core.pattern_screen import PatternScreen, compiled
 
 # Cues in the order they are reported; the first found names the reason.
 CALMING_CUES = ("resolved", "relayed", "joke", "gratitude", "test", "hypothetical")
@@ -78,11 +79,14 @@ class Cue:
 
 @dataclass(frozen=True)
 class _ContextLexicon:
-    cues: dict[str, re.Pattern[str]]
-    blockers: dict[str, re.Pattern[str]]
-    asks: re.Pattern[str]
-    asks_nothing: re.Pattern[str]
-    retraction: re.Pattern[str]
+    """Each list as one expression's source, compiled (`compiled`) when a text first
+    needs it: the screens say which a text can match, and most texts match none."""
+
+    cues: dict[str, str]
+    blockers: dict[str, str]
+    asks: str
+    asks_nothing: str
+    retraction: str
     # RE2 screens (`triage.core.pattern_screen`): which cue kinds, which blockers and
     # whether the request words can be in a text, in one pass each; `re` confirms.
     cue_screen: PatternScreen
@@ -92,27 +96,52 @@ class _ContextLexicon:
     def possible_cues(self, normalized: str) -> set[str]:
         return {CALMING_CUES[i] for i in self.cue_screen.candidates(normalized)}
 
+    def cue(self, kind: str) -> re.Pattern[str]:
+        return compiled(self.cues[kind])
 
-def _compile(patterns: list[str]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{normalize_pattern(p)})" for p in patterns))
+    def blocker(self, kind: str) -> re.Pattern[str]:
+        return compiled(self.blockers[kind])
+
+
+def _source(patterns: list[str]) -> str:
+    return "|".join(f"(?:{normalize_pattern(p)})" for p in patterns)
+
+
+@lru_cache(maxsize=1)
+def _document() -> dict[str, Any]:
+    text = resources.files("triage.assessment.lexicons").joinpath("context.json").read_text("utf-8")
+    doc: dict[str, Any] = json.loads(text)
+    return doc
+
+
+def _cue_sources() -> list[str]:
+    return [_source(_document()["cues"][kind]) for kind in CALMING_CUES]
+
+
+def _blocker_sources() -> list[str]:
+    return [_source(_document()["blockers"][kind]) for kind in BLOCKERS]
+
+
+def screen_sources() -> list[str]:
+    """Every expression the context screens read (ops/build_re2_rewrites.py)."""
+    return [*_cue_sources(), *_blocker_sources(), _source(_document()["asks_for_something"])]
 
 
 @lru_cache(maxsize=1)
 def _lexicon() -> _ContextLexicon:
-    text = resources.files("triage.assessment.lexicons").joinpath("context.json").read_text("utf-8")
-    doc = json.loads(text)
-    cues = {kind: _compile(doc["cues"][kind]) for kind in CALMING_CUES}
-    blockers = {kind: _compile(doc["blockers"][kind]) for kind in BLOCKERS}
-    asks = _compile(doc["asks_for_something"])
+    doc = _document()
+    cues = _cue_sources()
+    blockers = _blocker_sources()
+    asks = _source(doc["asks_for_something"])
     return _ContextLexicon(
-        cues=cues,
-        blockers=blockers,
+        cues=dict(zip(CALMING_CUES, cues, strict=True)),
+        blockers=dict(zip(BLOCKERS, blockers, strict=True)),
         asks=asks,
-        asks_nothing=_compile(doc["asks_nothing"]),
-        retraction=_compile(doc["retraction"]),
-        cue_screen=PatternScreen([cues[kind].pattern for kind in CALMING_CUES]),
-        blocker_screen=PatternScreen([blockers[kind].pattern for kind in BLOCKERS]),
-        asks_screen=PatternScreen([asks.pattern]),
+        asks_nothing=_source(doc["asks_nothing"]),
+        retraction=_source(doc["retraction"]),
+        cue_screen=PatternScreen(cues),
+        blocker_screen=PatternScreen(blockers),
+        asks_screen=PatternScreen([asks]),
     )
 
 
@@ -135,16 +164,17 @@ def asks_for_something(text: str) -> bool:
 
 def _asks_in(normalized: str) -> bool:
     lexicon = _lexicon()
-    if not lexicon.asks_screen.candidates(normalized) or lexicon.asks.search(normalized) is None:
+    asks = compiled(lexicon.asks)
+    if not lexicon.asks_screen.candidates(normalized) or asks.search(normalized) is None:
         return False
-    for pattern in (lexicon.cues["resolved"], lexicon.asks_nothing):
+    for pattern in (lexicon.cue("resolved"), compiled(lexicon.asks_nothing)):
         normalized = pattern.sub(" ", normalized)
     # A question in a sentence that laughs asks the service nothing ("泡面震翻了哈哈哈，
     # 这算不算灾害损失？"), unless it asks for help now or names a person in danger (the
     # blockers `SentenceCues` reads). Not one that relays news: "ニュースで見たけど、
     # 避難所はどこ？" is a real question.
     sentences = SentenceCues(normalized)
-    return any(_not_a_joke(sentences.at(m.start())) for m in lexicon.asks.finditer(normalized))
+    return any(_not_a_joke(sentences.at(m.start())) for m in asks.finditer(normalized))
 
 
 def _not_a_joke(cue: Cue | None) -> bool:
@@ -158,7 +188,7 @@ def first_cue(normalized: str, kinds: tuple[str, ...] = CALMING_CUES) -> Cue | N
     lexicon = _lexicon()
     possible = lexicon.possible_cues(normalized)
     for kind in kinds:
-        found = lexicon.cues[kind].search(normalized) if kind in possible else None
+        found = lexicon.cue(kind).search(normalized) if kind in possible else None
         if found is not None:
             return Cue(kind, found.group(0).strip())
     return None
@@ -185,7 +215,7 @@ def blocker(normalized: str) -> Cue | None:
     normalized = without_links(normalized)
     lexicon = _lexicon()
     for i in lexicon.blocker_screen.candidates(normalized):  # in the order of BLOCKERS
-        found = lexicon.blockers[BLOCKERS[i]].search(normalized)
+        found = lexicon.blocker(BLOCKERS[i]).search(normalized)
         if found is not None:
             return Cue(BLOCKERS[i], found.group(0).strip())
     return None
@@ -229,7 +259,7 @@ class SentenceCues:
         です！！プリンが行方不明…冗談です", "We're trapped!! ...in a meeting. jk"), unless
         the hit's own sentence or anything after the retraction keeps it urgent."""
         if self._retraction is False:
-            found = _lexicon().retraction.search(self._normalized)
+            found = compiled(_lexicon().retraction).search(self._normalized)
             after = self._normalized[found.end() :] if found else ""
             if found is not None and blocker(after) is None:
                 self._retraction = Cue("joke", found.group(0).strip(" 。.!?…、"))

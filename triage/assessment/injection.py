@@ -30,11 +30,16 @@ def _injection_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((raw["id"], compile_patterns(raw["patterns"])) for raw in doc["entries"])
 
 
+def screen_sources() -> list[str]:
+    """The expressions the injection screen reads, one per entry (ops/build_re2_rewrites.py)."""
+    return [pattern.pattern for _, pattern in _injection_patterns()]
+
+
 @lru_cache(maxsize=1)
 def _injection_screen() -> PatternScreen:
     """Names the entries that can match, in one RE2 pass: the usual message (no
     injection) costs that pass, not one `re` search per entry."""
-    return PatternScreen([pattern.pattern for _, pattern in _injection_patterns()])
+    return PatternScreen(screen_sources())
 
 
 def _injections_in(normalized: str) -> Iterator[str]:

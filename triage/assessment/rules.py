@@ -26,7 +26,7 @@ from triage.assessment.normalize import (
     without_links,
 )
 from triage.assessment.schemas import Category, Engine, LayerVerdict, Priority
-from triage.core.pattern_screen import PatternScreen
+from triage.core.pattern_screen import PatternScreen, compiled
 
 RULE_CONFIDENCE = {Priority.LIFE_THREAT: 0.95, Priority.URGENT_NEED: 0.9}
 # A Latin-script expression must start at a word start ("fire" must not fire in "campfire").
@@ -66,7 +66,7 @@ class LexiconEntry:
         # Compiled when a message first needs this entry: the lexicon's RE2 screen
         # (`_screen`) reads every message, so most entries are never searched in a
         # short run (compiling all of them at start-up cost ~0.1 s of `triage assess`).
-        return _regex(self.source)
+        return compiled(self.source)
 
 
 @dataclass(frozen=True)
@@ -106,18 +106,14 @@ class RuleHit:
     suppressed_by: str | None = None
 
 
-def _source(patterns: list[str], prefix: str = "") -> str:
+def pattern_source(patterns: list[str], prefix: str = "") -> str:
+    """One expression for a list of lexicon patterns, each normalised like the text."""
     body = "|".join(f"(?:{normalize_pattern(p)})" for p in patterns)
     return f"{prefix}(?:{body})"
 
 
 def compile_patterns(patterns: list[str], prefix: str = "") -> re.Pattern[str]:
-    return re.compile(_source(patterns, prefix))
-
-
-@cache
-def _regex(source: str) -> re.Pattern[str]:
-    return re.compile(source)
+    return re.compile(pattern_source(patterns, prefix))
 
 
 def _compile_each(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
@@ -131,7 +127,7 @@ def _parse_lexicon(doc: dict[str, Any]) -> Lexicon:
             id=raw["id"],
             priority=Priority(raw["priority"]),
             category=Category(raw["category"]),
-            source=_source(raw["patterns"], prefix),
+            source=pattern_source(raw["patterns"], prefix),
             example=raw["example"],
         )
         for raw in doc["entries"]
@@ -285,7 +281,12 @@ def _matches_in(normalized: str, lexicon: Lexicon) -> list[tuple[LexiconEntry, r
 @cache
 def _screen(language: str) -> PatternScreen:
     """Built when a message first needs the lexicon (~10 ms for the Japanese one)."""
-    return PatternScreen([entry.source for entry in load_lexicons()[language].entries])
+    return PatternScreen(screen_sources(language))
+
+
+def screen_sources(language: str) -> list[str]:
+    """The expressions the lexicon's screen reads, in the order of its entries."""
+    return [entry.source for entry in load_lexicons()[language].entries]
 
 
 def _hits_in(normalized: str, language: str, scripts: tuple[str, ...] = ()) -> list[RuleHit]:

@@ -19,26 +19,36 @@ import re
 from functools import lru_cache
 
 from triage.assessment.normalize import normalize, without_japanese_spaces
-from triage.assessment.rules import compile_patterns, read_lexicon_file
-from triage.core.pattern_screen import PatternScreen
+from triage.assessment.rules import compile_patterns, pattern_source, read_lexicon_file
+from triage.core.pattern_screen import PatternScreen, compiled
 
 LEXICON = "symptoms.json"
 
 
+def screen_sources() -> list[str]:
+    """The one expression the symptom screen reads (ops/build_re2_rewrites.py)."""
+    return [pattern_source(read_lexicon_file(LEXICON)["symptoms"])]
+
+
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], PatternScreen]:
-    doc = read_lexicon_file(LEXICON)
-    symptoms = compile_patterns(doc["symptoms"])
+def _screen() -> PatternScreen:
     # One RE2 pass says when no symptom word can be there (most messages).
-    return symptoms, compile_patterns(doc["negation_before"]), PatternScreen([symptoms.pattern])
+    return PatternScreen(screen_sources())
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Compiled for the first text the screen lets through."""
+    doc = read_lexicon_file(LEXICON)
+    return compiled(screen_sources()[0]), compile_patterns(doc["negation_before"])
 
 
 def reports_a_symptom(text: str) -> bool:
     """Whether `text` reports a present bodily symptom that is not negated just before."""
-    symptoms, negation_before, screen = _patterns()
     normalized = without_japanese_spaces(normalize(text))
-    if not screen.candidates(normalized):
+    if not _screen().candidates(normalized):
         return False
+    symptoms, negation_before = _patterns()
     for found in symptoms.finditer(normalized):
         if negation_before.search(normalized, max(0, found.start() - 14), found.start()) is None:
             return True

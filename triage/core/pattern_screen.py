@@ -14,12 +14,22 @@ the set's automaton small), Unicode classes spelled out, negated classes widened
 character. So the screen may name an expression that then does not match, and never
 leaves out one that does: callers confirm with `re`, and what they find is exactly what
 `re` finds. An expression that cannot be rewritten (a back-reference) is always named.
+
+Parsing and rewriting the project's few hundred expressions took ~0.1-0.2 s of a
+process's first message, so the rewrites ship in `re2_rewrites.json`, keyed by the
+expression (written by ops/build_re2_rewrites.py, checked by
+tests/core/test_re2_rewrites.py). An expression the file does not hold (a lexicon edited
+since) is rewritten when its screen is built, as before: the file saves time, it never
+changes what a screen names.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
+from functools import cache, lru_cache
+from importlib import resources
 from re import _constants as sre  # type: ignore[attr-defined]  # the parser's opcodes
 from re import _parser as sre_parse  # type: ignore[attr-defined]  # Python's own parse
 from typing import Any
@@ -132,6 +142,35 @@ def to_re2(source: str) -> str | None:
         return None
 
 
+REWRITES_FILE = "re2_rewrites.json"
+
+
+@cache
+def compiled(source: str) -> re.Pattern[str]:
+    """`re.compile(source)`, once per process, when a text first needs it: behind a
+    screen most expressions are never searched in a short run. Not left to `re`'s own
+    cache, which holds 512 expressions and was evicted by the lexicons' (distinct
+    messages fell from 1,340/s to 381/s, docs/BENCHMARKS.md)."""
+    return re.compile(source)
+
+
+@lru_cache(maxsize=1)
+def shipped_rewrites() -> dict[str, str | None]:
+    """Expression -> its RE2 rewrite (None: always named), as `to_re2` gives it."""
+    try:
+        text = resources.files("triage.core").joinpath(REWRITES_FILE).read_text("utf-8")
+    except FileNotFoundError:
+        return {}
+    table: dict[str, str | None] = json.loads(text)
+    return table
+
+
+def rewrite(source: str) -> str | None:
+    """`to_re2(source)`, from the shipped table where it holds the expression."""
+    table = shipped_rewrites()
+    return table[source] if source in table else to_re2(source)
+
+
 class PatternScreen:
     """Built once per list of expressions: `candidates(text)` names, by position in the
     list, every expression that can match somewhere in `text` (and perhaps a few more)."""
@@ -141,7 +180,7 @@ class PatternScreen:
         self._sets: list[tuple[re2.Set, list[int]]] = []
         rewritten: list[tuple[int, str]] = []
         for index, source in enumerate(sources):
-            expression = to_re2(source)
+            expression = rewrite(source)
             if expression is None:
                 self._always.append(index)
             else:
