@@ -23,6 +23,33 @@ C = Category
 
 # (category, language, message, the playbook that answers it)
 QUESTIONS: list[tuple[Category, str, str, str]] = [
+    # the thirteenth pass (sixteenth_* holdouts): school things lost, sandbags in kana,
+    # help in one's own language, an alert level in romaji, livestock, a rental car, roof
+    # tiles to throw away, flights in Chinese, a ferry in Indonesian
+    (C.INFORMATION_OTHER, "ja", "娘の中学の制服と教科書が泥だらけになりました", "school_status"),
+    (C.INFORMATION_OTHER, "ja-easy", "どのうは どこで もらえますか", "tarps_and_sandbags"),
+    (
+        C.INFORMATION_OTHER,
+        "id",
+        "Apakah ada petugas yang bisa bahasa Indonesia di balai kota?",
+        "information_in_other_languages",
+    ),
+    (
+        C.INFORMATION_OTHER,
+        "es",
+        "¿Qué quiere decir keikai reberu 3 en la radio?",
+        "preparedness_info",
+    ),
+    (C.PETS, "ja", "うちのヤギも避難所に連れて行ってええんかね", "pets"),
+    (C.DAMAGE_REPORT, "zh", "租的车被洪水泡了，要赔钱吗？", "damaged_vehicles"),
+    (C.DAMAGE_REPORT, "ja", "割れた瓦はどこに出せばいいですか", "disaster_waste"),
+    (C.ROADS_TRANSPORT, "zh", "那霸机场明天的航班恢复了吗？", "travel_and_stranded_visitors"),
+    (
+        C.ROADS_TRANSPORT,
+        "id",
+        "Kapan kapal ke pulau itu jalan lagi?",
+        "travel_and_stranded_visitors",
+    ),
     (C.ROADS_TRANSPORT, "ja", "大雪で地下鉄東西線止まっとる？", "roads_transport"),
     (C.ROADS_TRANSPORT, "ja", "只見線ってもう動いてまつか", "roads_transport"),
     (C.INFORMATION_OTHER, "tl", "May pasok pa po ba bukas sa elementary?", "school_status"),
