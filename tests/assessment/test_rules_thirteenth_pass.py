@@ -85,6 +85,8 @@ URGENT_NEEDS_OF_CATEGORY: list[tuple[str, Category]] = [
     # a shelter too full to get in: people sleeping outside or in cars
     ("体育館に入りきれない人が駐車場の車で寝ています", C.EVACUATION_SHELTER),
     ("公民館に入れない人が外のテントで夜を越しています", C.EVACUATION_SHELTER),
+    # medicine for a day or two still reads as a need
+    ("薬があと2日分しかない", C.MEDICAL),
     # someone whose body keeps them from the shelter (ja, kana-only with spaces): a
     # person must arrange it soon
     ("母は車椅子なので避難所まで行けません", C.EVACUATION_SHELTER),
@@ -105,6 +107,17 @@ RAISE_NOTHING: list[str] = [
     "Tomorrow we will go to the harbour to see the ferry schedule",
     # a wheelchair question with no danger
     "車椅子で入れるトイレは避難所にありますか",
+    # trees and fields washed away, not people (流された after an object)
+    "畑の木もだいぶ流されたけど、農家の相談窓口はどこですか",
+    # a traveller stranded in a city, not trapped
+    "I'm a tourist stuck in Nagoya, are the trains running tomorrow?",
+    # water going down (水が引いてきて), not coming in
+    "さっき見たら水が引いてきてました",
+    # medicine for ten days is a refill to arrange, not a need now
+    "血圧の薬があと10日分しかないので、どこで出してもらえますか",
+    # aid as money one may be entitled to, not a call for help (pt, es)
+    "Tenho direito a alguma ajuda da prefeitura?",
+    "¿Tengo derecho a alguna ayuda económica por la inundación?",
     # a cheer, and water coming out with force: neither is a danger word
     "la manguera de la limpieza tira agua con mucha fuerza, ¿dónde la devuelvo?",
 ]
