@@ -50,6 +50,21 @@ QUESTIONS: list[tuple[Category, str, str, str]] = [
         "Kapan kapal ke pulau itu jalan lagi?",
         "travel_and_stranded_visitors",
     ),
+    # food asked for in easy Japanese by someone not at a shelter, volunteering to clear
+    # mud (vi), clothes sent as a donation (pt)
+    (
+        C.WATER_FOOD_SUPPLIES,
+        "ja-easy",
+        "いえ に いる ひと も ごはん は もらえますか ひなんじょ には いません",
+        "water_food_distribution",
+    ),
+    (
+        C.VOLUNTEER_DONATION,
+        "vi",
+        "Cuối tuần em muốn đi tình nguyện dọn bùn, đăng ký ở đâu ạ?",
+        "volunteer",
+    ),
+    (C.VOLUNTEER_DONATION, "pt", "Queremos mandar roupas para as famílias atingidas", "donations"),
     (C.ROADS_TRANSPORT, "ja", "大雪で地下鉄東西線止まっとる？", "roads_transport"),
     (C.ROADS_TRANSPORT, "ja", "只見線ってもう動いてまつか", "roads_transport"),
     (C.INFORMATION_OTHER, "tl", "May pasok pa po ba bukas sa elementary?", "school_status"),
