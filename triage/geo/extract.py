@@ -25,6 +25,7 @@ from triage.geo.prefecture_named import placed_outside
 from triage.geo.romaji_places import find_romaji
 from triage.geo.routes import origin_over_destination, route_origins
 from triage.geo.schemas import LocationPrecision
+from triage.geo.school_names import find_school_shelters
 from triage.geo.town_owners import (
     heads_elsewhere,
     rows_of_city_beside,
@@ -38,9 +39,10 @@ _STEM_CONTEXT = (
     "駅", "港", "周辺", "付近", "附近", "近辺", "方面", "地区", "インター", "IC", "市街",
 )  # fmt: skip
 _LANDMARK_MIN = 4
-# A shelter named in katakana or Latin letters alone (シーサイド, ウィング) is usually a word.
+# A shelter named in katakana, hiragana or Latin letters alone (シーサイド, ウィング,
+# あおぞら; おらんど inside the dialect's おらんどん) is usually a word.
 _PLAIN_WORD = re.compile(
-    r"[\u30a0-\u30ffA-Za-z0-9]+"
+    r"[\u3041-\u309f\u30a0-\u30ffA-Za-z0-9]+"
 )  # shorter shelter names (公民館) are generic words
 _KANJI_BEFORE = re.compile(r"[\u4e00-\u9fff\u3005]")
 _KANJI_RUN_BEFORE = re.compile(r"[\u4e00-\u9fff]{1,4}$")
@@ -332,6 +334,7 @@ def _candidates_as_written(
     if isinstance(prefer, Municipality) and not named:
         named = {prefer.lgcode}
     candidates += find_landmarks(text, gazetteer, named)
+    candidates += find_school_shelters(text, gazetteer, named)
     natural: list[Candidate] = []
     if not any(c.municipality for c in candidates):
         candidates += find_towns(text, gazetteer, prefer)

@@ -61,6 +61,10 @@ _SPACED_SCRIPTS = frozenset({"hangul", "devanagari"})
 _TOWN_MARKS = frozenset("町村丁条通区市郡")
 # In text that reads as Chinese, a name this long stands on its own (`_stands_alone`).
 CHINESE_NAME_ON_ITS_OWN = 3
+# A shrine or temple is called with さん or 様 (熱田神宮さん, 外宮さん, 大須観音様); a person
+# is not, and names that are also surnames (大宮, 三宮) do not end so. 外宮 and 内宮, the
+# two shrines of 伊勢神宮, are called so by name alone.
+_SHRINE = re.compile(r"(?:神宮|大社|神社|八幡宮|天満宮|観音|稲荷|^外宮|^内宮)$")
 
 
 def find_named_landmarks(
@@ -174,7 +178,9 @@ def _stands_alone(
     if closed:
         # 天王寺町, 金閣寺町: a town named after the place, not the place.
         return text.endswith(CLOSED_ENDINGS, 0, end) or text[end] not in _TOWN_MARKS
-    if HONORIFIC.match(text, end):
+    if HONORIFIC.match(text, end) and not (
+        text.startswith(("さん", "様", "さま"), end) and _SHRINE.search(text[start:end])
+    ):
         return False  # 梅田さん, 宮島様: a person
     script = _script(text[end])
     if script != _script(text[end - 1]) and not (script == "kanji" and text[end - 1] == "の"):
