@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.assessment.rule_readings import reading
-from triage.assessment.context import says_it_is_settled
+from triage.assessment.context import asks_for_something, says_it_is_settled
 from triage.assessment.injection import detect_injection
 from triage.assessment.schemas import Category, Priority
 
@@ -153,6 +153,17 @@ CHEERS_THAT_CALM: list[str] = [
     "¡Fuerza a todos! Gracias por el trabajo de hoy",
     "Força, pessoal! Obrigado pela ajuda",
 ]
+# Closed with the acknowledgement: they ask the service nothing.
+ASKING_NOTHING: list[str] = [
+    # a test asking whether the number works (tl)
+    "test lang po, gumagana ba itong number?",
+    # a greeting in easy Japanese, no question mark
+    "あめ が やみました。みなさん げんき ですか。わたし は げんき です。",
+]
+STILL_ASKING: list[str] = [
+    # whether something works, not the number (tl)
+    "gumagana ba ang tubig sa amin?",
+]
 FORCE_IS_NOT_A_CHEER: list[str] = [
     "sale agua con mucha fuerza de la tubería",
     "a água sai com muita força do cano",
@@ -167,3 +178,13 @@ def test_a_cheer_is_settled(text: str) -> None:
 @pytest.mark.parametrize("text", FORCE_IS_NOT_A_CHEER)
 def test_force_is_not_a_cheer(text: str) -> None:
     assert not says_it_is_settled(text)
+
+
+@pytest.mark.parametrize("text", ASKING_NOTHING)
+def test_tests_and_greetings_ask_nothing(text: str) -> None:
+    assert not asks_for_something(text)
+
+
+@pytest.mark.parametrize("text", STILL_ASKING)
+def test_questions_still_ask(text: str) -> None:
+    assert asks_for_something(text)
