@@ -79,6 +79,21 @@ LIFE_THREATS_OF_CATEGORY: list[tuple[str, Category]] = [
     ("humihilab na ang tiyan ng kapatid ko, malapit na siyang manganak", C.MEDICAL),
     # someone who went out and has not come back (出たまま戻らん), dialect ending
     ("じいちゃんが畑ば見に行ったまま戻らんとよ", C.MISSING_PERSON),
+    # the waters broken, in every language the lexicons read (the second check's class)
+    ("A bolsa da minha mulher estourou e a estrada está bloqueada", C.MEDICAL),
+    ("A mi hermana se le rompió la fuente y no llega la ambulancia", C.MEDICAL),
+    ("我老婆羊水破了，路上全是雪", C.MEDICAL),
+    ("Vợ em bị vỡ ối rồi, đường bị chặn", C.MEDICAL),
+    ("Pumutok na ang panubigan ng asawa ko", C.MEDICAL),
+    ("Ketuban istri saya sudah pecah, jalan tertutup salju", C.MEDICAL),
+    ("아내 양수가 터졌는데 길이 막혔어요", C.MEDICAL),
+    # bleeding a lot with a word between (ne)
+    ("दाइको खुट्टा काटियो, रगत धेरै बगिरहेको छ", C.MEDICAL),
+    # gone out to the mountains and not back, across sentences (en)
+    (
+        "Dad went out snowshoeing at noon. Not back yet and his phone goes to voicemail",
+        C.MISSING_PERSON,
+    ),
 ]
 
 URGENT_NEEDS_OF_CATEGORY: list[tuple[str, Category]] = [
@@ -91,6 +106,10 @@ URGENT_NEEDS_OF_CATEGORY: list[tuple[str, Category]] = [
     # person must arrange it soon
     ("母は車椅子なので避難所まで行けません", C.EVACUATION_SHELTER),
     ("ちち は くるまいす です ひなんじょ に いけません", C.EVACUATION_SHELTER),
+    # water running into sockets or the electrical panel (id, en, ja)
+    ("Air dari atap bocor masuk ke stop kontak di kamar", C.UTILITIES),
+    ("Melted snow is leaking into the breaker box in the hallway", C.UTILITIES),
+    ("雨漏りの水が分電盤にかかっています", C.UTILITIES),
     # a burst main with the road sinking (es, pt)
     ("Reventó la tubería principal y la calle se está hundiendo delante de casa", C.DAMAGE_REPORT),
     ("Estourou o cano da rua e o asfalto está cedendo perto da escola", C.DAMAGE_REPORT),
@@ -115,6 +134,8 @@ RAISE_NOTHING: list[str] = [
     "さっき見たら水が引いてきてました",
     # medicine for ten days is a refill to arrange, not a need now
     "血圧の薬があと10日分しかないので、どこで出してもらえますか",
+    # a bag that tore, not waters breaking (es)
+    "se me rompió la bolsa del súper en la entrada",
     # aid as money one may be entitled to, not a call for help (pt, es)
     "Tenho direito a alguma ajuda da prefeitura?",
     "¿Tengo derecho a alguna ayuda económica por la inundación?",
