@@ -79,6 +79,14 @@ LIFE_THREATS_OF_CATEGORY: list[tuple[str, Category]] = [
     ("humihilab na ang tiyan ng kapatid ko, malapit na siyang manganak", C.MEDICAL),
     # someone who went out and has not come back (出たまま戻らん), dialect ending
     ("じいちゃんが畑ば見に行ったまま戻らんとよ", C.MISSING_PERSON),
+    # on the roof in kana, and someone who has stopped speaking (ものいわんようになった)
+    ("やねの うえに じいちゃんと おります みずが ひかん", C.RESCUE),
+    ("かあちゃんが さっきから ものも いわんごとなった", C.MEDICAL),
+    # the symptoms first, the generator after (en)
+    (
+        "Everyone has a headache and my son threw up. The generator is running in the garage",
+        C.MEDICAL,
+    ),
     # the waters broken, in every language the lexicons read (the second check's class)
     ("A bolsa da minha mulher estourou e a estrada está bloqueada", C.MEDICAL),
     ("A mi hermana se le rompió la fuente y no llega la ambulancia", C.MEDICAL),
@@ -134,6 +142,8 @@ RAISE_NOTHING: list[str] = [
     "さっき見たら水が引いてきてました",
     # medicine for ten days is a refill to arrange, not a need now
     "血圧の薬があと10日分しかないので、どこで出してもらえますか",
+    # a tarp on the roof (屋根の上の), not a person there
+    "屋根の上のブルーシートが風で飛んでいきました",
     # a bag that tore, not waters breaking (es)
     "se me rompió la bolsa del súper en la entrada",
     # aid as money one may be entitled to, not a call for help (pt, es)
