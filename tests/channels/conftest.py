@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterator
 import pytest
 import redis
 from pydantic import SecretStr
-from rq import SimpleWorker
 
 from playbooks.seed import seed_default_playbooks
 from tests.channels.payloads import (
@@ -20,6 +19,7 @@ from tests.channels.payloads import (
 )
 from tests.fakes.line_server import FakeLine
 from tests.fakes.twilio_server import FakeTwilio
+from triage.core.job_failures import TriageWorker
 from triage.core.queues import QueueName, get_queue
 from triage.core.resources import Resources, resources_installed
 from triage.core.settings import Settings
@@ -63,7 +63,7 @@ def work(
     queues = [get_queue(QueueName.TRIAGE, redis_conn), get_queue(QueueName.OUTBOUND, redis_conn)]
 
     def run() -> None:
-        SimpleWorker(queues, connection=redis_conn).work(burst=True)
+        TriageWorker(queues, connection=redis_conn).work(burst=True)
 
     with resources_installed(resources):
         yield run

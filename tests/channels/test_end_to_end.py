@@ -90,6 +90,8 @@ def test_line_end_to_end(
     ]
     assert len(welcome) == 1 and "119" in welcome[0].body["messages"][0]["text"]
     answer = [c for c in fake_line.delivered if c.path == "/v2/bot/message/reply"]
+    calls = [(c.path, c.body.get("replyToken"), c.body.get("to")) for c in fake_line.calls]
+    assert answer, f"no reply by reply token; LINE saw {calls}"
     assert answer[0].body["messages"][0]["text"] == "担当者が向かいます。"
     reply = session.scalars(select(Reply)).one()
     assert (reply.status, reply.send_method) == (ReplyStatus.SENT, "reply")

@@ -10,7 +10,6 @@ from datetime import timedelta
 import pytest
 import redis
 from fastapi.testclient import TestClient
-from rq import SimpleWorker
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -24,6 +23,7 @@ from tests.fakes.twilio_server import FakeTwilio, SentSms
 from tests.helpers import bearer, make_staff
 from triage.auth.tables import Role
 from triage.core.db import utcnow
+from triage.core.job_failures import TriageWorker
 from triage.core.queues import QueueName, get_queue
 from triage.core.resources import Resources, resources_installed
 from triage.core.settings import Settings
@@ -122,7 +122,7 @@ def test_a_worker_killed_mid_send_is_settled_by_the_sweeper_without_a_second_sms
 
     assert sweep_once(session_factory=session_factory, redis_conn=redis_conn, settings=settings)
     with resources_installed(resources):
-        SimpleWorker([get_queue(QueueName.OUTBOUND, redis_conn)], connection=redis_conn).work(
+        TriageWorker([get_queue(QueueName.OUTBOUND, redis_conn)], connection=redis_conn).work(
             burst=True
         )
 
@@ -229,7 +229,7 @@ def test_a_reply_out_of_attempts_is_a_dead_letter_and_can_be_resent_as_a_new_row
     again = client.post(f"/api/v1/replies/{reply_id}/resend", headers=bearer(token))
     assert again.status_code == 409  # the old row is never sent twice
     with resources_installed(resources):
-        SimpleWorker([get_queue(QueueName.OUTBOUND, redis_conn)], connection=redis_conn).work(
+        TriageWorker([get_queue(QueueName.OUTBOUND, redis_conn)], connection=redis_conn).work(
             burst=True
         )
     assert len(fake_twilio.sent) == 1

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 import redis
 from fastapi.testclient import TestClient
-from rq import Queue, SimpleWorker
+from rq import Queue
 from rq.job import Job, JobStatus
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,6 +19,7 @@ from tests.fakes.twilio_server import FakeTwilio
 from tests.helpers import bearer, make_staff
 from triage.auth.tables import Role
 from triage.core.db import utcnow
+from triage.core.job_failures import TriageWorker
 from triage.core.queues import QueueName, enqueue_send_reply, get_queue, send_job_id
 from triage.core.resources import Resources, resources_installed
 from triage.core.settings import Settings
@@ -63,7 +64,7 @@ def staff_reply_to_an_sms(
 
 def work_outbound(resources: Resources, outbound: Queue, max_jobs: int | None = None) -> None:
     with resources_installed(resources):
-        SimpleWorker([outbound], connection=outbound.connection).work(burst=True, max_jobs=max_jobs)
+        TriageWorker([outbound], connection=outbound.connection).work(burst=True, max_jobs=max_jobs)
 
 
 def stored(session: Session, reply_id: int) -> Reply:

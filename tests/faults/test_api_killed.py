@@ -14,11 +14,11 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 import redis
-from rq import SimpleWorker
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.helpers import wait_for
+from triage.core.job_failures import TriageWorker
 from triage.core.queues import QueueName, get_queue
 from triage.core.resources import Resources, resources_installed
 from triage.core.settings import Settings
@@ -97,7 +97,7 @@ def test_every_acknowledged_post_survives_a_killed_api(
     assert set(accepted) <= stored  # every 2xx was committed
     with resources_installed(resources):
         queue = get_queue(QueueName.TRIAGE, redis_conn)
-        SimpleWorker([queue], connection=redis_conn).work(burst=True)
+        TriageWorker([queue], connection=redis_conn).work(burst=True)
     with session_factory() as session:
         unrouted = session.scalars(
             select(Inquiry.id).where(Inquiry.id.in_(accepted), Inquiry.route.is_(None))

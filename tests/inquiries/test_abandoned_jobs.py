@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import redis
 from fastapi.testclient import TestClient
-from rq import SimpleWorker
 from rq.job import Job
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.helpers import post_inquiry
+from triage.core.job_failures import TriageWorker
 from triage.core.queues import QueueName, assess_job_id, get_queue
 from triage.core.resources import Resources, resources_installed
 from triage.core.settings import Settings
@@ -24,7 +24,7 @@ def take_job_and_die(redis_conn: redis.Redis, job_id: str, worker_name: str) -> 
     """What a worker killed mid-job leaves behind: the job out of the queue, marked
     started by that worker, in the started registry."""
     queue = get_queue(QueueName.TRIAGE, redis_conn)
-    worker = SimpleWorker([queue], connection=redis_conn, name=worker_name)
+    worker = TriageWorker([queue], connection=redis_conn, name=worker_name)
     job = Job.fetch(job_id, connection=redis_conn)
     queue.remove(job)
     worker.prepare_execution(job)
@@ -49,7 +49,7 @@ def routed(session_factory: sessionmaker[Session], inquiry_id: str) -> str | Non
 def work(resources: Resources) -> None:
     with resources_installed(resources):
         queue = get_queue(QueueName.TRIAGE, resources.redis)
-        SimpleWorker([queue], connection=resources.redis).work(burst=True)
+        TriageWorker([queue], connection=resources.redis).work(burst=True)
 
 
 def test_the_job_of_a_dead_worker_is_run_again_at_once(

@@ -10,13 +10,13 @@ from dataclasses import dataclass
 import pytest
 import redis
 from fastapi.testclient import TestClient
-from rq import SimpleWorker
 from sqlalchemy.orm import Session, sessionmaker
 
 from playbooks.seed import seed_default_playbooks
 from tests.fakes.openai_server import FakeOpenAIServer
 from tests.helpers import bearer, make_staff, post_inquiry
 from triage.auth.tables import Role
+from triage.core.job_failures import TriageWorker
 from triage.core.queues import QueueName, get_queue
 from triage.core.resources import Resources, resources_installed
 from triage.core.settings import Settings
@@ -38,7 +38,7 @@ class Service:
         return str(post_inquiry(self.client, text)["id"])
 
     def work(self, queue: QueueName) -> None:
-        SimpleWorker([get_queue(queue, self.redis)], connection=self.redis).work(burst=True)
+        TriageWorker([get_queue(queue, self.redis)], connection=self.redis).work(burst=True)
 
     def triage_then_refine(self) -> None:
         self.work(QueueName.TRIAGE)

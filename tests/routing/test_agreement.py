@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 import redis
 from fastapi.testclient import TestClient
-from rq import SimpleWorker
 from sqlalchemy.orm import Session, sessionmaker
 
 from playbooks.seed import seed_default_playbooks
 from tests.helpers import post_inquiry, run_cli
+from triage.core.job_failures import TriageWorker
 from triage.core.queues import QueueName, get_queue
 from triage.core.resources import Resources, resources_installed
 from triage.core.settings import Settings
@@ -48,7 +48,7 @@ def test_the_cli_and_the_workers_agree_on_every_message(
     texts = sample_messages()
     ids = [post_inquiry(client, text)["id"] for text in texts]
     with resources_installed(resources):
-        SimpleWorker([get_queue(QueueName.TRIAGE, redis_conn)], connection=redis_conn).work(
+        TriageWorker([get_queue(QueueName.TRIAGE, redis_conn)], connection=redis_conn).work(
             burst=True
         )
 

@@ -96,11 +96,29 @@ def scrubbed_exception(error: BaseException) -> str:
     return scrubbed_traceback("".join(traceback.format_exception(error)))
 
 
+# How long the thread reading the worker's command channel (RQ's kill and shutdown
+# commands) waits per poll. RQ uses 60 s; redis-py's stop() then waits out that poll
+# when the worker ends before the thread has read its subscription (a burst run under
+# load), so stopping a worker took a minute (and a LINE reply token went stale in CI).
+COMMAND_POLL_SECONDS = 1.0
+
+
 class TriageWorker(SimpleWorker):
     """RQ's in-process worker, storing and logging failures with their values withheld.
 
     Both of RQ's places that see a job's exception are covered: the failed registry and
     the job's result (`handle_job_failure`), and the log line (`handle_exception`)."""
+
+    def subscribe(self) -> None:
+        """RQ's subscription to the worker's command channel, polled every second."""
+        self.log.info("Worker %s: subscribing to channel %s", self.name, self.pubsub_channel_name)
+        self.pubsub = self.connection.pubsub()
+        self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
+        self.pubsub_thread = self.pubsub.run_in_thread(  # type: ignore[assignment]  # RQ inits it as None
+            sleep_time=COMMAND_POLL_SECONDS,
+            daemon=True,
+            exception_handler=self._pubsub_exception_handler,
+        )
 
     def handle_job_failure(
         self,
