@@ -44,6 +44,9 @@ _LANDMARK_MIN = 4
 _PLAIN_WORD = re.compile(
     r"[\u3041-\u309f\u30a0-\u30ffA-Za-z0-9]+"
 )  # shorter shelter names (公民館) are generic words
+# An adjective and a noun (赤い屋根, 青い鳥, 古い家) is a phrase before it is a shelter's
+# name (町田市's 赤い屋根): such a name counts only in the municipality the message names.
+_EVERYDAY_PHRASE = re.compile(r"[\u4e00-\u9fff]{1,2}(?:しい|い)[\u4e00-\u9fff]{1,3}")
 _KANJI_BEFORE = re.compile(r"[\u4e00-\u9fff\u3005]")
 _KANJI_RUN_BEFORE = re.compile(r"[\u4e00-\u9fff]{1,4}$")
 _KANJI_RUN_AFTER = re.compile(r"[\u4e00-\u9fff]{1,4}")
@@ -243,6 +246,8 @@ def find_landmarks(text: str, gazetteer: Gazetteer, within: set[str]) -> list[Ca
             name = text[start : start + length]
             rows: Sequence[int] | None = index.get(keyed[start : start + length])
             if not rows or (_PLAIN_WORD.fullmatch(name) and length < 6):
+                continue
+            if not within and _EVERYDAY_PHRASE.fullmatch(name):
                 continue
             if within:
                 rows = [r for r in rows if gazetteer.municipality_of_shelter(r).lgcode in within]

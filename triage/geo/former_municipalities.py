@@ -18,6 +18,7 @@ from triage.geo.normalize import place_key
 from triage.geo.place_words import GENERIC_SPOT, KANJI, KANJI_CHAR, ONE_KANJI_NAMES
 from triage.geo.schemas import LocationPrecision
 from triage.geo.short_name_index import short_name_index
+from triage.geo.towns import Town, TownOrigin
 
 # A name several municipalities share is read as the one where it heads at least this
 # many neighbourhoods and this many times more than anywhere else (`former_municipality`).
@@ -38,6 +39,30 @@ _FORMER_WITHOUT_SUFFIX = re.compile(
 _LAND_AFTER = re.compile(
     r"の(?:堤防|土手|河川敷|川|田んぼ|集落|地区|避難所|公民館|小学校|中学校|支所|あたり|辺り|方)"
 )
+
+
+# After a two-character former municipality that is also a word (朽木, 追分, 焼山): what
+# makes it the district, not the word (朽木地区, 追分小学校の避難所, "…焼山です" ending a
+# message).
+DISTRICT_AFTER = re.compile(
+    r"(?:地区|地域|方面|小学校|中学校|公民館|支所|体育館|避難所|出張所|です[。.!！]?$"
+    r"|の(?:避難所|公民館|小学校|中学校|体育館|支所|集落|堤防|土手|あたり|辺り|ほう|方面))"
+)
+
+
+def former_district(gazetteer: Gazetteer, name: str, owners: dict[str, Town], after: str) -> bool:
+    """Whether `name` is a former municipality of one owner, as its derived district
+    (水海道, the city merged into 常総市 in 2006, which the dictionary also lists as a
+    word): the owner where it heads far more towns than anywhere else. Two characters
+    count only before a word that makes them a district (朽木地区, 追分小学校, 焼山です at
+    the end): 白木 (plain wood) and 焼山 are words before の. A word that is only some
+    street's name (歌舞伎町, 波止場町) is no district of this kind and stays a word."""
+    district_after = DISTRICT_AFTER.match(after) is not None
+    if len(name) < 2 or (len(name) == 2 and not district_after):
+        return False
+    code = former_municipality(gazetteer, name, tuple(owners))
+    # Before 地区 or 小学校 the name is a district though its towns came from addresses.
+    return code is not None and (district_after or owners[code].origin is TownOrigin.DISTRICT)
 
 
 @lru_cache(maxsize=4096)

@@ -115,6 +115,8 @@ def romaji_towns(words: list[str], gazetteer: Gazetteer) -> list[Candidate]:
         if kana is None:
             continue
         # Read as a reading written alone, before a particle, in a message naming nothing.
-        for _, municipality, _, _ in find_towns_alone(f"{kana} に", gazetteer, set(), None):
+        for _, municipality, _, _ in find_towns_alone(
+            f"{kana} に", gazetteer, set(), None, placed=True
+        ):
             found.append(Candidate.of_municipality(word, municipality, ROMAJI_TOWN_CONFIDENCE))
     return found

@@ -27,7 +27,12 @@ from __future__ import annotations
 import re
 from functools import cached_property, lru_cache
 
-from triage.geo.former_municipalities import former_municipality, former_municipality_of_heads
+from triage.geo.former_municipalities import (
+    DISTRICT_AFTER,
+    former_district,
+    former_municipality,
+    former_municipality_of_heads,
+)
 from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
 from triage.geo.name_index import TOWN_READINGS, TOWN_STEMS, NameIndex
 from triage.geo.place_words import (
@@ -71,6 +76,8 @@ _FACILITY_WORD = re.compile(FACILITY.pattern.replace("|東|西|南|北", ""))
 _TWO_CHAR_TOWN_AFTER = re.compile(
     r"(?:の|町|村|区|地区|地域|方面|あたり|周辺|付近|に住|に[いお]|で[すは]?|から|より|[\s。、,.!?！？]|$)"
 )
+# A reading of four kana or more ending the message is where the writer is (むかいじま).
+_SIGNED_OFF = re.compile(r"\s?[。.!！]?$")
 # A reading that only a former municipality tells (ﾀﾛｳ: 田老 of 宮古市, 太郎 elsewhere, and a
 # given name) is read as that place only before a place of it or a verb of living there.
 _READING_PLACED = re.compile(
@@ -190,18 +197,6 @@ def _owners(gazetteer: Gazetteer, name: str, rows: tuple[int, ...]) -> dict[str,
     return owners
 
 
-def _former_district(gazetteer: Gazetteer, name: str, owners: dict[str, Town]) -> bool:
-    """Whether `name` is a former municipality of one owner, as its derived district
-    (水海道, the city merged into 常総市 in 2006, which the dictionary also lists as a
-    word): three characters or more, and the owner where it heads far more towns than
-    anywhere else. A word that is only some street's name (歌舞伎町, 波止場町) is no
-    district of this kind and stays a word."""
-    if len(name) < 3:
-        return False
-    code = former_municipality(gazetteer, name, tuple(owners))
-    return code is not None and owners[code].origin is TownOrigin.DISTRICT
-
-
 def _preference(town: Town, name: str) -> tuple[bool, bool]:
     return town.name[len(name) :] in ("町", "村", "区"), town.origin is not TownOrigin.POSTAL
 
@@ -213,17 +208,19 @@ def find_towns_alone(
     prefer: Municipality | Prefecture | None,
     *,
     chinese: bool = False,
+    placed: bool = False,
 ) -> list[tuple[str, Municipality, str, float]]:
     """(text, municipality, town, confidence) for the towns and districts `spaced` (the
     message after NFKC) names alone, by name or by reading; `named` are the lgcodes of
     the municipalities it names by their short names. In Chinese (`chinese`) a function
-    character (在, 的) ends a name as a particle does: 我们在真备的房子."""
+    character (在, 的) ends a name as a particle does: 我们在真备的房子. `placed`: the text
+    stands as a place (romaji after "in", "di"): a reading may name a former municipality."""
     within = set(named)
     if isinstance(prefer, Municipality):
         within.add(prefer.lgcode)
     for code in list(within):  # a designated city's towns are its wards' towns
         within.update(w.lgcode for w in wards_by_city(gazetteer).get(code, []))
-    finder = _Finder(gazetteer, spaced, within, bool(named), prefer, chinese=chinese)
+    finder = _Finder(gazetteer, spaced, within, bool(named), prefer, chinese=chinese, placed=placed)
     joined = _KANJI_IN_CHINESE if chinese else _KANJI_CHAR
     found = finder.scan(spaced, _stems(gazetteer), joined, reading=False)
     hiragana = spaced.translate(KATAKANA_TO_HIRAGANA)
@@ -242,7 +239,9 @@ class _Finder:
         prefer: Municipality | Prefecture | None,
         *,
         chinese: bool = False,
+        placed: bool = False,
     ) -> None:
+        self.placed = placed
         self.gazetteer = gazetteer
         self.text = text
         self.within = within
@@ -323,7 +322,7 @@ class _Finder:
         self, name: str, owners: dict[str, Town], after: str, position: int, *, reading: bool
     ) -> tuple[str, float] | None:
         """(lgcode, confidence) of the one owner the message means, or None."""
-        placed = bool(_TWO_CHAR_TOWN_AFTER.match(after)) or (
+        placed = bool(_TWO_CHAR_TOWN_AFTER.match(after) or DISTRICT_AFTER.match(after)) or (
             self.chinese and after[:1] in _CHINESE_BOUNDARY_CHARS
         )
         inside = [code for code in owners if code in self.within]
@@ -332,7 +331,7 @@ class _Finder:
                 return None
             return inside[0], TOWN_IN_NAMED_CONFIDENCE
         if name in self.gazetteer.ordinary_words and not (
-            placed and _former_district(self.gazetteer, name, owners)
+            placed and former_district(self.gazetteer, name, owners, after)
         ):
             return None
         short = len(name) < 3 and not reading
@@ -384,7 +383,8 @@ class _Finder:
         of 宮古市, 太郎 elsewhere)."""
         if not reading:
             return former_municipality(self.gazetteer, name, tuple(owners))
-        if not _READING_PLACED.match(after):
+        signed_off = len(name) >= 4 and _SIGNED_OFF.match(after) is not None
+        if not (self.placed or _READING_PLACED.match(after) or signed_off):
             return None
         heads = tuple((code, town_stem(town.name) or town.name) for code, town in owners.items())
         return former_municipality_of_heads(self.gazetteer, heads)
