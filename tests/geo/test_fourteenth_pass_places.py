@@ -2,7 +2,8 @@
 stay unresolved: a two-character former municipality that is also a word (朽木, 焼山,
 追分) before what makes it the district; a former municipality's reading that ends the
 message or that a romaji word after "in" gives; a shelter whose name is an everyday phrase
-(赤い屋根); ski and sightseeing areas foreign visitors write in their own scripts."""
+(赤い屋根); ski and sightseeing areas foreign visitors write in their own scripts; former
+municipalities in Tohoku speech and with postal-only towns; kana counted by a digit."""
 
 from __future__ import annotations
 
@@ -89,3 +90,39 @@ def test_ski_and_sightseeing_areas(
     text: str, municipality: str | None, gazetteer: Gazetteer
 ) -> None:
     assert _municipality(text, gazetteer) == municipality
+
+
+@pytest.mark.parametrize(
+    ("text", "municipality"),
+    [
+        # a former municipality whose towns Japan Post lists only as neighbourhoods
+        ("栃尾の実家が停電しています", "長岡市"),
+        # Tohoku speech: Xだども (it's X, but…), Xさ住んでる (さ is に)
+        ("余目だども、水は出るんだべか", "庄内町"),
+        ("天王さ住んでら、灯油ねぇ", "潟上市"),
+        # a road or a river of a former municipality that is also a word (三日月)
+        ("三日月の国道が冠水してる", "小城市"),
+        # a former municipality heading seven towns where others have one
+        ("瀬波に住んでいますが、給水はどこですか", "村上市"),
+        # the words themselves stay words
+        ("大変だども、がんばる", None),
+    ],
+)
+def test_former_municipalities_as_people_write_them(
+    text: str, municipality: str | None, gazetteer: Gazetteer
+) -> None:
+    assert _municipality(text, gazetteer) == municipality
+
+
+@pytest.mark.parametrize("text", ["みんなで 2かい に にげました", "2かいに いる", "3じ に くる"])
+def test_a_counted_kana_word_is_no_place(text: str, gazetteer: Gazetteer) -> None:
+    """2かい is the second floor, not 甲斐市; 3じ a time."""
+    assert _municipality(text, gazetteer) is None
+
+
+def test_a_district_word_alone_does_not_place_a_two_character_town_elsewhere(
+    gazetteer: Gazetteer,
+) -> None:
+    """広安小学校 is 益城町's school; 南砺市 has a town 広安 but no such school, and 小学校
+    after a name makes a place of it only as a former municipality."""
+    assert _municipality("広安小学校に避難しています", gazetteer) in (None, "益城町")

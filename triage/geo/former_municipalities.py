@@ -22,7 +22,7 @@ from triage.geo.towns import Town, TownOrigin
 
 # A name several municipalities share is read as the one where it heads at least this
 # many neighbourhoods and this many times more than anywhere else (`former_municipality`).
-FORMER_MIN_TOWNS = 10
+FORMER_MIN_TOWNS = 6
 FORMER_LEAD = 5
 TOWN_OF_CITY_BEFORE_CONFIDENCE = 0.75
 FORMER_WITHOUT_SUFFIX_CONFIDENCE = 0.45
@@ -46,7 +46,9 @@ _LAND_AFTER = re.compile(
 # message).
 DISTRICT_AFTER = re.compile(
     r"(?:地区|地域|方面|小学校|中学校|公民館|支所|体育館|避難所|出張所|です[。.!！]?$"
-    r"|の(?:避難所|公民館|小学校|中学校|体育館|支所|集落|堤防|土手|あたり|辺り|ほう|方面))"
+    r"|[にさ](?:住|すん|すま)"  # 天王さ住んでる: living there (さ is Tohoku's に)
+    r"|の(?:避難所|公民館|小学校|中学校|体育館|支所|集落|堤防|土手|あたり|辺り|ほう|方面"
+    r"|県道|国道|市道|町道|川|橋|港|海岸|浜))"
 )
 
 

@@ -24,7 +24,7 @@ from triage.geo.name_index import (
     NameIndex,
     gazetteer_digest,
 )
-from triage.geo.towns_alone import build_reading_index, build_stem_index
+from triage.geo.town_stems import build_reading_index, build_stem_index
 from triage.geo.transliterated import build_script_district_index
 
 BUILDERS: dict[str, Callable[[Gazetteer], NameIndex]] = {

@@ -68,12 +68,14 @@ from triage.geo.wards import wards_of
 STEM_CONFIDENCE = 0.55
 READING_CONFIDENCE = 0.5
 _KATAKANA_CHAR = re.compile("[\u30a1-\u30fa]")
-_KANA_OR_KANJI = re.compile(f"[\u3041-\u309f{KANJI}]")
+# A reading stands as a word: no kana, kanji or digit right before it (2かい is the second
+# floor, not 甲斐市; 3じ a time).
+_KANA_OR_KANJI = re.compile(f"[\u3041-\u309f{KANJI}0-9]")
 _LONGEST_NAME = 8
 _KANJI_IN_CHINESE_NAME = re.compile(f"(?![{CHINESE_BOUNDARIES}])[{KANJI}]")
 # Two kana standing as a word, with the kana of 市/町/村 after them or not: "くれ し に".
 _SHORT_READING = re.compile(
-    rf"(?<![\u3041-\u309f{KANJI}])([\u3041-\u3096]{{2}})"
+    rf"(?<![\u3041-\u309f{KANJI}0-9])([\u3041-\u3096]{{2}})"
     rf"(?:\s?(し|まち|ちょう|むら|そん)(?={PARTICLE}))?(?={PARTICLE})"
 )
 # A reading's own 市/町/村 right after it, with a space or not, in kana and then what may

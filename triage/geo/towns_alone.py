@@ -34,21 +34,16 @@ from triage.geo.former_municipalities import (
     former_municipality_of_heads,
 )
 from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
-from triage.geo.name_index import TOWN_READINGS, TOWN_STEMS, NameIndex
+from triage.geo.name_index import NameIndex
 from triage.geo.place_words import (
     CHINESE_BOUNDARIES,
-    COMMON_READINGS,
-    COMMON_STEMS,
     FACILITY,
-    GENERIC_SPOT,
     HONORIFIC,
-    INFLECTED,
     KATAKANA_TO_HIRAGANA,
-    MIN_READING,
     PARTICLE_AFTER,
 )
-from triage.geo.short_name_index import municipality_readings, municipality_stems
 from triage.geo.short_wards import designated_ward_stems
+from triage.geo.town_stems import place_readings, town_reading_index, town_stem, town_stem_index
 from triage.geo.towns import Town, TownOrigin
 from triage.geo.wards import wards_by_city
 
@@ -58,23 +53,12 @@ TOWN_IN_PREFECTURE_CONFIDENCE = 0.55
 FORMER_MUNICIPALITY_CONFIDENCE = 0.45
 _KANJI = "\u4e00-\u9fff\u3005"
 _KANJI_CHAR = re.compile(f"[{_KANJI}]")
-_KANA_OR_KANJI = re.compile(f"[\u3041-\u309f{_KANJI}]")
-# A town's own name, before 字, 丁目 numbers or its 町/村: 鵜住居町 -> 鵜住居, 大字鶴馬 -> 鶴馬,
-# 野村町大西 -> 野村 (the first 町/村 that leaves two characters ends it; 野村 keeps its 村).
-# A numeral may begin it (八木, 三宮), not follow in it (中島一丁目 -> 中島).
-_NAME_START = r"[^\d字丁町村\n]"
-_NAME_REST = r"[^\d字丁一二三四五六七八九十\n]"
-_NAME_END = r"(?=[町村字丁\d一二三四五六七八九十\n]|$)"
-_TOWN_STEM = re.compile(rf"^(?:大字)?({_NAME_START}{_NAME_REST}{{1,5}}?){_NAME_END}")
-# A numeral and a counter is a date, a time or a count (十日, 三番, 二階), not a name.
-_COUNTED = re.compile(r"[一二三四五六七八九十百][日月年時人回階本番号条丁分秒度つ軒枚台]")
-# A direction inside a two-character stem (東山, 北野) makes it a word for a side; in a
-# longer one (東大洲, 西新井) it is part of the name.
-_FACILITY_WORD = re.compile(FACILITY.pattern.replace("|東|西|南|北", ""))
+_KANA_OR_KANJI = re.compile(f"[\u3041-\u309f{_KANJI}0-9]")  # 2かい: a floor, not a town
 # A two-character town name alone (真備, 杷木) is read as a place only before what
 # follows a place: の, a place word, a particle of location, or a space ("小石が" is not).
 _TWO_CHAR_TOWN_AFTER = re.compile(
-    r"(?:の|町|村|区|地区|地域|方面|あたり|周辺|付近|に住|に[いお]|で[すは]?|から|より|[\s。、,.!?！？]|$)"
+    r"(?:の|町|村|区|地区|地域|方面|あたり|周辺|付近|に住|に[いお]|で[すは]?|から|より|[\s。、,.!?！？]|$"
+    r"|さ住|だ(?:ども|けど|けんど|げど|が))"
 )
 # A reading of four kana or more ending the message is where the writer is (むかいじま).
 _SIGNED_OFF = re.compile(r"\s?[。.!！]?$")
@@ -87,99 +71,8 @@ _READING_PLACED = re.compile(
 )
 _KANJI_IN_CHINESE = re.compile(f"(?![{CHINESE_BOUNDARIES}])[{_KANJI}]")
 _CHINESE_BOUNDARY_CHARS = frozenset(CHINESE_BOUNDARIES)
-# The same stem, for every line of the newline-joined names at once.
-_STEM_LINE = re.compile(
-    rf"^(?:大字)?({_NAME_START}{_NAME_REST}{{1,5}}?{_NAME_END})?.*$", re.MULTILINE
-)
 _LONGEST_STEM = 6
 _LONGEST_READING = 12
-
-
-def town_stem(name: str) -> str | None:
-    """The part of a town's name people write alone, or None when it is too generic."""
-    found = _TOWN_STEM.match(name)
-    return _usable(found.group(1)) if found else None
-
-
-def _usable(stem: str) -> str | None:
-    facility = _FACILITY_WORD.search(stem) if len(stem) >= 3 else FACILITY.search(stem)
-    if stem in COMMON_STEMS or GENERIC_SPOT.search(stem) or facility or _COUNTED.fullmatch(stem):
-        return None
-    return stem if _KANJI_CHAR.search(stem) else None
-
-
-@lru_cache(maxsize=4)
-def _row_stems(gazetteer: Gazetteer) -> list[str | None]:
-    """`town_stem` of every row: one regular-expression pass over all the names, and the
-    checks once per distinct stem (140,000 towns, 60,000 stems)."""
-    raw: list[str] = _STEM_LINE.findall("\n".join(gazetteer.town_table.names))
-    usable = {stem: _usable(stem) for stem in set(raw) if stem}
-    return [usable.get(stem) for stem in raw]
-
-
-@lru_cache(maxsize=4)
-def _stems(gazetteer: Gazetteer) -> NameIndex:
-    return gazetteer.prebuilt.get(TOWN_STEMS) or build_stem_index(gazetteer)
-
-
-@lru_cache(maxsize=4)
-def _readings(gazetteer: Gazetteer) -> NameIndex:
-    return gazetteer.prebuilt.get(TOWN_READINGS) or build_reading_index(gazetteer)
-
-
-def build_stem_index(gazetteer: Gazetteer) -> NameIndex:
-    """Town stems (`town_stem`) -> rows, without municipality and prefecture stems."""
-    excluded = municipality_stems(gazetteer) | {p.short for p in gazetteer.prefectures}
-    row_ids = gazetteer.town_table.row_ids
-    pairs = zip(_row_stems(gazetteer), row_ids, strict=True)
-    return NameIndex.from_pairs((s, r) for s, r in pairs if s is not None and s not in excluded)
-
-
-def build_reading_index(gazetteer: Gazetteer) -> NameIndex:
-    """Town readings in hiragana -> rows, for the towns people write alone."""
-    pairs: list[tuple[str, int]] = []
-    excluded = _place_readings(gazetteer) | COMMON_READINGS | gazetteer.ordinary_words
-    table = gazetteer.town_table
-    stems = _row_stems(gazetteer)
-    for row, kana in zip(table.row_ids, table.kana, strict=True):
-        if len(kana) < MIN_READING or kana in excluded or INFLECTED.search(kana):
-            continue
-        # A name people write alone, or a district whose whole name is a stem, though a
-        # side word ends it (京北); not 三日 (みっか), 中央 (ちゅうおう) or 駅前 (えきまえ).
-        name = table.names[row]
-        if stems[row] is not None or (
-            table.origins[row] == TownOrigin.DISTRICT
-            and name not in COMMON_STEMS
-            and (found := _TOWN_STEM.match(name)) is not None
-            and found.group(1) == name
-        ):
-            pairs.append((kana, row))
-    return NameIndex.from_pairs(pairs)
-
-
-@lru_cache(maxsize=4)
-def _place_readings(gazetteer: Gazetteer) -> frozenset[str]:
-    """How municipalities and prefectures are read, with and without 市/町/村/県 (みやこ,
-    みやこし; なみえまち): no town's reading is one, nor read inside a longer one (おおふな
-    of おおふなと)."""
-    readings = set(municipality_readings(gazetteer))
-    for m in gazetteer.municipalities:
-        readings.add(m.kana)
-        city = gazetteer.by_lgcode.get(m.parent_lgcode or "")
-        if city is not None:
-            readings.add(m.kana.removeprefix(city.kana))
-    for p in gazetteer.prefectures:
-        readings.update((p.kana, _prefecture_reading(p)))
-    return frozenset(readings)
-
-
-def _prefecture_reading(prefecture: Prefecture) -> str:
-    """いしかわ of 石川県: a prefecture's reading without its 県/府/都."""
-    kana = prefecture.kana.translate(KATAKANA_TO_HIRAGANA)
-    for suffix in ("けん", "ふ", "と"):
-        if kana.endswith(suffix) and prefecture.name[-1] in "県府都":
-            return kana[: -len(suffix)]
-    return kana
 
 
 @lru_cache(maxsize=8192)
@@ -222,9 +115,11 @@ def find_towns_alone(
         within.update(w.lgcode for w in wards_by_city(gazetteer).get(code, []))
     finder = _Finder(gazetteer, spaced, within, bool(named), prefer, chinese=chinese, placed=placed)
     joined = _KANJI_IN_CHINESE if chinese else _KANJI_CHAR
-    found = finder.scan(spaced, _stems(gazetteer), joined, reading=False)
+    found = finder.scan(spaced, town_stem_index(gazetteer), joined, reading=False)
     hiragana = spaced.translate(KATAKANA_TO_HIRAGANA)
-    return found + finder.scan(hiragana, _readings(gazetteer), _KANA_OR_KANJI, reading=True)
+    return found + finder.scan(
+        hiragana, town_reading_index(gazetteer), _KANA_OR_KANJI, reading=True
+    )
 
 
 class _Finder:
@@ -299,7 +194,7 @@ class _Finder:
 
     def _begins_place_reading(self, text: str, position: int, length: int) -> bool:
         """おおふな in おおふなと (大船渡): the reading of a municipality, not a town."""
-        readings = _place_readings(self.gazetteer)
+        readings = place_readings(self.gazetteer)
         end = min(len(text), position + _LONGEST_READING)
         return any(
             text[position:stop] in readings for stop in range(position + length + 1, end + 1)
@@ -322,7 +217,10 @@ class _Finder:
         self, name: str, owners: dict[str, Town], after: str, position: int, *, reading: bool
     ) -> tuple[str, float] | None:
         """(lgcode, confidence) of the one owner the message means, or None."""
-        placed = bool(_TWO_CHAR_TOWN_AFTER.match(after) or DISTRICT_AFTER.match(after)) or (
+        # 地区 or 小学校 after a name makes a place of it only as a former municipality
+        # (追分小学校); a two-character town elsewhere (南砺市's 広安) is not told so.
+        by_district_word = DISTRICT_AFTER.match(after) is not None
+        placed = bool(_TWO_CHAR_TOWN_AFTER.match(after)) or (
             self.chinese and after[:1] in _CHINESE_BOUNDARY_CHARS
         )
         inside = [code for code in owners if code in self.within]
@@ -331,13 +229,13 @@ class _Finder:
                 return None
             return inside[0], TOWN_IN_NAMED_CONFIDENCE
         if name in self.gazetteer.ordinary_words and not (
-            placed and former_district(self.gazetteer, name, owners, after)
+            (placed or by_district_word) and former_district(self.gazetteer, name, owners, after)
         ):
             return None
         short = len(name) < 3 and not reading
         if self.names_municipality and short:
             return None  # the message names its municipality: a short town elsewhere is a word
-        if short and not placed:
+        if short and not (placed or by_district_word):
             return None
         prefectures = self._prefectures(position, len(name))
         in_prefecture = [
@@ -362,7 +260,10 @@ class _Finder:
             code, confidence = former, FORMER_MUNICIPALITY_CONFIDENCE
         else:
             return None
-        if short and owners[code].origin is TownOrigin.POSTAL:
+        is_former = confidence == FORMER_MUNICIPALITY_CONFIDENCE
+        if short and not placed and not is_former:
+            return None  # placed only by a district word, and no former municipality
+        if short and owners[code].origin is TownOrigin.POSTAL and not is_former:
             return None  # two characters only a postal neighbourhood has: too many are words
         return code, confidence
 
