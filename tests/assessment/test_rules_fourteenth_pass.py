@@ -31,6 +31,8 @@ LIFE_THREATS_OF_CATEGORY: list[tuple[str, Category]] = [
         "todavía no vuelve",
         C.MISSING_PERSON,
     ),
+    # the news told first, then the writer's own danger: still the writer's (ja)
+    ("テレビで川が溢れたって言ってたけど、うちも一階まで水が来て父が動けない", C.RESCUE),
 ]
 
 URGENT_NEEDS: list[str] = [
@@ -45,6 +47,11 @@ LOOK_ALIKES: list[str] = [
     "Tôi gọi cho công ty nhưng không được",
     "My arms are tired from carrying sandbags all day",
     "Mi hijo ya volvió de la escuela, gracias",
+    # what the radio or the TV said, passed on (ja): relayed news, not a report
+    "ラジオで川沿いの道が崩れたって言ってた。気をつけないとね",
+    "NHKでダムが放流するって言っとった",
+    # pinned, and out by oneself without a scratch (ja): resolved
+    "タンスの下敷きになったけど自分で這い出せて、けがはありません",
 ]
 
 
