@@ -126,3 +126,19 @@ def test_a_district_word_alone_does_not_place_a_two_character_town_elsewhere(
     """広安小学校 is 益城町's school; 南砺市 has a town 広安 but no such school, and 小学校
     after a name makes a place of it only as a former municipality."""
     assert _municipality("広安小学校に避難しています", gazetteer) in (None, "益城町")
+
+
+@pytest.mark.parametrize(
+    ("text", "municipality"),
+    [
+        ("our dorm is in Yoshida (Tsubame) and the water is off", "燕市"),
+        ("estamos en el refugio de Aikawa, en Sado", "佐渡市"),
+        ("nasa Yoshida, Uwajima kami", "宇和島市"),
+        # two municipalities, neither a town of the other: the first named stays
+        ("the ferry from Niigata to Sado is cancelled", "新潟市"),
+    ],
+)
+def test_a_romaji_district_then_its_city(
+    text: str, municipality: str, gazetteer: Gazetteer
+) -> None:
+    assert _municipality(text, gazetteer) == municipality

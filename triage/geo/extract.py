@@ -19,6 +19,7 @@ from triage.geo.features import find_features
 from triage.geo.former_municipalities import town_of_city_before
 from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
 from triage.geo.landmarks import find_named_landmarks, with_named_landmarks
+from triage.geo.latin_hosts import towns_of_named_hosts
 from triage.geo.longer_names import inside_longer_town
 from triage.geo.normalize import normalize_text, place_key, split_town
 from triage.geo.prefecture_named import placed_outside
@@ -364,6 +365,7 @@ def _candidates_as_written(
     # "呉 " took 1.5 s).
     unique = list(dict.fromkeys(candidates))
     found = [with_ward(c, text, gazetteer, original) for c in unique]
+    found = towns_of_named_hosts(found, gazetteer)  # Yoshida (Tsubame): 燕市's 吉田
     return origin_over_destination(with_named_landmarks(found, landmarks, text, prefer), text)
 
 
