@@ -4,7 +4,7 @@ packaged gazetteer, with the code a process would otherwise run on its first mes
     .venv/bin/python ops/build_name_indexes.py
 
 Run it after ops/build_gazetteer.py (which calls it) and after changing how town stems
-or readings are chosen (triage/geo/place_words.py, towns_alone.py): tests/geo/
+or readings are chosen (triage/geo/place_words.py, town_stems.py): tests/geo/
 test_name_indexes.py fails until the file matches the code. Takes a few seconds.
 """
 
