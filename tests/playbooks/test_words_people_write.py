@@ -1,4 +1,4 @@
-"""Routine questions as the eleventh and twelfth passes' holdouts wrote them, where a
+"""Routine questions as the eleventh to fourteenth passes' holdouts wrote them, where a
 playbook had the answer but not the words (ops/eval/assessment/fourteenth_*_holdout.jsonl,
 fifteenth_*): a line that
 "止まっとる" in dialect, a typo in 動いてます, classes in Tagalog ("may pasok"), water
@@ -23,6 +23,16 @@ C = Category
 
 # (category, language, message, the playbook that answers it)
 QUESTIONS: list[tuple[Category, str, str, str]] = [
+    # the fourteenth pass (seventeenth_* holdouts): a ferry line by name, throwing away
+    # in kana
+    (C.ROADS_TRANSPORT, "ja", "隠岐汽船の便はあした出ますか", "travel_and_stranded_visitors"),
+    (C.ROADS_TRANSPORT, "ja", "島に帰る定期船は今日出ますか", "travel_and_stranded_visitors"),
+    (
+        C.INFORMATION_OTHER,
+        "ja-easy",
+        "われた まど の ガラス は どこに すてればいいですか",
+        "disaster_waste",
+    ),
     # the thirteenth pass (sixteenth_* holdouts): school things lost, sandbags in kana,
     # help in one's own language, an alert level in romaji, livestock, a rental car, roof
     # tiles to throw away, flights in Chinese, a ferry in Indonesian
