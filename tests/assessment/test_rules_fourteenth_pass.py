@@ -31,6 +31,9 @@ LIFE_THREATS_OF_CATEGORY: list[tuple[str, Category]] = [
         "todavía no vuelve",
         C.MISSING_PERSON,
     ),
+    # someone heard inside a collapsed house who cannot be pulled out (tl)
+    ("Narinig namin si lolo na sumisigaw sa loob ng gumuhong bahay", C.RESCUE),
+    ("Gumuho ang pader ng bahay nila, hindi namin sila mailabas", C.RESCUE),
     # the news told first, then the writer's own danger: still the writer's (ja)
     ("テレビで川が溢れたって言ってたけど、うちも一階まで水が来て父が動けない", C.RESCUE),
 ]
@@ -39,6 +42,10 @@ URGENT_NEEDS: list[str] = [
     # cut off (the ferry stopped, the road closed) and medicine or kerosene running low (ja)
     "定期船が欠航していて、父の血圧の薬があと2日分しかありません",
     "道が通れなくなって三日目、灯油が残り少ないです",
+    # a shelter too full to get in, told as a fact (a question about getting in is not)
+    "避難所がいっぱいで入れません、外で寝ています",
+    # an inhaler or medicine used up (tl)
+    "Ubos na ang inhaler ng anak ko, may hika siya",
 ]
 
 LOOK_ALIKES: list[str] = [
@@ -47,6 +54,19 @@ LOOK_ALIKES: list[str] = [
     "Tôi gọi cho công ty nhưng không được",
     "My arms are tired from carrying sandbags all day",
     "Mi hijo ya volvió de la escuela, gracias",
+    "bumagsak ang presyo ng gulay, hindi ko makita ang dahilan",
+    "naririnig ko ang ulan sa loob ng bahay",
+    "ubos na ang load ko",
+    # asking whether one may get into a shelter, in Ibaraki or Tohoku speech (ja)
+    "猫も避難所に入れんのか？",
+    # a leak already repaired and declared safe (ja)
+    "ガス漏れは修理済みで安全と言われましたが、給湯器がつきません",
+    # a cry for help written as a joke (ja): the laughter says so
+    "助けて〜暇すぎて死にそうw",
+    # a headline passed on (ja)
+    "NHKによると：県北部で堤防が決壊、住民が取り残されている",
+    # money aid is a routine question (pt)
+    "Existe ajuda financeira para quem perdeu o carro?",
     # what the radio or the TV said, passed on (ja): relayed news, not a report
     "ラジオで川沿いの道が崩れたって言ってた。気をつけないとね",
     "NHKでダムが放流するって言っとった",
