@@ -252,15 +252,16 @@ class _Finder:
             and self._town_in_its_only_ward(name, owners) is None
         ):
             return None  # 鶴見の高台: 横浜市's or 大阪市's 鶴見区, not 佐伯市's town 鶴見
+        # A former municipality is told by the towns it heads, not by how it is written.
+        is_former = False
         if len(in_prefecture) == 1:
             code, confidence = in_prefecture[0], TOWN_IN_PREFECTURE_CONFIDENCE
         elif len(owners) == 1:
             code, confidence = next(iter(owners)), TOWN_STEM_CONFIDENCE
         elif (former := self._former(name, owners, after, reading=reading)) is not None:
-            code, confidence = former, FORMER_MUNICIPALITY_CONFIDENCE
+            code, confidence, is_former = former, FORMER_MUNICIPALITY_CONFIDENCE, True
         else:
             return None
-        is_former = confidence == FORMER_MUNICIPALITY_CONFIDENCE
         if short and not placed and not is_former:
             return None  # placed only by a district word, and no former municipality
         if short and owners[code].origin is TownOrigin.POSTAL and not is_former:
