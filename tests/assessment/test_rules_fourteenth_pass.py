@@ -44,6 +44,8 @@ URGENT_NEEDS: list[str] = [
     "道が通れなくなって三日目、灯油が残り少ないです",
     # a shelter too full to get in, told as a fact (a question about getting in is not)
     "避難所がいっぱいで入れません、外で寝ています",
+    # the news seen, then the writer's own slope coming down and mud coming in (ja)
+    "ニュースで見たけど、うちの裏山も崩れてきて、台所に土砂が入ってきてる",
     # an inhaler or medicine used up (tl)
     "Ubos na ang inhaler ng anak ko, may hika siya",
 ]
@@ -63,6 +65,8 @@ LOOK_ALIKES: list[str] = [
     "ガス漏れは修理済みで安全と言われましたが、給湯器がつきません",
     # a cry for help written as a joke (ja): the laughter says so
     "助けて〜暇すぎて死にそうw",
+    # mud in someone else's house, heard of (ja)
+    "ニュースで見たけど、隣の町で土砂が家に流れ込んだらしい",
     # a headline passed on (ja)
     "NHKによると：県北部で堤防が決壊、住民が取り残されている",
     # money aid is a routine question (pt)
