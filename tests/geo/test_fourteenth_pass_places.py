@@ -23,9 +23,14 @@ def _municipality(text: str, gazetteer: Gazetteer) -> str | None:
     [
         ("朽木地区の集落で停電が続いています", "高島市"),
         ("追分小学校に避難しているんですが毛布はありますか", "安平町"),
-        ("水がまだ出ません。焼山です", "呉市"),
+        ("焼山地区の公民館は開いていますか", "呉市"),
         ("焼山の公民館は開いていますか", "呉市"),
-        # the same characters as words: no place
+        # the same characters as words: no place, and です, のほう or の体育館 after a
+        # dictionary word do not make it one (学園の体育館 is a school's gym)
+        ("水がまだ出ません。焼山です", None),
+        ("学園の体育館に避難しています", None),
+        ("市場のほうに逃げました", None),
+        ("お昼は和食です。", None),
         ("白木の棚が倒れてきた", None),
         ("焼山の写真をテレビで見た", None),
         ("追分の歌を歌って元気を出しています", None),
@@ -104,8 +109,9 @@ def test_ski_and_sightseeing_areas(
         ("三日月の国道が冠水してる", "小城市"),
         # a former municipality heading seven towns where others have one
         ("瀬波に住んでいますが、給水はどこですか", "村上市"),
-        # the words themselves stay words
+        # the words themselves stay words, and a surname before だけど is a person
         ("大変だども、がんばる", None),
+        ("田中だけど、家が浸水した", None),
     ],
 )
 def test_former_municipalities_as_people_write_them(
@@ -114,7 +120,9 @@ def test_former_municipalities_as_people_write_them(
     assert _municipality(text, gazetteer) == municipality
 
 
-@pytest.mark.parametrize("text", ["みんなで 2かい に にげました", "2かいに いる", "3じ に くる"])
+@pytest.mark.parametrize(
+    "text", ["みんなで 2かい に にげました", "2かいに いる", "3じ に くる", "2 かいにいます"]
+)
 def test_a_counted_kana_word_is_no_place(text: str, gazetteer: Gazetteer) -> None:
     """2かい is the second floor, not 甲斐市; 3じ a time."""
     assert _municipality(text, gazetteer) is None
@@ -136,6 +144,9 @@ def test_a_district_word_alone_does_not_place_a_two_character_town_elsewhere(
         ("nasa Yoshida, Uwajima kami", "宇和島市"),
         # two municipalities, neither a town of the other: the first named stays
         ("the ferry from Niigata to Sado is cancelled", "新潟市"),
+        # a town of the other only when written beside it, not in another sentence
+        ("I am in Takashima, Shiga. My son lives in Otaru.", "高島市"),
+        ("Flooding in Takayama. My brother in Kushiro is fine.", "高山市"),
     ],
 )
 def test_a_romaji_district_then_its_city(

@@ -365,7 +365,7 @@ def _candidates_as_written(
     # "呉 " took 1.5 s).
     unique = list(dict.fromkeys(candidates))
     found = [with_ward(c, text, gazetteer, original) for c in unique]
-    found = towns_of_named_hosts(found, gazetteer)  # Yoshida (Tsubame): 燕市's 吉田
+    found = towns_of_named_hosts(found, original, gazetteer)  # Yoshida (Tsubame): 燕市's 吉田
     return origin_over_destination(with_named_landmarks(found, landmarks, text, prefer), text)
 
 

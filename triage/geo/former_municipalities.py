@@ -41,14 +41,21 @@ _LAND_AFTER = re.compile(
 )
 
 
-# After a two-character former municipality that is also a word (朽木, 追分, 焼山): what
-# makes it the district, not the word (朽木地区, 追分小学校の避難所, "…焼山です" ending a
-# message).
+# After a two-character name: what makes it a district when the name is a former
+# municipality (追分小学校の避難所, 栃尾の方面).
 DISTRICT_AFTER = re.compile(
     r"(?:地区|地域|方面|小学校|中学校|公民館|支所|体育館|避難所|出張所|です[。.!！]?$"
     r"|[にさ](?:住|すん|すま)"  # 天王さ住んでる: living there (さ is Tohoku's に)
     r"|の(?:避難所|公民館|小学校|中学校|体育館|支所|集落|堤防|土手|あたり|辺り|ほう|方面"
     r"|県道|国道|市道|町道|川|橋|港|海岸|浜))"
+)
+# After a former municipality that is also a dictionary word (朽木, 追分, 三日月, 天王):
+# only a word that names a district, a place of its land or the area, or the hall or
+# shelter of the district (花輪の公民館, 手形のあたり). です, のほう, の体育館 are not
+# enough: 和食です, 市場のほう, 学園の体育館 (a school's gym) are words.
+WORD_DISTRICT_AFTER = re.compile(
+    r"(?:地区|地域|小学校|中学校|公民館|支所|出張所|[にさ](?:住|すん|すま)"
+    r"|の(?:集落|堤防|土手|河川敷|県道|国道|市道|町道|公民館|避難所|集会所|支所|あたり|辺り))"
 )
 
 
@@ -56,10 +63,10 @@ def former_district(gazetteer: Gazetteer, name: str, owners: dict[str, Town], af
     """Whether `name` is a former municipality of one owner, as its derived district
     (水海道, the city merged into 常総市 in 2006, which the dictionary also lists as a
     word): the owner where it heads far more towns than anywhere else. Two characters
-    count only before a word that makes them a district (朽木地区, 追分小学校, 焼山です at
-    the end): 白木 (plain wood) and 焼山 are words before の. A word that is only some
+    count only before a word that makes them a district (朽木地区, 追分小学校, 三日月の
+    国道): 白木 (plain wood) and 学園 are words before の. A word that is only some
     street's name (歌舞伎町, 波止場町) is no district of this kind and stays a word."""
-    district_after = DISTRICT_AFTER.match(after) is not None
+    district_after = WORD_DISTRICT_AFTER.match(after) is not None
     if len(name) < 2 or (len(name) == 2 and not district_after):
         return False
     code = former_municipality(gazetteer, name, tuple(owners))

@@ -72,10 +72,11 @@ _KATAKANA_CHAR = re.compile("[\u30a1-\u30fa]")
 # floor, not 甲斐市; 3じ a time).
 _KANA_OR_KANJI = re.compile(f"[\u3041-\u309f{KANJI}0-9]")
 _LONGEST_NAME = 8
+_COUNTED_BEFORE = re.compile(r"[0-9]\s$")
 _KANJI_IN_CHINESE_NAME = re.compile(f"(?![{CHINESE_BOUNDARIES}])[{KANJI}]")
 # Two kana standing as a word, with the kana of 市/町/村 after them or not: "くれ し に".
 _SHORT_READING = re.compile(
-    rf"(?<![\u3041-\u309f{KANJI}0-9])([\u3041-\u3096]{{2}})"
+    rf"(?<![\u3041-\u309f{KANJI}0-9])(?<![0-9]\s)([\u3041-\u3096]{{2}})"
     rf"(?:\s?(し|まち|ちょう|むら|そん)(?={PARTICLE}))?(?={PARTICLE})"
 )
 # A reading's own 市/町/村 right after it, with a space or not, in kana and then what may
@@ -158,6 +159,8 @@ def find_short_names(
     hiragana = (spaced if spaced is not None else text).translate(KATAKANA_TO_HIRAGANA)
     readings = index.any_readings
     for start, reading in _words(hiragana, readings, index.reading_prefixes, _KANA_OR_KANJI):
+        if _COUNTED_BEFORE.search(hiragana, 0, start):
+            continue  # "2 かい": a count with a space, not 甲斐市
         options, end = readings[reading], start + len(reading)
         confidence = READING_CONFIDENCE
         # "にしわがまち", "しばた し", "ながの市": its own 市, 町 or 村 written after it says

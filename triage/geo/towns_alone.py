@@ -58,7 +58,7 @@ _KANA_OR_KANJI = re.compile(f"[\u3041-\u309f{_KANJI}0-9]")  # 2かい: a floor, 
 # follows a place: の, a place word, a particle of location, or a space ("小石が" is not).
 _TWO_CHAR_TOWN_AFTER = re.compile(
     r"(?:の|町|村|区|地区|地域|方面|あたり|周辺|付近|に住|に[いお]|で[すは]?|から|より|[\s。、,.!?！？]|$"
-    r"|さ住|だ(?:ども|けど|けんど|げど|が))"
+    r"|さ住|だ(?:ども|げど))"  # 余目だども (Tohoku); not だけど: "田中だけど" is a person
 )
 # A reading of four kana or more ending the message is where the writer is (むかいじま).
 _SIGNED_OFF = re.compile(r"\s?[。.!！]?$")
