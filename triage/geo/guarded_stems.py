@@ -13,7 +13,7 @@ import re
 
 from triage.geo.gazetteer import Gazetteer, Municipality
 from triage.geo.normalize import place_key
-from triage.geo.place_words import HONORIFIC, KANJI, KANJI_CHAR, KANJI_RUN
+from triage.geo.place_words import HONORIFIC, KANJI_CHAR, KANJI_RUN, NOT_AFTER_A_READING_JOIN
 from triage.geo.short_name_index import short_name_index
 
 STEM_WITH_TOWN_CONFIDENCE = 0.6
@@ -22,7 +22,7 @@ READING_LIVED_IN_CONFIDENCE = 0.5
 # A two-kana word, then に and a verb of living or staying: すず に すんで います.
 # Not after a digit: 2かい に います is the second floor, not 甲斐市.
 _LIVED_IN = re.compile(
-    rf"(?<![\u3041-\u309f{KANJI}0-9])(?<![0-9]\s)([\u3041-\u3096]{{2}})\s?に\s?(?:すん|すま|すむ|住|くらし|暮らし|います|いる)"
+    rf"{NOT_AFTER_A_READING_JOIN}([\u3041-\u3096]{{2}})\s?に\s?(?:すん|すま|すむ|住|くらし|暮らし|います|いる)"
 )
 
 

@@ -33,6 +33,7 @@ def towns_of_named_hosts(
     named = [c for c in found if c.precision is LocationPrecision.MUNICIPALITY and c.municipality]
     if len(named) < 2:
         return found
+    lowered = text.lower()
     replaced: dict[int, Candidate] = {}
     for i, candidate in enumerate(found):
         if candidate not in named or not candidate.text.isascii():
@@ -44,7 +45,7 @@ def towns_of_named_hosts(
         for host in named:
             if host.municipality is None or host.municipality == candidate.municipality:
                 continue
-            if not _written_beside(text, candidate.text, host.text):
+            if not _written_beside(lowered, candidate.text, host.text):
                 continue
             town = _town_read_so(host.municipality.lgcode, kana, gazetteer)
             if town is not None:
@@ -56,10 +57,9 @@ def towns_of_named_hosts(
     return [replaced.get(i, c) for i, c in enumerate(found)]
 
 
-def _written_beside(text: str, district: str, city: str) -> bool:
-    """Whether `city` follows `district` with only a separator between: a comma, a
-    bracket, a dash, or "on"/"in" ("Aikawa on Sado")."""
-    lowered = text.lower()
+def _written_beside(lowered: str, district: str, city: str) -> bool:
+    """Whether `city` follows `district` in the lower-cased text with only a separator
+    between: a comma, a bracket, a dash, or "on"/"in" ("Aikawa on Sado")."""
     start = lowered.find(district.lower())
     if start < 0:
         return False

@@ -13,6 +13,12 @@ MIN_READING = 3
 KANJI = "\u4e00-\u9fff\u3005"
 KANJI_CHAR = re.compile(f"[{KANJI}]")
 KANJI_RUN = re.compile(f"[{KANJI}]+")
+# A reading in kana stands as a word only when no kana, kanji or digit is right before
+# it: 2かい is the second floor, 3じ a time, not 甲斐市. The class a scan tests the
+# character before a name with, and the same as look-behinds for a pattern, which also
+# keep out a digit and a space ("2 かい").
+BEFORE_A_READING = re.compile(f"[\u3041-\u309f{KANJI}0-9]")
+NOT_AFTER_A_READING_JOIN = rf"(?<![\u3041-\u309f{KANJI}0-9])(?<![0-9]\s)"
 # After a stem, these keep it a place although a kanji follows (輪島中学校, 上田駅前).
 FACILITY = re.compile(
     r"(?:駅|站|港|中学|小学|高校|高等|中央|市内|町内|村内|地区|地方|方面|周辺|役所|役場|病院|"

@@ -35,12 +35,14 @@ from dataclasses import dataclass
 from triage.geo.chinese_stems import after_chinese_verb, guarded_stems_in_chinese
 from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
 from triage.geo.place_words import (
+    BEFORE_A_READING,
     CHINESE_BOUNDARIES,
     FACILITY,
     HONORIFIC,
     KANJI,
     KANJI_CHAR,
     KATAKANA_TO_HIRAGANA,
+    NOT_AFTER_A_READING_JOIN,
     ONE_KANJI_NAMES,
     PARTICLE,
     PARTICLE_AFTER,
@@ -68,15 +70,12 @@ from triage.geo.wards import wards_of
 STEM_CONFIDENCE = 0.55
 READING_CONFIDENCE = 0.5
 _KATAKANA_CHAR = re.compile("[\u30a1-\u30fa]")
-# A reading stands as a word: no kana, kanji or digit right before it (2かい is the second
-# floor, not 甲斐市; 3じ a time).
-_KANA_OR_KANJI = re.compile(f"[\u3041-\u309f{KANJI}0-9]")
 _LONGEST_NAME = 8
 _COUNTED_BEFORE = re.compile(r"[0-9]\s$")
 _KANJI_IN_CHINESE_NAME = re.compile(f"(?![{CHINESE_BOUNDARIES}])[{KANJI}]")
 # Two kana standing as a word, with the kana of 市/町/村 after them or not: "くれ し に".
 _SHORT_READING = re.compile(
-    rf"(?<![\u3041-\u309f{KANJI}0-9])(?<![0-9]\s)([\u3041-\u3096]{{2}})"
+    rf"{NOT_AFTER_A_READING_JOIN}([\u3041-\u3096]{{2}})"
     rf"(?:\s?(し|まち|ちょう|むら|そん)(?={PARTICLE}))?(?={PARTICLE})"
 )
 # A reading's own 市/町/村 right after it, with a space or not, in kana and then what may
@@ -158,7 +157,7 @@ def find_short_names(
         ]
     hiragana = (spaced if spaced is not None else text).translate(KATAKANA_TO_HIRAGANA)
     readings = index.any_readings
-    for start, reading in _words(hiragana, readings, index.reading_prefixes, _KANA_OR_KANJI):
+    for start, reading in _words(hiragana, readings, index.reading_prefixes, BEFORE_A_READING):
         if _COUNTED_BEFORE.search(hiragana, 0, start):
             continue  # "2 かい": a count with a space, not 甲斐市
         options, end = readings[reading], start + len(reading)

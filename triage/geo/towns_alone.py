@@ -36,6 +36,7 @@ from triage.geo.former_municipalities import (
 from triage.geo.gazetteer import Gazetteer, Municipality, Prefecture
 from triage.geo.name_index import NameIndex
 from triage.geo.place_words import (
+    BEFORE_A_READING,
     CHINESE_BOUNDARIES,
     FACILITY,
     HONORIFIC,
@@ -53,7 +54,6 @@ TOWN_IN_PREFECTURE_CONFIDENCE = 0.55
 FORMER_MUNICIPALITY_CONFIDENCE = 0.45
 _KANJI = "\u4e00-\u9fff\u3005"
 _KANJI_CHAR = re.compile(f"[{_KANJI}]")
-_KANA_OR_KANJI = re.compile(f"[\u3041-\u309f{_KANJI}0-9]")  # 2かい: a floor, not a town
 # A two-character town name alone (真備, 杷木) is read as a place only before what
 # follows a place: の, a place word, a particle of location, or a space ("小石が" is not).
 _TWO_CHAR_TOWN_AFTER = re.compile(
@@ -118,7 +118,7 @@ def find_towns_alone(
     found = finder.scan(spaced, town_stem_index(gazetteer), joined, reading=False)
     hiragana = spaced.translate(KATAKANA_TO_HIRAGANA)
     return found + finder.scan(
-        hiragana, town_reading_index(gazetteer), _KANA_OR_KANJI, reading=True
+        hiragana, town_reading_index(gazetteer), BEFORE_A_READING, reading=True
     )
 
 
