@@ -9,13 +9,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.geo.place_readings import municipality_of
 from triage.geo.gazetteer import Gazetteer
 from triage.geo.geotag import geotag
-
-
-def _municipality(text: str, gazetteer: Gazetteer, area: str | None = None) -> str | None:
-    found = geotag(text, gazetteer=gazetteer, area_hint=area)
-    return found.municipality if found is not None else None
 
 
 @pytest.mark.parametrize(
@@ -51,7 +47,7 @@ def _municipality(text: str, gazetteer: Gazetteer, area: str | None = None) -> s
     ],
 )
 def test_named_place_is_found(text: str, municipality: str, gazetteer: Gazetteer) -> None:
-    assert _municipality(text, gazetteer) == municipality
+    assert municipality_of(text, gazetteer) == municipality
 
 
 @pytest.mark.parametrize(
@@ -98,10 +94,10 @@ def test_town_in_kana_is_its_municipality_s(text: str, town: str, gazetteer: Gaz
     ],
 )
 def test_look_alike_stays_unlocated(text: str, gazetteer: Gazetteer) -> None:
-    assert _municipality(text, gazetteer) is None
+    assert municipality_of(text, gazetteer) is None
 
 
 def test_home_area_decides_a_guarded_stem_in_chinese(gazetteer: Gazetteer) -> None:
     text = "我们住在高山的民宿，老板说会停电"
-    assert _municipality(text, gazetteer) == "高山市"
-    assert _municipality(text, gazetteer, area="長野県") == "高山村"
+    assert municipality_of(text, gazetteer) == "高山市"
+    assert municipality_of(text, gazetteer, area="長野県") == "高山村"

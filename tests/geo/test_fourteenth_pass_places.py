@@ -9,13 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.geo.place_readings import municipality_of
 from triage.geo.gazetteer import Gazetteer
-from triage.geo.geotag import geotag
-
-
-def _municipality(text: str, gazetteer: Gazetteer) -> str | None:
-    found = geotag(text, gazetteer=gazetteer)
-    return found.municipality if found is not None else None
 
 
 @pytest.mark.parametrize(
@@ -40,7 +35,7 @@ def _municipality(text: str, gazetteer: Gazetteer) -> str | None:
 def test_two_character_former_municipality_before_a_district_word(
     text: str, municipality: str | None, gazetteer: Gazetteer
 ) -> None:
-    assert _municipality(text, gazetteer) == municipality
+    assert municipality_of(text, gazetteer) == municipality
 
 
 @pytest.mark.parametrize(
@@ -59,7 +54,7 @@ def test_two_character_former_municipality_before_a_district_word(
 def test_former_municipality_by_reading(
     text: str, municipality: str | None, gazetteer: Gazetteer
 ) -> None:
-    assert _municipality(text, gazetteer) == municipality
+    assert municipality_of(text, gazetteer) == municipality
 
 
 @pytest.mark.parametrize(
@@ -73,7 +68,7 @@ def test_former_municipality_by_reading(
 def test_shelter_named_like_an_everyday_phrase(
     text: str, municipality: str | None, gazetteer: Gazetteer
 ) -> None:
-    assert _municipality(text, gazetteer) == municipality
+    assert municipality_of(text, gazetteer) == municipality
 
 
 @pytest.mark.parametrize(
@@ -94,7 +89,7 @@ def test_shelter_named_like_an_everyday_phrase(
 def test_ski_and_sightseeing_areas(
     text: str, municipality: str | None, gazetteer: Gazetteer
 ) -> None:
-    assert _municipality(text, gazetteer) == municipality
+    assert municipality_of(text, gazetteer) == municipality
 
 
 @pytest.mark.parametrize(
@@ -117,7 +112,7 @@ def test_ski_and_sightseeing_areas(
 def test_former_municipalities_as_people_write_them(
     text: str, municipality: str | None, gazetteer: Gazetteer
 ) -> None:
-    assert _municipality(text, gazetteer) == municipality
+    assert municipality_of(text, gazetteer) == municipality
 
 
 @pytest.mark.parametrize(
@@ -125,7 +120,7 @@ def test_former_municipalities_as_people_write_them(
 )
 def test_a_counted_kana_word_is_no_place(text: str, gazetteer: Gazetteer) -> None:
     """2かい is the second floor, not 甲斐市; 3じ a time."""
-    assert _municipality(text, gazetteer) is None
+    assert municipality_of(text, gazetteer) is None
 
 
 def test_a_district_word_alone_does_not_place_a_two_character_town_elsewhere(
@@ -133,7 +128,7 @@ def test_a_district_word_alone_does_not_place_a_two_character_town_elsewhere(
 ) -> None:
     """広安小学校 is 益城町's school; 南砺市 has a town 広安 but no such school, and 小学校
     after a name makes a place of it only as a former municipality."""
-    assert _municipality("広安小学校に避難しています", gazetteer) in (None, "益城町")
+    assert municipality_of("広安小学校に避難しています", gazetteer) in (None, "益城町")
 
 
 @pytest.mark.parametrize(
@@ -152,4 +147,4 @@ def test_a_district_word_alone_does_not_place_a_two_character_town_elsewhere(
 def test_a_romaji_district_then_its_city(
     text: str, municipality: str, gazetteer: Gazetteer
 ) -> None:
-    assert _municipality(text, gazetteer) == municipality
+    assert municipality_of(text, gazetteer) == municipality

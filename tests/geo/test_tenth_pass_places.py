@@ -7,13 +7,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.geo.place_readings import municipality_of
 from triage.geo.gazetteer import Gazetteer
 from triage.geo.geotag import geotag
-
-
-def _municipality(text: str, gazetteer: Gazetteer) -> str | None:
-    found = geotag(text, gazetteer=gazetteer)
-    return found.municipality if found is not None else None
 
 
 @pytest.mark.parametrize(
@@ -49,7 +45,7 @@ def _municipality(text: str, gazetteer: Gazetteer) -> str | None:
     ],
 )
 def test_named_place_is_found(text: str, municipality: str, gazetteer: Gazetteer) -> None:
-    assert _municipality(text, gazetteer) == municipality
+    assert municipality_of(text, gazetteer) == municipality
 
 
 @pytest.mark.parametrize(
@@ -67,7 +63,7 @@ def test_named_place_is_found(text: str, municipality: str, gazetteer: Gazetteer
     ],
 )
 def test_place_as_written_stays(text: str, municipality: str, gazetteer: Gazetteer) -> None:
-    assert _municipality(text, gazetteer) == municipality
+    assert municipality_of(text, gazetteer) == municipality
 
 
 @pytest.mark.parametrize(
@@ -108,7 +104,7 @@ def test_no_place_is_invented(text: str, gazetteer: Gazetteer) -> None:
     ],
 )
 def test_romaji_town_alone(text: str, municipality: str, gazetteer: Gazetteer) -> None:
-    assert _municipality(text, gazetteer) == municipality
+    assert municipality_of(text, gazetteer) == municipality
 
 
 @pytest.mark.parametrize(

@@ -8,13 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.geo.place_readings import municipality_of
 from triage.geo.gazetteer import Gazetteer
-from triage.geo.geotag import geotag
-
-
-def _municipality(text: str, gazetteer: Gazetteer) -> str | None:
-    found = geotag(text, gazetteer=gazetteer)
-    return found.municipality if found is not None else None
 
 
 @pytest.mark.parametrize(
@@ -39,7 +34,7 @@ def _municipality(text: str, gazetteer: Gazetteer) -> str | None:
     ],
 )
 def test_more_landmarks(text: str, municipality: str, gazetteer: Gazetteer) -> None:
-    assert _municipality(text, gazetteer) == municipality
+    assert municipality_of(text, gazetteer) == municipality
 
 
 @pytest.mark.parametrize(
@@ -52,7 +47,7 @@ def test_more_landmarks(text: str, municipality: str, gazetteer: Gazetteer) -> N
     ],
 )
 def test_shrines_called_with_san(text: str, municipality: str | None, gazetteer: Gazetteer) -> None:
-    assert _municipality(text, gazetteer) == municipality
+    assert municipality_of(text, gazetteer) == municipality
 
 
 @pytest.mark.parametrize(
@@ -65,7 +60,7 @@ def test_shrines_called_with_san(text: str, municipality: str | None, gazetteer:
     ],
 )
 def test_schools_named_short(text: str, municipality: str, gazetteer: Gazetteer) -> None:
-    assert _municipality(text, gazetteer) == municipality
+    assert municipality_of(text, gazetteer) == municipality
 
 
 @pytest.mark.parametrize(
@@ -78,7 +73,7 @@ def test_schools_named_short(text: str, municipality: str, gazetteer: Gazetteer)
     ],
 )
 def test_school_look_alikes(text: str, gazetteer: Gazetteer) -> None:
-    assert _municipality(text, gazetteer) is None
+    assert municipality_of(text, gazetteer) is None
 
 
 @pytest.mark.parametrize(
@@ -89,4 +84,4 @@ def test_school_look_alikes(text: str, gazetteer: Gazetteer) -> None:
     ],
 )
 def test_hiragana_shelter_names_are_words(text: str, gazetteer: Gazetteer) -> None:
-    assert _municipality(text, gazetteer) is None
+    assert municipality_of(text, gazetteer) is None

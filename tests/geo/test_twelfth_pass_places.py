@@ -8,13 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.geo.place_readings import municipality_of
 from triage.geo.gazetteer import Gazetteer
-from triage.geo.geotag import geotag
-
-
-def _municipality(text: str, gazetteer: Gazetteer) -> str | None:
-    found = geotag(text, gazetteer=gazetteer)
-    return found.municipality if found is not None else None
 
 
 @pytest.mark.parametrize(
@@ -33,7 +28,7 @@ def _municipality(text: str, gazetteer: Gazetteer) -> str | None:
     ],
 )
 def test_wards_in_romaji_with_ku(text: str, municipality: str, gazetteer: Gazetteer) -> None:
-    assert _municipality(text, gazetteer) == municipality
+    assert municipality_of(text, gazetteer) == municipality
 
 
 @pytest.mark.parametrize(
@@ -45,7 +40,7 @@ def test_wards_in_romaji_with_ku(text: str, municipality: str, gazetteer: Gazett
     ],
 )
 def test_wards_in_romaji_left_unread(text: str, gazetteer: Gazetteer) -> None:
-    assert _municipality(text, gazetteer) is None
+    assert municipality_of(text, gazetteer) is None
 
 
 @pytest.mark.parametrize(
@@ -60,7 +55,7 @@ def test_wards_in_romaji_left_unread(text: str, gazetteer: Gazetteer) -> None:
     ],
 )
 def test_tokyo_wards_without_ku(text: str, municipality: str, gazetteer: Gazetteer) -> None:
-    assert _municipality(text, gazetteer) == municipality
+    assert municipality_of(text, gazetteer) == municipality
 
 
 @pytest.mark.parametrize(
@@ -74,7 +69,7 @@ def test_tokyo_wards_without_ku(text: str, municipality: str, gazetteer: Gazette
     ],
 )
 def test_tokyo_ward_look_alikes(text: str, municipality: str | None, gazetteer: Gazetteer) -> None:
-    assert _municipality(text, gazetteer) == municipality
+    assert municipality_of(text, gazetteer) == municipality
 
 
 @pytest.mark.parametrize(
@@ -97,7 +92,7 @@ def test_tokyo_ward_look_alikes(text: str, municipality: str | None, gazetteer: 
     ],
 )
 def test_districts_and_landmarks(text: str, municipality: str, gazetteer: Gazetteer) -> None:
-    assert _municipality(text, gazetteer) == municipality
+    assert municipality_of(text, gazetteer) == municipality
 
 
 @pytest.mark.parametrize(
@@ -109,7 +104,7 @@ def test_districts_and_landmarks(text: str, municipality: str, gazetteer: Gazett
     ],
 )
 def test_district_look_alikes(text: str, municipality: str | None, gazetteer: Gazetteer) -> None:
-    assert _municipality(text, gazetteer) == municipality
+    assert municipality_of(text, gazetteer) == municipality
 
 
 @pytest.mark.parametrize(
@@ -127,7 +122,7 @@ def test_district_look_alikes(text: str, municipality: str | None, gazetteer: Ga
 def test_a_city_over_the_town_of_its_name(
     text: str, municipality: str, gazetteer: Gazetteer
 ) -> None:
-    assert _municipality(text, gazetteer) == municipality
+    assert municipality_of(text, gazetteer) == municipality
 
 
 @pytest.mark.parametrize(
@@ -139,7 +134,7 @@ def test_a_city_over_the_town_of_its_name(
     ],
 )
 def test_where_the_writer_is(text: str, municipality: str, gazetteer: Gazetteer) -> None:
-    assert _municipality(text, gazetteer) == municipality
+    assert municipality_of(text, gazetteer) == municipality
 
 
 @pytest.mark.parametrize(
@@ -157,4 +152,4 @@ def test_where_the_writer_is(text: str, municipality: str, gazetteer: Gazetteer)
 def test_ambiguous_names_decided_by_what_the_message_says(
     text: str, municipality: str | None, gazetteer: Gazetteer
 ) -> None:
-    assert _municipality(text, gazetteer) == municipality
+    assert municipality_of(text, gazetteer) == municipality
