@@ -15,13 +15,13 @@ from triage.geo.place_words import (
     FACILITY,
     GENERIC_SPOT,
     INFLECTED,
+    KANJI_CHAR,
     KATAKANA_TO_HIRAGANA,
     MIN_READING,
 )
 from triage.geo.short_name_index import municipality_readings, municipality_stems
 from triage.geo.towns import TownOrigin
 
-_KANJI_CHAR = re.compile("[\u4e00-\u9fff\u3005]")
 # A town's own name, before 字, 丁目 numbers or its 町/村: 鵜住居町 -> 鵜住居, 大字鶴馬 -> 鶴馬,
 # 野村町大西 -> 野村 (the first 町/村 that leaves two characters ends it; 野村 keeps its 村).
 # A numeral may begin it (八木, 三宮), not follow in it (中島一丁目 -> 中島).
@@ -50,7 +50,7 @@ def _usable(stem: str) -> str | None:
     facility = _FACILITY_WORD.search(stem) if len(stem) >= 3 else FACILITY.search(stem)
     if stem in COMMON_STEMS or GENERIC_SPOT.search(stem) or facility or _COUNTED.fullmatch(stem):
         return None
-    return stem if _KANJI_CHAR.search(stem) else None
+    return stem if KANJI_CHAR.search(stem) else None
 
 
 @lru_cache(maxsize=4)
